@@ -1,0 +1,111 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// One settings array for every target (as Hummingbird and valkey-swift do), so the language
+// rules cannot drift between modules.
+let swiftSettings: [SwiftSetting] = [
+    // `any P` spelled out: existentials cost an allocation and dynamic dispatch, so make them visible.
+    .enableUpcomingFeature("ExistentialAny"),
+    // A file must import every module whose API it uses, so each file's dependencies are honest.
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "redis-cache-session-guide",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "RESP", targets: ["RESP"]),
+        .library(name: "Redis", targets: ["Redis"]),
+        .executable(name: "install-redis", targets: ["install-redis"]),
+        .executable(name: "configure-socket", targets: ["configure-socket"]),
+        .executable(name: "guide", targets: ["guide"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        // RESP: bytes <-> frames. No I/O.
+        .target(
+            name: "RESP",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+        // Redis: connections over a Unix socket or TCP, commands. Knows RESP, not HTTP.
+        .target(
+            name: "Redis",
+            dependencies: [
+                "RESP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Guide: what the chapters share: steps, checks, terminal output, the doctor.
+        .target(
+            name: "Guide",
+            dependencies: ["Redis", "RESP"],
+            swiftSettings: swiftSettings
+        ),
+        // Chapters: each chapter's steps, in the article's order, so that a chapter's own
+        // executable and the `guide` tour run the very same code.
+        .target(
+            name: "Chapters",
+            dependencies: ["Guide", "Redis", "RESP"],
+            swiftSettings: swiftSettings
+        ),
+        // A private redis-server on a temporary socket, for tests that break, flush or restart it.
+        .target(
+            name: "RedisTestSupport",
+            dependencies: ["Redis", "RESP"],
+            swiftSettings: swiftSettings
+        ),
+
+        // One thin executable per chapter.
+        .executableTarget(
+            name: "install-redis",
+            dependencies: ["Chapters", "Guide"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "configure-socket",
+            dependencies: ["Chapters", "Guide"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "guide",
+            dependencies: [
+                "Chapters", "Guide",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(
+            name: "RESPTests",
+            dependencies: ["RESP", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RedisTests",
+            dependencies: [
+                "Redis", "RESP", "RedisTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GuideTests",
+            dependencies: ["Guide", "Redis", "RedisTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChapterTests",
+            dependencies: ["Chapters", "Guide", "Redis"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,180 @@
+import NIOCore
+
+/// One complete, validated RESP frame: a slice of the bytes received, decoded lazily.
+///
+/// The decoder only checks that the frame is well formed; converting it into Swift values
+/// happens when ``value`` (or a ``RESPTokenDecodable`` initialiser) is asked for, and nested
+/// aggregates hand out further tokens that share the same storage.
+public struct RESPToken: Hashable, Sendable {
+    /// The frame's bytes, exactly as received (type byte through final `\r\n`).
+    public let base: ByteBuffer
+
+    /// Wraps bytes that ``RESPDecoder`` has validated as exactly one frame.
+    init(validated base: ByteBuffer) {
+        self.base = base
+    }
+
+    /// Decodes `bytes` as exactly one frame, for tests and for building tokens by hand.
+    ///
+    /// - Throws: ``RESPDecodeError`` if `bytes` is not one complete valid frame.
+    public init(validating bytes: ByteBuffer, limits: RESPLimits = RESPLimits()) throws(RESPDecodeError) {
+        var buffer = bytes
+        var decoder = RESPDecoder(limits: limits)
+        guard let token = try decoder.decode(buffer: &buffer) else {
+            throw .invalidLength("incomplete frame (\(bytes.readableBytes) bytes)", offset: bytes.readableBytes)
+        }
+        guard buffer.readableBytes == 0 else {
+            throw .invalidValue(type: token.type, text: "\(buffer.readableBytes) bytes after the frame", offset: token.base.readableBytes)
+        }
+        self = token
+    }
+
+    /// A frame's value. Aggregates are views into the same bytes.
+    public enum Value: Hashable, Sendable {
+        /// `+OK`
+        case simpleString(ByteBuffer)
+        /// `-ERR message`: the whole line, code included.
+        case simpleError(ByteBuffer)
+        /// `$5\r\nhello`
+        case bulkString(ByteBuffer)
+        /// `!21\r\nSYNTAX invalid syntax`
+        case bulkError(ByteBuffer)
+        /// `=15\r\ntxt:Some string`: the three-letter format and the content after the colon.
+        case verbatimString(format: String, content: ByteBuffer)
+        /// `:1000`
+        case integer(Int64)
+        /// `,3.14`, `,inf`, `,nan`
+        case double(Double)
+        /// `#t`, `#f`
+        case boolean(Bool)
+        /// `_`, and RESP2's `$-1` and `*-1`.
+        case null
+        /// `(3492890328409238509324850943850943825024385`: the digits, as text.
+        case bigNumber(ByteBuffer)
+        /// `*2\r\n...`
+        case array(RESPToken.Array)
+        /// `~2\r\n...`
+        case set(RESPToken.Array)
+        /// `>2\r\n...`: out-of-band data (pub/sub, client tracking), not a reply to a command.
+        case push(RESPToken.Array)
+        /// `%2\r\n...`
+        case map(RESPToken.Map)
+    }
+
+    /// The frame's type, as its first byte says; for an attributed value, the value's type.
+    public var type: RESPTypeIdentifier {
+        var body = valueBytes
+        return RESPTypeIdentifier(rawValue: body.readInteger(as: UInt8.self)!)!
+    }
+
+    /// The attributes sent before the value (RESP3 `|`), or `nil` if there are none.
+    public var attributes: Map? {
+        guard base.getInteger(at: base.readerIndex, as: UInt8.self) == RESPTypeIdentifier.attribute.rawValue else { return nil }
+        var buffer = base
+        let header = Self.readHeader(&buffer)
+        let count = Int(header.number)
+        let start = buffer.readerIndex
+        Self.skipFrames(count * 2, in: &buffer)
+        return Map(elements: base.getSlice(at: start, length: buffer.readerIndex - start)!, count: count)
+    }
+
+    /// The frame's value, after any attributes.
+    public var value: Value {
+        var buffer = valueBytes
+        let header = Self.readHeader(&buffer)
+        switch header.type {
+        case .simpleString: return .simpleString(header.line)
+        case .simpleError: return .simpleError(header.line)
+        case .integer: return .integer(header.number)
+        case .null: return .null
+        case .boolean: return .boolean(header.line.getInteger(at: header.line.readerIndex, as: UInt8.self) == UInt8(ascii: "t"))
+        case .double: return .double(Self.double(from: header.line))
+        case .bigNumber: return .bigNumber(header.line)
+        case .bulkString, .bulkError, .verbatimString:
+            if header.number < 0 { return .null }
+            let body = buffer.readSlice(length: Int(header.number))!
+            switch header.type {
+            case .bulkString: return .bulkString(body)
+            case .bulkError: return .bulkError(body)
+            default:
+                var content = body
+                let format = content.readString(length: 3)!
+                content.moveReaderIndex(forwardBy: 1)
+                return .verbatimString(format: format, content: content)
+            }
+        case .array, .set, .push, .map, .attribute:
+            if header.number < 0 { return .null }
+            let count = Int(header.number)
+            switch header.type {
+            case .map, .attribute: return .map(Map(elements: buffer, count: count))
+            case .set: return .set(Array(elements: buffer, count: count))
+            case .push: return .push(Array(elements: buffer, count: count))
+            default: return .array(Array(elements: buffer, count: count))
+            }
+        }
+    }
+
+    /// The bytes of the value itself, without leading attributes.
+    var valueBytes: ByteBuffer {
+        var buffer = base
+        while buffer.getInteger(at: buffer.readerIndex, as: UInt8.self) == RESPTypeIdentifier.attribute.rawValue {
+            let header = Self.readHeader(&buffer)
+            Self.skipFrames(Int(header.number) * 2, in: &buffer)
+        }
+        return buffer
+    }
+
+    // MARK: Reading validated bytes
+
+    struct Header {
+        var type: RESPTypeIdentifier
+        /// The line after the type byte.
+        var line: ByteBuffer
+        /// The line as an integer, for integers and length headers; 0 otherwise.
+        var number: Int64
+    }
+
+    /// Reads a type byte and its line. Only called on validated bytes.
+    static func readHeader(_ buffer: inout ByteBuffer) -> Header {
+        let type = RESPTypeIdentifier(rawValue: buffer.readInteger(as: UInt8.self)!)!
+        let lineLength = buffer.readableBytesView.firstIndex(of: RESPScanner.cr)! - buffer.readerIndex
+        let line = buffer.readSlice(length: lineLength)!
+        buffer.moveReaderIndex(forwardBy: 2)
+        var number: Int64 = 0
+        switch type {
+        case .integer, .bulkString, .bulkError, .verbatimString, .array, .set, .push, .map, .attribute:
+            number = line.withUnsafeReadableBytes { bytes in
+                RESPScanner(bytes: bytes, limits: RESPLimits()).parseInteger(0..<bytes.count)!
+            }
+        default:
+            break
+        }
+        return Header(type: type, line: line, number: number)
+    }
+
+    /// Skips `count` validated frames.
+    static func skipFrames(_ count: Int, in buffer: inout ByteBuffer) {
+        for _ in 0..<count {
+            let length = buffer.withUnsafeReadableBytes { bytes in
+                // Validated already: with unbounded limits this cannot fail or be incomplete.
+                try! RESPScanner(bytes: bytes, limits: .unbounded).frameEnd(from: 0)!
+            }
+            buffer.moveReaderIndex(forwardBy: length)
+        }
+    }
+
+    static func double(from line: ByteBuffer) -> Double {
+        let text = String(buffer: line)
+        switch text {
+        case "inf", "+inf": return .infinity
+        case "-inf": return -.infinity
+        case "nan", "-nan": return .nan
+        default: return Double(text)!
+        }
+    }
+}
+
+extension RESPLimits {
+    /// No limits: for walking frames that were already validated.
+    static let unbounded = RESPLimits(maxBulkLength: .max, maxAggregateCount: .max, maxDepth: .max, maxLineLength: .max - 1)
+}
