@@ -1,0 +1,39 @@
+import NIOCore
+import RESP
+
+/// One Redis command as a small value: its arguments, the keys it touches, its reply type.
+///
+/// Knowing the keys lets a cluster-aware client route the command to the node owning their
+/// slot; knowing the reply type lets `send` hand back `Int`, `String?` or a parsed value.
+public protocol RedisCommand: Sendable {
+    /// The Swift type the reply is read as.
+    associatedtype Response: RESPTokenDecodable & Sendable = RESPToken
+
+    /// The command's name, e.g. `"GET"` or `"CONFIG GET"`, for errors and logs.
+    var name: String { get }
+    /// The keys the command reads or writes (empty for server commands).
+    var keys: [RedisKey] { get }
+    /// Writes the whole command, name included, as one RESP array.
+    func encode(into encoder: inout RESPCommandEncoder)
+}
+
+extension RedisCommand {
+    /// Server commands touch no key.
+    public var keys: [RedisKey] { [] }
+}
+
+/// A key, held as the bytes Redis stores. Create one from a string literal or any `String`.
+public struct RedisKey: Hashable, Sendable, RESPRenderable, ExpressibleByStringLiteral, CustomStringConvertible {
+    /// The key's bytes.
+    public var bytes: ByteBuffer
+
+    /// A key from its UTF-8 text.
+    public init(_ string: String) { bytes = ByteBuffer(string: string) }
+    /// A key from raw bytes.
+    public init(_ bytes: ByteBuffer) { self.bytes = bytes }
+    public init(stringLiteral value: String) { self.init(value) }
+
+    public var respEntries: Int { 1 }
+    public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeBulkString(bytes) }
+    public var description: String { String(buffer: bytes) }
+}

@@ -1,0 +1,222 @@
+import Foundation
+
+/// Reading a configuration from the URL forms Redis clients and Django settings use.
+extension RedisConfiguration {
+    /// Reads `unix:///path/to.sock?db=1`, `redis://[user:pass@]host[:port][/db]`, or a bare
+    /// absolute socket path (the article's `LOCATION: '/var/run/redis/redis.sock'`).
+    ///
+    /// Query parameters `db`, `password`, `username`, `client_name` and `protocol` (2 or 3) are
+    /// accepted on every form. Percent-escapes in user and password are decoded.
+    ///
+    /// - Throws: ``RedisError/invalidConfiguration(_:)`` naming what is wrong and the form to use.
+    public init(url text: String) throws(RedisError) {
+        self.init()
+        let url = text.trimmingWhitespace()
+        if url.hasPrefix("/") {
+            endpoint = .unixSocket(path: url)
+            return
+        }
+        guard let schemeEnd = url.firstRange(of: "://") else {
+            throw .invalidConfiguration(
+                "'\(Self.masked(url))' is not a Redis location: use unix:///var/run/redis/redis.sock, "
+                    + "redis://host:port/db, or an absolute socket path")
+        }
+        let scheme = url[..<schemeEnd.lowerBound].lowercased()
+        var rest = Substring(url[schemeEnd.upperBound...])
+        var query: Substring = ""
+        if let mark = rest.firstIndex(of: "?") {
+            query = rest[rest.index(after: mark)...]
+            rest = rest[..<mark]
+        }
+        switch scheme {
+        case "unix", "redis+unix":
+            // unix://[user:pass@]/path — an optional userinfo before the absolute path.
+            if let at = rest.lastIndex(of: "@"), !rest.hasPrefix("/") {
+                try applyUserInfo(rest[..<at], url: url)
+                rest = rest[rest.index(after: at)...]
+            }
+            guard rest.hasPrefix("/"), rest.count > 1 else {
+                throw .invalidConfiguration("'\(Self.masked(url))' has no socket path: write unix:///var/run/redis/redis.sock (three slashes)")
+            }
+            endpoint = .unixSocket(path: String(rest))
+        case "redis":
+            var authority = rest
+            var path: Substring = ""
+            if let slash = rest.firstIndex(of: "/") {
+                authority = rest[..<slash]
+                path = rest[rest.index(after: slash)...]
+            }
+            if let at = authority.lastIndex(of: "@") {
+                try applyUserInfo(authority[..<at], url: url)
+                authority = authority[authority.index(after: at)...]
+            }
+            endpoint = try Self.tcpEndpoint(authority, url: url)
+            if !path.isEmpty { database = try Self.database(path, url: url) }
+        case "rediss":
+            throw .invalidConfiguration(
+                "'\(Self.masked(url))': TLS (rediss://) is not supported by this client yet; "
+                    + "use unix:// for a local server, or redis:// over a trusted network")
+        default:
+            throw .invalidConfiguration(
+                "'\(Self.masked(url))': the scheme '\(scheme)' is not one of unix://, redis://, rediss://")
+        }
+        try applyQuery(query, url: url)
+    }
+
+    /// Reads the `REDIS_URL` environment variable, or returns `fallback` when it is unset or empty.
+    ///
+    /// - Throws: ``RedisError/invalidConfiguration(_:)`` when `REDIS_URL` is set but invalid.
+    public static func fromEnvironment(
+        _ environment: [String: String] = ProcessInfo.processInfo.environment,
+        fallback: RedisConfiguration = RedisConfiguration()
+    ) throws(RedisError) -> RedisConfiguration {
+        guard let url = environment["REDIS_URL"], !url.isEmpty else { return fallback }
+        do {
+            return try RedisConfiguration(url: url)
+        } catch {
+            throw .invalidConfiguration("REDIS_URL: \(error)")
+        }
+    }
+
+    /// The configuration as a URL, e.g. `unix:///var/run/redis/redis.sock?db=1`.
+    public func url(maskingPassword: Bool = true) -> String {
+        var userInfo = ""
+        if username != nil || password != nil {
+            userInfo = Self.percentEncode(username ?? "")
+            if let password { userInfo += ":" + (maskingPassword ? "***" : Self.percentEncode(password)) }
+            userInfo += "@"
+        }
+        switch endpoint {
+        case .unixSocket(let path):
+            let base = userInfo.isEmpty ? "unix://\(path)" : "unix://\(userInfo)\(path)"
+            return database == 0 ? base : "\(base)?db=\(database)"
+        case .tcp:
+            return "redis://\(userInfo)\(endpoint)/\(database)"
+        }
+    }
+
+    // MARK: Parts
+
+    private mutating func applyUserInfo(_ userInfo: Substring, url: String) throws(RedisError) {
+        if let colon = userInfo.firstIndex(of: ":") {
+            let user = try Self.percentDecode(userInfo[..<colon], url: url)
+            username = user.isEmpty ? nil : user
+            password = try Self.percentDecode(userInfo[userInfo.index(after: colon)...], url: url)
+        } else if !userInfo.isEmpty {
+            // redis://secret@host: a lone userinfo is the password (redis-py, django-redis).
+            password = try Self.percentDecode(userInfo, url: url)
+        }
+    }
+
+    private mutating func applyQuery(_ query: Substring, url: String) throws(RedisError) {
+        for item in query.split(separator: "&") where !item.isEmpty {
+            let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = parts[0]
+            let value = try Self.percentDecode(parts.count > 1 ? parts[1] : "", url: url)
+            switch name {
+            case "db": database = try Self.database(Substring(value), url: url)
+            case "password": password = value
+            case "username", "user": username = value
+            case "client_name", "name": clientName = value
+            case "protocol":
+                guard value == "2" || value == "3" else {
+                    throw .invalidConfiguration("'\(Self.masked(url))': protocol must be 2 or 3, not '\(value)'")
+                }
+                preferRESP3 = value == "3"
+            default:
+                throw .invalidConfiguration(
+                    "'\(Self.masked(url))': unknown option '\(name)' (known: db, username, password, client_name, protocol)")
+            }
+        }
+    }
+
+    private static func tcpEndpoint(_ authority: Substring, url: String) throws(RedisError) -> RedisEndpoint {
+        var host = authority
+        var port: Substring? = nil
+        if authority.hasPrefix("[") {  // [::1]:6379
+            guard let close = authority.firstIndex(of: "]") else {
+                throw .invalidConfiguration("'\(masked(url))': unterminated IPv6 address")
+            }
+            host = authority[authority.index(after: authority.startIndex)..<close]
+            let after = authority[authority.index(after: close)...]
+            if after.hasPrefix(":") { port = after.dropFirst() }
+        } else if let colon = authority.lastIndex(of: ":") {
+            host = authority[..<colon]
+            port = authority[authority.index(after: colon)...]
+        }
+        guard !host.isEmpty else { throw .invalidConfiguration("'\(masked(url))' has no host: write redis://127.0.0.1:6379/0") }
+        var portNumber = 6379
+        if let port {
+            guard let parsed = Int(port), (1...65535).contains(parsed) else {
+                throw .invalidConfiguration("'\(masked(url))': port '\(port)' is not a number from 1 to 65535")
+            }
+            portNumber = parsed
+        }
+        return .tcp(host: String(host), port: portNumber)
+    }
+
+    private static func database(_ text: Substring, url: String) throws(RedisError) -> Int {
+        guard let number = Int(text), number >= 0 else {
+            throw .invalidConfiguration("'\(masked(url))': database '\(text)' is not a number 0 or greater")
+        }
+        return number
+    }
+
+    /// The URL with any password replaced by `***`, for error messages.
+    static func masked(_ url: String) -> String {
+        guard let schemeEnd = url.firstRange(of: "://") else { return url }
+        let afterScheme = url[schemeEnd.upperBound...]
+        let authorityEnd = afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? afterScheme.endIndex
+        var result = url
+        if let at = afterScheme[..<authorityEnd].lastIndex(of: "@") {
+            let userInfo = afterScheme[..<at]
+            if let colon = userInfo.firstIndex(of: ":") {
+                result = String(url[..<colon]) + ":***" + String(url[at...])
+            } else if !userInfo.isEmpty {
+                result = String(url[..<userInfo.startIndex]) + "***" + String(url[at...])
+            }
+        }
+        if let range = result.firstRange(of: "password=") {
+            let valueEnd = result[range.upperBound...].firstIndex(of: "&") ?? result.endIndex
+            result.replaceSubrange(range.upperBound..<valueEnd, with: "***")
+        }
+        return result
+    }
+
+    private static func percentDecode(_ text: Substring, url: String) throws(RedisError) -> String {
+        guard text.contains("%") else { return String(text) }
+        var bytes: [UInt8] = []
+        var iterator = text.utf8.makeIterator()
+        while let byte = iterator.next() {
+            if byte == UInt8(ascii: "%") {
+                guard let high = iterator.next(), let low = iterator.next(),
+                    let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16)
+                else { throw .invalidConfiguration("'\(masked(url))': invalid %-escape") }
+                bytes.append(value)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func percentEncode(_ text: String) -> String {
+        var result = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                result.unicodeScalars.append(UnicodeScalar(byte))
+            default:
+                result += "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+            }
+        }
+        return result
+    }
+}
+
+extension String {
+    func trimmingWhitespace() -> String {
+        String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+    }
+}

@@ -1,0 +1,98 @@
+import NIOCore
+import RESP
+
+/// The commands a new connection sends before it is handed out: protocol, credentials, name, DB.
+enum Handshake {
+    struct Outcome {
+        var protocolVersion: Int
+        var serverVersion: String?
+    }
+
+    static func perform(on channel: any Channel, configuration: RedisConfiguration) async throws(RedisError) -> Outcome {
+        let endpoint = configuration.endpoint
+        var outcome = Outcome(protocolVersion: 2, serverVersion: nil)
+        var needsRESP2Setup = true
+
+        if configuration.preferRESP3 {
+            let hello = HELLO(
+                protocolVersion: 3, username: configuration.username, password: configuration.password,
+                clientName: configuration.clientName)
+            do {
+                let reply = try await send(hello, on: channel, configuration: configuration)
+                outcome.protocolVersion = 3
+                outcome.serverVersion = (try? [String: RESPToken](fromRESP: reply))?["version"].flatMap { try? String(fromRESP: $0) }
+                needsRESP2Setup = false
+            } catch let error {
+                guard case .server(let serverError) = error else { throw error }
+                switch serverError.kind {
+                case .noProtocol:
+                    break  // The server speaks RESP2 only: fall back below.
+                case .generic where serverError.message.lowercased().contains("unknown command"):
+                    break  // Redis before 6 has no HELLO.
+                case .wrongPass, .noAuth:
+                    throw .authenticationFailed(endpoint, serverError)
+                default:
+                    throw error
+                }
+            }
+        }
+
+        if needsRESP2Setup {
+            if let password = configuration.password {
+                do {
+                    _ = try await send(AUTH(username: configuration.username, password: password), on: channel, configuration: configuration)
+                } catch {
+                    if case .server(let serverError) = error { throw .authenticationFailed(endpoint, serverError) }
+                    throw error
+                }
+            }
+            if let clientName = configuration.clientName {
+                _ = try await send(CLIENT_SETNAME(clientName: clientName), on: channel, configuration: configuration)
+            }
+        }
+
+        if configuration.database != 0 {
+            do {
+                _ = try await send(SELECT(database: configuration.database), on: channel, configuration: configuration)
+            } catch {
+                if case .server(let serverError) = error, serverError.message.contains("out of range") {
+                    throw .invalidConfiguration(
+                        "database \(configuration.database) does not exist on \(endpoint) "
+                            + "(the server's `databases` setting is lower; Debian's default is 16, numbered 0–15)")
+                }
+                if case .server(let serverError) = error, serverError.kind == .noAuth {
+                    throw .authenticationFailed(endpoint, serverError)
+                }
+                throw error
+            }
+        }
+        return outcome
+    }
+
+    /// One handshake command, bounded by the connect timeout. A reply that is not RESP, or a
+    /// connection closed without a reply, means the peer is not a (working) Redis server.
+    private static func send<Command: RedisCommand>(
+        _ command: Command, on channel: any Channel, configuration: RedisConfiguration
+    ) async throws(RedisError) -> Command.Response {
+        var encoder = RESPCommandEncoder(buffer: channel.allocator.buffer(capacity: 64))
+        command.encode(into: &encoder)
+        let endpoint = configuration.endpoint
+        do {
+            let token = try await RedisConnection.roundTrip(
+                on: channel, endpoint: endpoint, bytes: encoder.buffer, name: command.name,
+                timeout: configuration.connectTimeout)
+            return try RedisConnection.response(Command.Response.self, from: token, command: command.name)
+        } catch {
+            switch error {
+            case .protocolError(_, let decodeError):
+                throw .notARedisServer(endpoint, detail: "its answer to \(command.name) is not RESP (\(decodeError))")
+            case .connectionClosed:
+                throw .notARedisServer(endpoint, detail: "it closed the connection without answering \(command.name)")
+            case .commandTimeout:
+                throw .connectTimeout(endpoint, configuration.connectTimeout)
+            default:
+                throw error
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import RESP
+
+/// Everything that can go wrong talking to Redis, each case with what a reader needs to fix it.
+///
+/// `description` is a complete sentence naming the problem and the next step, suitable to
+/// print as is. No case ever contains a password.
+public enum RedisError: Error, Sendable {
+    /// The configuration (a URL, `REDIS_URL`, a setting) is invalid; the text says why.
+    case invalidConfiguration(String)
+    /// No file exists at the socket path: Redis is not running, or listens elsewhere.
+    case socketNotFound(path: String)
+    /// The socket exists but this user may not connect to it.
+    case permissionDenied(path: String, status: UnixSocketStatus?, user: UnixUser)
+    /// Nothing accepts connections there: a TCP port with no server, or a stale socket file.
+    case connectionRefused(RedisEndpoint)
+    /// The connection or its handshake took longer than the configured connect timeout.
+    case connectTimeout(RedisEndpoint, Duration)
+    /// The peer answered, but not in RESP: it is not a Redis server.
+    case notARedisServer(RedisEndpoint, detail: String)
+    /// The server refused the credentials (or requires some and none were configured).
+    case authenticationFailed(RedisEndpoint, RedisServerError)
+    /// The server answered a command with an error reply.
+    case server(RedisServerError)
+    /// No reply arrived within the command timeout; the connection was closed.
+    case commandTimeout(command: String, Duration)
+    /// The connection closed (server shut down or restarted, network failure) before a reply.
+    case connectionClosed(RedisEndpoint)
+    /// The server sent bytes that are not valid RESP, or exceed the configured limits; the
+    /// connection was closed.
+    case protocolError(RedisEndpoint, RESPDecodeError)
+    /// A reply had another shape than the command's response type.
+    case unexpectedReply(command: String, RESPConversionError)
+    /// Connecting failed for another reason, named by the operating system.
+    case connectFailed(RedisEndpoint, reason: String)
+}
+
+extension RedisError: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .invalidConfiguration(let text):
+            return "invalid Redis configuration: \(text)"
+        case .socketNotFound(let path):
+            return "no Redis socket at \(path): is Redis running? Run ./setup.sh to configure and start it, "
+                + "or check `unixsocket` in /etc/redis/redis.conf"
+        case .permissionDenied(let path, let status, let user):
+            var text = "permission denied connecting to \(path) as user '\(user.name)'"
+            if let status {
+                text += " (socket is \(status.modeString) \(status.owner):\(status.group))"
+                if status.permissions & 0o070 == 0 {
+                    text += ": only its owner may connect. Set `unixsocketperm 770` in /etc/redis/redis.conf "
+                        + "and restart Redis (./setup.sh does both)"
+                } else {
+                    text += ": add yourself to its group with `sudo usermod -aG \(status.group) \(user.name)`, "
+                        + "then run `newgrp \(status.group)` or log in again"
+                }
+            }
+            return text
+        case .connectionRefused(let endpoint):
+            if case .unixSocket = endpoint {
+                return "connection refused on \(endpoint): the socket file exists but no server listens on it "
+                    + "(Redis stopped and left it behind?). Start Redis: ./setup.sh"
+            }
+            return "connection refused at \(endpoint): no server listens there. Is Redis running, on this port? "
+                + "The guide's Redis listens on the Unix socket only (port 0)"
+        case .connectTimeout(let endpoint, let duration):
+            return "no answer from \(endpoint) within \(duration): the server is overloaded, stopped (SIGSTOP) "
+                + "or not a Redis server. Check `redis-cli -s <socket> ping`"
+        case .notARedisServer(let endpoint, let detail):
+            return "the server at \(endpoint) is not a Redis server: \(detail)"
+        case .authenticationFailed(let endpoint, let error):
+            if error.kind == .noAuth {
+                return "\(endpoint) requires a password: add it to the URL (redis://:PASSWORD@host/db or ?password=...)"
+            }
+            return "\(endpoint) refused the credentials (\(error)): check the user name and password"
+        case .server(let error):
+            return error.description
+        case .commandTimeout(let command, let duration):
+            return "\(command) got no reply within \(duration); the connection was closed. "
+                + "Is the server blocked (a slow KEYS, a SIGSTOP)? Raise commandTimeout if the command is slow by design"
+        case .connectionClosed(let endpoint):
+            return "the connection to \(endpoint) closed before the reply arrived (server stopped or restarted?)"
+        case .protocolError(let endpoint, let error):
+            return "invalid reply from \(endpoint): \(error). The connection was closed"
+        case .unexpectedReply(let command, let error):
+            return "\(command): \(error)"
+        case .connectFailed(let endpoint, let reason):
+            return "cannot connect to \(endpoint): \(reason)"
+        }
+    }
+}

@@ -1,0 +1,137 @@
+import NIOCore
+import RESP
+import Redis
+import RedisTestSupport
+import Foundation
+import XCTest
+
+final class RedisConnectionTests: XCTestCase {
+    static let redis = SuiteServer()
+    override class func tearDown() { redis.stop() }
+
+    func server() async throws -> PrivateRedisServer { try await Self.redis.server() }
+
+    func testConnectsOverUnixSocketAndAnswersPong() async throws {
+        let server = try await server()
+        let pong = try await RedisConnection.withConnection(configuration: server.configuration()) { redis in
+            try await redis.send(PING())
+        }
+        XCTAssertEqual(pong, "PONG")
+    }
+
+    func testNegotiatesRESP3AndReportsServerVersion() async throws {
+        let server = try await server()
+        try await RedisConnection.withConnection(configuration: server.configuration()) { redis in
+            XCTAssertEqual(redis.protocolVersion, 3)
+            let version = try XCTUnwrap(redis.serverVersion)
+            XCTAssertTrue(version.hasPrefix("7."), "unexpected version \(version)")
+        }
+    }
+
+    func testSpeaksRESP2WhenRESP3IsNotWanted() async throws {
+        let server = try await server()
+        var configuration = server.configuration()
+        configuration.preferRESP3 = false
+        try await RedisConnection.withConnection(configuration: configuration) { redis in
+            XCTAssertEqual(redis.protocolVersion, 2)
+            let reply = try await redis.send("HGETALL", "no-such-hash")
+            // RESP2 answers an empty array where RESP3 answers an empty map.
+            guard case .array(let elements) = reply.value else { return XCTFail("expected an array, got \(reply)") }
+            XCTAssertEqual(elements.count, 0)
+        }
+    }
+
+    func testSelectsTheConfiguredDatabaseAtConnect() async throws {
+        let server = try await server()
+        let key = "select-test-\(UInt32.random(in: 0...UInt32.max))"
+        try await RedisConnection.withConnection(configuration: server.configuration(database: 3)) { redis in
+            _ = try await redis.send("SET", key, "in-db-3")
+        }
+        let inDB0 = try await RedisConnection.withConnection(configuration: server.configuration(database: 0)) { redis in
+            try await redis.send("EXISTS", key)
+        }
+        let inDB3 = try await RedisConnection.withConnection(configuration: server.configuration(database: 3)) { redis in
+            try await redis.send("GET", key)
+        }
+        XCTAssertEqual(try Int(fromRESP: inDB0), 0)
+        XCTAssertEqual(try String(fromRESP: inDB3), "in-db-3")
+    }
+
+    func testDatabaseOutOfRangeIsAConfigurationError() async throws {
+        let server = try await server()
+        do {
+            _ = try await RedisConnection.connect(configuration: server.configuration(database: 99))
+            XCTFail("connected to database 99")
+        } catch {
+            guard case .invalidConfiguration(let text) = error else { return XCTFail("unexpected \(error)") }
+            XCTAssertTrue(text.contains("database 99 does not exist"), text)
+        }
+    }
+
+    func testErrorRepliesAreTypedServerErrors() async throws {
+        let server = try await server()
+        try await RedisConnection.withConnection(configuration: server.configuration(database: 2)) { redis in
+            _ = try await redis.send("DEL", "a-list")
+            _ = try await redis.send("RPUSH", "a-list", "x")
+            do {
+                _ = try await redis.send("GET", "a-list")
+                XCTFail("GET on a list succeeded")
+            } catch let error as RedisError {
+                guard case .server(let serverError) = error else { return XCTFail("unexpected \(error)") }
+                XCTAssertEqual(serverError.kind, .wrongType)
+                XCTAssertTrue(serverError.message.hasPrefix("Operation against a key"), serverError.message)
+            }
+            // The connection stays usable after an error reply.
+            let pong = try await redis.send(PING())
+            XCTAssertEqual(pong, "PONG")
+        }
+    }
+
+    func testConcurrentCommandsGetTheirOwnReplies() async throws {
+        let server = try await server()
+        let redis = try await RedisConnection.connect(configuration: server.configuration())
+        try await withThrowingTaskGroup(of: (Int, String).self) { group in
+            for index in 0..<200 {
+                group.addTask { (index, try await redis.send(PING(message: "message-\(index)"))) }
+            }
+            for try await (index, echoed) in group {
+                XCTAssertEqual(echoed, "message-\(index)")
+            }
+        }
+        await redis.close()
+    }
+
+    func testBinaryValuesRoundTrip() async throws {
+        let server = try await server()
+        let bytes: [UInt8] = Array(0...255) + [13, 10, 13, 10]
+        let reply = try await RedisConnection.withConnection(configuration: server.configuration(database: 4)) { redis in
+            _ = try await redis.send("SET", "binary", RESPBytes(bytes))
+            return try await redis.send("GET", "binary")
+        }
+        XCTAssertEqual(Array(try ByteBuffer(fromRESP: reply).readableBytesView), bytes)
+    }
+
+    func testCommandTimeoutFailsTheCommandAndClosesTheConnection() async throws {
+        let server = try await server()
+        var configuration = server.configuration()
+        configuration.commandTimeout = .milliseconds(200)
+        let redis = try await RedisConnection.connect(configuration: configuration)
+        let started = ContinuousClock.now
+        do {
+            _ = try await redis.send("BLPOP", "never-filled-\(UUID())", 5)
+            XCTFail("BLPOP returned")
+        } catch {
+            guard case .commandTimeout(let command, _) = error else { return XCTFail("unexpected \(error)") }
+            XCTAssertEqual(command, "BLPOP")
+        }
+        XCTAssertLessThan(ContinuousClock.now - started, .seconds(2))
+        XCTAssertFalse(redis.isOpen, "a connection whose reply timed out must be closed")
+        do {
+            _ = try await redis.send(PING())
+            XCTFail("a closed connection answered")
+        } catch {
+            guard case .connectionClosed = error else { return XCTFail("unexpected \(error)") }
+        }
+    }
+}
+
