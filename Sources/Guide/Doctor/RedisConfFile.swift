@@ -1,0 +1,65 @@
+import Foundation
+import Redis
+
+/// The directives of a `redis.conf`, as Redis reads them: one per line, `#` comments ignored,
+/// the last occurrence of a directive winning.
+public struct RedisConfFile: Sendable {
+    /// The file's path.
+    public let path: String
+    /// Directive name (lower-cased) → its arguments as written on the last line that sets it.
+    public let directives: [String: String]
+    /// Directive name (lower-cased) → the 1-based line number of that last line.
+    public let lineNumbers: [String: Int]
+
+    /// Reads and parses `path`.
+    ///
+    /// - Throws: ``RedisConfFileError`` when the file is missing or this user may not read it.
+    public init(path: String) throws(RedisConfFileError) {
+        guard FileManager.default.fileExists(atPath: path) else { throw .missing(path: path) }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .unreadable(path: path, user: UnixUser.current.name)
+        }
+        self.init(path: path, text: String(decoding: data, as: UTF8.self))
+    }
+
+    /// Parses the text of a config file.
+    public init(path: String, text: String) {
+        self.path = path
+        var directives: [String: String] = [:]
+        var lineNumbers: [String: Int] = [:]
+        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            guard !line.isEmpty, !line.hasPrefix("#") else { continue }
+            let name: Substring
+            var arguments: Substring = ""
+            if let space = line.firstIndex(where: { $0 == " " || $0 == "\t" }) {
+                name = line[..<space]
+                arguments = line[space...].drop(while: { $0 == " " || $0 == "\t" })
+            } else {
+                name = line[...]
+            }
+            directives[name.lowercased()] = String(arguments)
+            lineNumbers[name.lowercased()] = index + 1
+        }
+        self.directives = directives
+        self.lineNumbers = lineNumbers
+    }
+
+    /// The arguments of `name`, or `nil` when the file does not set it.
+    public subscript(name: String) -> String? { directives[name.lowercased()] }
+}
+
+/// Why a Redis config file could not be read.
+public enum RedisConfFileError: Error, Sendable, CustomStringConvertible {
+    /// Nothing exists at the path.
+    case missing(path: String)
+    /// The file exists but this user may not read it (Debian's is `redis:redis`, mode 640).
+    case unreadable(path: String, user: String)
+
+    public var description: String {
+        switch self {
+        case .missing(let path): "\(path) does not exist"
+        case .unreadable(let path, let user): "\(path): permission denied for \(user) (it is readable by the redis group)"
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Chapters
+import Guide
+import Redis
+import XCTest
+
+/// The chapters' steps against the live server that ./setup.sh configured. Read-only: they
+/// send PING, INFO and CONFIG GET and try a TCP connect, nothing that changes the server.
+/// When the machine is not set up, each failure says which step failed and the fix.
+final class ChapterTests: XCTestCase {
+    func testChapter01InstallRedisPassesOnThisMachine() async throws {
+        let report = await InstallRedis.chapter().run()
+        XCTAssertTrue(report.passed, Self.explain(report))
+        let version = try XCTUnwrap(report.fact("version").flatMap { RedisVersion($0) }, "no version recorded")
+        XCTAssertGreaterThanOrEqual(version, RedisVersion(major: 7, minor: 0, patch: 0))
+    }
+
+    func testChapter02ConfigureSocketPassesOnThisMachine() async throws {
+        let report = await ConfigureSocket.chapter().run()
+        XCTAssertTrue(report.passed, Self.explain(report))
+        XCTAssertEqual(report.fact("port"), "0", "the live server must have TCP off")
+        XCTAssertEqual(report.fact("unixsocket"), RedisConfiguration.defaultSocketPath)
+        XCTAssertEqual(report.fact("unixsocketperm"), "770")
+        XCTAssertEqual(report.fact("mode"), "srwxrwx---")
+        XCTAssertEqual(report.fact("owner"), "redis:redis")
+    }
+
+    func testChapterStopsAtTheFirstFailedStepAndNamesTheFix() async throws {
+        // Point chapter 02 at a socket that does not exist: the first live step must fail with
+        // a fix, and the steps after it must be reported as not run.
+        let settings = GuideSettings(socketPath: "/nonexistent/redis.sock")
+        let report = await ConfigureSocket.chapter(settings).run()
+        XCTAssertFalse(report.passed)
+        let failed = try XCTUnwrap(report.outcomes.last)
+        XCTAssertFalse(failed.passed)
+        XCTAssertFalse(report.skipped.isEmpty, "steps after a failure must be listed as not run")
+        XCTAssertFalse(try XCTUnwrap(failed.failure).fix.isEmpty)
+    }
+
+    static func explain(_ report: ChapterReport) -> String {
+        report.outcomes.filter { !$0.passed }.map { "step '\($0.title)' failed: \($0.failure!)" }.joined(separator: "\n")
+            + (report.skipped.isEmpty ? "" : "\nnot run: \(report.skipped.joined(separator: ", "))")
+            + "\nIs this machine set up? Run ./setup.sh first."
+    }
+}
