@@ -46,7 +46,8 @@ extension RedisError: CustomStringConvertible {
             var text = "permission denied connecting to \(path) as user '\(user.name)'"
             if let status {
                 text += " (socket is \(status.modeString) \(status.owner):\(status.group))"
-                if status.permissions & 0o070 == 0 {
+                // Connecting takes write permission: a group without it (750) gains nothing by joining.
+                if status.permissions & 0o020 == 0 {
                     text += ": only its owner may connect. Set `unixsocketperm 770` in /etc/redis/redis.conf "
                         + "and restart Redis (./setup.sh does both)"
                 } else {

@@ -26,6 +26,8 @@ public final class PrivateRedisServer: @unchecked Sendable {
     public let tcpPort: Int
     /// The server's log file.
     public let logFile: String
+    /// The password the server requires (`requirepass`), or `nil` when it requires none.
+    public let password: String?
 
     private let lock = NSLock()
     private var process: SpawnedProcess?
@@ -35,16 +37,19 @@ public final class PrivateRedisServer: @unchecked Sendable {
     /// - Parameters:
     ///   - tcpPort: a loopback TCP port to listen on as well; 0 (the default) turns TCP off.
     ///   - unixSocketPerm: the socket's mode, as in redis.conf. Default `770`.
-    ///   - extraDirectives: more redis.conf lines, e.g. `["requirepass secret"]`.
+    ///   - password: a password the server requires (`requirepass`); the readiness `PING` and
+    ///     ``configuration(database:password:)`` use it. Default `nil`, no password. (A
+    ///     `requirepass` in `extraDirectives` instead would make the readiness check fail.)
+    ///   - extraDirectives: more redis.conf lines, e.g. `["maxmemory 1mb"]`.
     /// - Throws: ``PrivateRedisServerError`` when `redis-server` is missing or does not start.
     public static func start(
-        tcpPort: Int = 0, unixSocketPerm: String = "770", extraDirectives: [String] = []
+        tcpPort: Int = 0, unixSocketPerm: String = "770", password: String? = nil, extraDirectives: [String] = []
     ) async throws -> PrivateRedisServer {
         removeServersOfDeadTestRuns()
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("private-redis-\(getpid())-\(UUID().uuidString.prefix(8))", isDirectory: true)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let server = PrivateRedisServer(directory: directory, tcpPort: tcpPort)
+        let server = PrivateRedisServer(directory: directory, tcpPort: tcpPort, password: password)
         let directives = [
             "port \(tcpPort)",
             "bind 127.0.0.1",
@@ -56,23 +61,25 @@ public final class PrivateRedisServer: @unchecked Sendable {
             "dir \(directory.path)",
             "logfile \(server.logFile)",
             "pidfile \(directory.appendingPathComponent("redis.pid").path)",
-        ] + extraDirectives
+        ] + (password.map { ["requirepass \($0)"] } ?? []) + extraDirectives
         try (directives.joined(separator: "\n") + "\n").write(toFile: server.configFile, atomically: true, encoding: .utf8)
         try await server.launch()
         return server
     }
 
-    private init(directory: URL, tcpPort: Int) {
+    private init(directory: URL, tcpPort: Int, password: String?) {
         self.directory = directory
         self.tcpPort = tcpPort
+        self.password = password
         self.configFile = directory.appendingPathComponent("redis.conf").path
         self.socketPath = directory.appendingPathComponent("redis.sock").path
         self.logFile = directory.appendingPathComponent("redis.log").path
     }
 
-    /// A client configuration for this server's socket.
+    /// A client configuration for this server's socket, with `password`, or by default the
+    /// server's own ``password``. Set `password = nil` on the result to connect without one.
     public func configuration(database: Int = 0, password: String? = nil) -> RedisConfiguration {
-        RedisConfiguration(endpoint: .unixSocket(path: socketPath), database: database, password: password)
+        RedisConfiguration(endpoint: .unixSocket(path: socketPath), database: database, password: password ?? self.password)
     }
 
     /// The server's process id while it runs.

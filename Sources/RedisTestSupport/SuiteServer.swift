@@ -15,7 +15,7 @@ public final class SuiteServer: @unchecked Sendable {
     private var started: PrivateRedisServer?
     private let options: @Sendable () async throws -> PrivateRedisServer
 
-    /// A suite server started with `start` (by default, ``PrivateRedisServer/start(tcpPort:unixSocketPerm:extraDirectives:)``
+    /// A suite server started with `start` (by default, ``PrivateRedisServer/start(tcpPort:unixSocketPerm:password:extraDirectives:)``
     /// with its defaults).
     public init(start: @escaping @Sendable () async throws -> PrivateRedisServer = { try await PrivateRedisServer.start() }) {
         self.options = start

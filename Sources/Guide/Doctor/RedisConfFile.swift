@@ -1,6 +1,12 @@
 import Foundation
 import Redis
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// The directives of a `redis.conf`, as Redis reads them: one per line, `#` comments ignored,
 /// the last occurrence of a directive winning.
 public struct RedisConfFile: Sendable {
@@ -15,7 +21,11 @@ public struct RedisConfFile: Sendable {
     ///
     /// - Throws: ``RedisConfFileError`` when the file is missing or this user may not read it.
     public init(path: String) throws(RedisConfFileError) {
-        guard FileManager.default.fileExists(atPath: path) else { throw .missing(path: path) }
+        var info = stat()
+        if stat(path, &info) != 0 {
+            // /etc/redis is itself `drwxrws--- redis:redis`: outside the group, even looking fails.
+            throw errno == EACCES ? .unreadable(path: path, user: UnixUser.current.name) : .missing(path: path)
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw .unreadable(path: path, user: UnixUser.current.name)
         }

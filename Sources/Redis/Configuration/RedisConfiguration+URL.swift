@@ -13,7 +13,10 @@ extension RedisConfiguration {
         self.init()
         let url = text.trimmingWhitespace()
         if url.hasPrefix("/") {
-            endpoint = .unixSocket(path: url)
+            // The article's bare socket path; options may follow, as on the other forms.
+            let mark = url.firstIndex(of: "?") ?? url.endIndex
+            endpoint = .unixSocket(path: String(url[..<mark]))
+            if mark < url.endIndex { try applyQuery(url[url.index(after: mark)...], url: url) }
             return
         }
         guard let schemeEnd = url.firstRange(of: "://") else {
@@ -74,24 +77,33 @@ extension RedisConfiguration {
         do {
             return try RedisConfiguration(url: url)
         } catch {
-            throw .invalidConfiguration("REDIS_URL: \(error)")
+            // The text, not the description: that would say "invalid Redis configuration" twice.
+            guard case .invalidConfiguration(let text) = error else { throw error }
+            throw .invalidConfiguration("REDIS_URL: \(text)")
         }
     }
 
     /// The configuration as a URL, e.g. `unix:///var/run/redis/redis.sock?db=1`.
+    ///
+    /// Unmasked, it reads back as the same configuration (timeouts and limits aside, which no
+    /// URL carries): `RedisConfiguration(url: config.url(maskingPassword: false)) == config`.
     public func url(maskingPassword: Bool = true) -> String {
         var userInfo = ""
-        if username != nil || password != nil {
-            userInfo = Self.percentEncode(username ?? "")
-            if let password { userInfo += ":" + (maskingPassword ? "***" : Self.percentEncode(password)) }
-            userInfo += "@"
+        if let password {
+            userInfo = Self.percentEncode(username ?? "") + ":" + (maskingPassword ? "***" : Self.percentEncode(password)) + "@"
         }
+        // What the authority and path cannot say. A lone `user@` would read back as a password.
+        var options: [String] = []
+        if case .unixSocket = endpoint, database != 0 { options.append("db=\(database)") }
+        if password == nil, let username { options.append("username=\(Self.percentEncode(username))") }
+        if let clientName { options.append("client_name=\(Self.percentEncode(clientName))") }
+        if !preferRESP3 { options.append("protocol=2") }
+        let query = options.isEmpty ? "" : "?" + options.joined(separator: "&")
         switch endpoint {
         case .unixSocket(let path):
-            let base = userInfo.isEmpty ? "unix://\(path)" : "unix://\(userInfo)\(path)"
-            return database == 0 ? base : "\(base)?db=\(database)"
+            return "unix://\(userInfo)\(path)\(query)"
         case .tcp:
-            return "redis://\(userInfo)\(endpoint)/\(database)"
+            return "redis://\(userInfo)\(endpoint)/\(database)\(query)"
         }
     }
 
@@ -164,8 +176,8 @@ extension RedisConfiguration {
 
     /// The URL with any password replaced by `***`, for error messages.
     static func masked(_ url: String) -> String {
-        guard let schemeEnd = url.firstRange(of: "://") else { return url }
-        let afterScheme = url[schemeEnd.upperBound...]
+        // Without a scheme (`user:pass@host`, a forgotten `redis://`) the user-info starts the text.
+        let afterScheme = url.firstRange(of: "://").map { url[$0.upperBound...] } ?? url[...]
         let authorityEnd = afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? afterScheme.endIndex
         var result = url
         if let at = afterScheme[..<authorityEnd].lastIndex(of: "@") {
