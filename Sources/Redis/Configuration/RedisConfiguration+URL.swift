@@ -125,7 +125,7 @@ extension RedisConfiguration {
             let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let name = parts[0]
             let value = try Self.percentDecode(parts.count > 1 ? parts[1] : "", url: url)
-            switch name {
+            switch name.lowercased() {
             case "db": database = try Self.database(Substring(value), url: url)
             case "password": password = value
             case "username", "user": username = value
@@ -178,21 +178,29 @@ extension RedisConfiguration {
     static func masked(_ url: String) -> String {
         // Without a scheme (`user:pass@host`, a forgotten `redis://`) the user-info starts the text.
         let afterScheme = url.firstRange(of: "://").map { url[$0.upperBound...] } ?? url[...]
-        let authorityEnd = afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? afterScheme.endIndex
-        var result = url
-        if let at = afterScheme[..<authorityEnd].lastIndex(of: "@") {
+        // The user-info ends at the last `@` before the query: a password may hold an unescaped `/`.
+        let queryStart = afterScheme.firstIndex(of: "?") ?? afterScheme.endIndex
+        var result = ""
+        if let at = afterScheme[..<queryStart].lastIndex(of: "@") {
             let userInfo = afterScheme[..<at]
             if let colon = userInfo.firstIndex(of: ":") {
-                result = String(url[..<colon]) + ":***" + String(url[at...])
+                result = String(url[..<colon]) + ":***" + String(url[at..<queryStart])
             } else if !userInfo.isEmpty {
-                result = String(url[..<userInfo.startIndex]) + "***" + String(url[at...])
+                result = String(url[..<userInfo.startIndex]) + "***" + String(url[at..<queryStart])
+            } else {
+                result = String(url[..<queryStart])
             }
+        } else {
+            result = String(url[..<queryStart])
         }
-        if let range = result.firstRange(of: "password=") {
-            let valueEnd = result[range.upperBound...].firstIndex(of: "&") ?? result.endIndex
-            result.replaceSubrange(range.upperBound..<valueEnd, with: "***")
+        guard queryStart < afterScheme.endIndex else { return result }
+        // Every `password=` option, whatever its case, however often it appears.
+        let options = afterScheme[afterScheme.index(after: queryStart)...].split(separator: "&", omittingEmptySubsequences: false)
+        let maskedOptions = options.map { option -> String in
+            guard let equals = option.firstIndex(of: "="), option[..<equals].lowercased() == "password" else { return String(option) }
+            return String(option[...equals]) + "***"
         }
-        return result
+        return result + "?" + maskedOptions.joined(separator: "&")
     }
 
     private static func percentDecode(_ text: Substring, url: String) throws(RedisError) -> String {

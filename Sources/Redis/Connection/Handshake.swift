@@ -48,6 +48,18 @@ enum Handshake {
             }
             if let clientName = configuration.clientName {
                 _ = try await send(CLIENT_SETNAME(clientName: clientName), on: channel, configuration: configuration)
+            } else if configuration.password == nil && configuration.database == 0 {
+                // Nothing else would be sent before the connection is handed out: make sure the
+                // peer is a Redis server that accepts us (no password required) now, not at the
+                // first command.
+                do {
+                    _ = try await send(PING(), on: channel, configuration: configuration)
+                } catch {
+                    if case .server(let serverError) = error, serverError.kind == .noAuth {
+                        throw .authenticationFailed(endpoint, serverError)
+                    }
+                    throw error
+                }
             }
         }
 

@@ -51,7 +51,7 @@ final class RedisChannelHandler: ChannelDuplexHandler {
                 self.deliver(token, context: context)
             }
         } catch let error as RESPDecodeError {
-            logger.error("closing connection: invalid reply", metadata: ["endpoint": "\(endpoint)", "error": "\(error)"])
+            logger.warning("closing connection: invalid reply", metadata: ["endpoint": "\(endpoint)", "error": "\(error)"])
             shutDown(context: context, error: .protocolError(endpoint, error))
         } catch {
             shutDown(context: context, error: .connectFailed(endpoint, reason: "\(error)"))
@@ -64,7 +64,7 @@ final class RedisChannelHandler: ChannelDuplexHandler {
             return
         }
         guard let reply = waiting.popFirst() else {
-            logger.error("closing connection: reply without a command", metadata: ["reply": "\(token.shortDescription)"])
+            logger.warning("closing connection: reply without a command", metadata: ["reply": "\(token.shortDescription)"])
             shutDown(context: context, error: .connectionClosed(endpoint))
             return
         }

@@ -35,6 +35,10 @@ public final class RedisConnection: Sendable {
         self.logger = logger
     }
 
+    /// The default logger: silent. Every failure is also thrown to the caller, so a library
+    /// printing it too would only duplicate it; pass your own logger to see connection events.
+    public static let silentLogger = Logger(label: "redis", factory: { _ in SwiftLogNoOpLogHandler() })
+
     /// Opens a connection and performs the handshake.
     ///
     /// - Throws: ``RedisError`` naming the problem and its fix: ``RedisError/socketNotFound(path:)``,
@@ -44,7 +48,7 @@ public final class RedisConnection: Sendable {
     public static func connect(
         configuration: RedisConfiguration,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-        logger: Logger = Logger(label: "redis")
+        logger: Logger = RedisConnection.silentLogger
     ) async throws(RedisError) -> RedisConnection {
         let endpoint = configuration.endpoint
         let bootstrap = ClientBootstrap(group: eventLoopGroup)
@@ -85,7 +89,7 @@ public final class RedisConnection: Sendable {
     public static func withConnection<Result>(
         configuration: RedisConfiguration,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-        logger: Logger = Logger(label: "redis"),
+        logger: Logger = RedisConnection.silentLogger,
         _ body: (RedisConnection) async throws -> Result
     ) async throws -> Result {
         let connection = try await connect(configuration: configuration, eventLoopGroup: eventLoopGroup, logger: logger)
@@ -155,10 +159,14 @@ public final class RedisConnection: Sendable {
         do {
             return try await reply.futureResult.get()
         } catch let error as RedisError {
-            if case .commandTimeout = error {
-                // Its late reply could not be matched: the caller gets the error once the
-                // connection is closed, never while it still looks usable.
+            switch error {
+            case .commandTimeout, .protocolError:
+                // A late reply could not be matched; a refused frame leaves the stream out of
+                // step. Either way the connection is closing: the caller gets the error once it
+                // is closed, never while it still looks usable.
                 try? await channel.closeFuture.get()
+            default:
+                break
             }
             throw error
         } catch {
