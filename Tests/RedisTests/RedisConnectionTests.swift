@@ -135,3 +135,65 @@ final class RedisConnectionTests: XCTestCase {
     }
 }
 
+
+final class RedisPipelineTests: XCTestCase {
+    static let redis = SuiteServer()
+    override class func tearDown() { redis.stop() }
+
+    func testPipelineOfOneTypeReturnsEveryReplyInOrder() async throws {
+        let server = try await Self.redis.server()
+        try await RedisConnection.withConnection(configuration: server.configuration(database: 5)) { redis in
+            let echoes = await redis.execute((0..<500).map { PING(message: "m\($0)") })
+            XCTAssertEqual(echoes.count, 500)
+            for (index, echo) in echoes.enumerated() {
+                XCTAssertEqual(try echo.get(), "m\(index)")
+            }
+        }
+    }
+
+    func testAnErrorReplyFailsOnlyItsOwnCommandInAPipeline() async throws {
+        let server = try await Self.redis.server()
+        try await RedisConnection.withConnection(configuration: server.configuration(database: 5)) { redis in
+            _ = try await redis.send("DEL", "pipeline-list")
+            _ = try await redis.send("RPUSH", "pipeline-list", "x")
+            let (pong, info, config) = await redis.execute(PING(), INFO(["server"]), CONFIG_GET(["port"]))
+            XCTAssertEqual(try pong.get(), "PONG")
+            XCTAssertNotNil(try info.get().serverVersion)
+            XCTAssertEqual(try config.get()["port"], "0")
+            let mixed = await redis.execute([PING(message: "a"), PING(message: "b")])
+            XCTAssertEqual(mixed.map { try? $0.get() }, ["a", "b"])
+            // A server error in the middle: the others still succeed.
+            let replies = await redis.execute([CONFIG_GET(["port"]), CONFIG_GET([]), CONFIG_GET(["bind"])])
+            XCTAssertNoThrow(try replies[0].get())
+            XCTAssertThrowsError(try replies[1].get()) { error in
+                guard case .server(let serverError) = error as? RedisError else { return XCTFail("unexpected \(error)") }
+                XCTAssertEqual(serverError.kind, .generic)
+            }
+            XCTAssertEqual(try replies[2].get()["bind"], "127.0.0.1")
+        }
+    }
+
+    func testAnEmptyPipelineReturnsAtOnce() async throws {
+        let server = try await Self.redis.server()
+        try await RedisConnection.withConnection(configuration: server.configuration()) { redis in
+            let replies = await redis.execute([PING]())
+            XCTAssertTrue(replies.isEmpty)
+        }
+    }
+
+    func testCommandsOnTheConnectionsEventLoopExecutorWork() async throws {
+        let server = try await Self.redis.server()
+        let redis = try await RedisConnection.connect(configuration: server.configuration())
+        let eventLoop = redis.eventLoop
+        let (onLoop, echoes) = try await withTaskExecutorPreference(redis.taskExecutor) {
+            var echoes: [String] = []
+            for index in 0..<100 { echoes.append(try await redis.send(PING(message: "\(index)"))) }
+            let batch = await redis.execute([PING(message: "x"), PING(message: "y")])
+            echoes += try batch.map { try $0.get() }
+            return (eventLoop.inEventLoop, echoes)
+        }
+        XCTAssertTrue(onLoop, "the task should have run on the connection's event loop")
+        XCTAssertEqual(echoes, (0..<100).map(String.init) + ["x", "y"])
+        await redis.close()
+    }
+}

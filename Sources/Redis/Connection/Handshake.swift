@@ -8,7 +8,8 @@ enum Handshake {
         var serverVersion: String?
     }
 
-    static func perform(on channel: any Channel, configuration: RedisConfiguration) async throws(RedisError) -> Outcome {
+    static func perform(on connection: RedisConnection) async throws(RedisError) -> Outcome {
+        let configuration = connection.configuration
         let endpoint = configuration.endpoint
         var outcome = Outcome(protocolVersion: 2, serverVersion: nil)
         var needsRESP2Setup = true
@@ -18,7 +19,7 @@ enum Handshake {
                 protocolVersion: 3, username: configuration.username, password: configuration.password,
                 clientName: configuration.clientName)
             do {
-                let reply = try await send(hello, on: channel, configuration: configuration)
+                let reply = try await send(hello, on: connection)
                 outcome.protocolVersion = 3
                 outcome.serverVersion = (try? [String: RESPToken](fromRESP: reply))?["version"].flatMap { try? String(fromRESP: $0) }
                 needsRESP2Setup = false
@@ -40,20 +41,20 @@ enum Handshake {
         if needsRESP2Setup {
             if let password = configuration.password {
                 do {
-                    _ = try await send(AUTH(username: configuration.username, password: password), on: channel, configuration: configuration)
+                    _ = try await send(AUTH(username: configuration.username, password: password), on: connection)
                 } catch {
                     if case .server(let serverError) = error { throw .authenticationFailed(endpoint, serverError) }
                     throw error
                 }
             }
             if let clientName = configuration.clientName {
-                _ = try await send(CLIENT_SETNAME(clientName: clientName), on: channel, configuration: configuration)
+                _ = try await send(CLIENT_SETNAME(clientName: clientName), on: connection)
             } else if configuration.password == nil && configuration.database == 0 {
                 // Nothing else would be sent before the connection is handed out: make sure the
                 // peer is a Redis server that accepts us (no password required) now, not at the
                 // first command.
                 do {
-                    _ = try await send(PING(), on: channel, configuration: configuration)
+                    _ = try await send(PING(), on: connection)
                 } catch {
                     if case .server(let serverError) = error, serverError.kind == .noAuth {
                         throw .authenticationFailed(endpoint, serverError)
@@ -65,7 +66,7 @@ enum Handshake {
 
         if configuration.database != 0 {
             do {
-                _ = try await send(SELECT(database: configuration.database), on: channel, configuration: configuration)
+                _ = try await send(SELECT(database: configuration.database), on: connection)
             } catch {
                 if case .server(let serverError) = error, serverError.message.contains("out of range") {
                     throw .invalidConfiguration(
@@ -84,15 +85,14 @@ enum Handshake {
     /// One handshake command, bounded by the connect timeout. A reply that is not RESP, or a
     /// connection closed without a reply, means the peer is not a (working) Redis server.
     private static func send<Command: RedisCommand>(
-        _ command: Command, on channel: any Channel, configuration: RedisConfiguration
+        _ command: Command, on connection: RedisConnection
     ) async throws(RedisError) -> Command.Response {
-        var encoder = RESPCommandEncoder(buffer: channel.allocator.buffer(capacity: 64))
-        command.encode(into: &encoder)
+        let configuration = connection.configuration
         let endpoint = configuration.endpoint
         do {
-            let token = try await RedisConnection.roundTrip(
-                on: channel, endpoint: endpoint, bytes: encoder.buffer, name: command.name,
-                timeout: configuration.connectTimeout)
+            let token = try await connection.roundTrip(name: command.name, timeout: configuration.connectTimeout) { encoder in
+                command.encode(into: &encoder)
+            }
             return try RedisConnection.response(Command.Response.self, from: token, command: command.name)
         } catch {
             switch error {

@@ -2,24 +2,31 @@ import Logging
 import NIOCore
 import RESP
 
-/// Matches replies to commands on one connection.
+/// Writes commands and matches their replies on one connection. Lives on the channel's event
+/// loop; every method is called there.
 ///
-/// Redis answers commands in the order it receives them, so the handler keeps the promises of
-/// the commands written and not yet answered in a FIFO queue. Push frames (RESP3 `>`) are not
-/// replies and never consume a promise. Any decoding error, an unexpected reply, or the channel
-/// closing fails every waiting promise with a ``RedisError`` and closes the channel: nothing
-/// waits forever on a connection that cannot answer.
-final class RedisChannelHandler: ChannelDuplexHandler {
+/// Redis answers commands in the order it receives them, so the handler keeps the commands
+/// written and not yet answered in a FIFO queue. Push frames (RESP3 `>`) are not replies and
+/// never consume an entry. A reply that is late past its deadline, a decoding error, an
+/// unexpected reply, or the channel closing fails every waiting command with a ``RedisError``
+/// and closes the channel: nothing waits forever on a connection that cannot answer.
+///
+/// Commands are encoded into one reusable buffer and written at once; one timer watches the
+/// oldest command's deadline, so a command costs no allocation of its own here.
+final class RedisChannelHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
-    typealias OutboundIn = RedisRequest
     typealias OutboundOut = ByteBuffer
 
-    private var waiting = CircularBuffer<EventLoopPromise<RESPToken>>(initialCapacity: 16)
+    private var waiting = CircularBuffer<PendingReply>(initialCapacity: 16)
     private var processor: NIOSingleStepByteToMessageProcessor<RESPFrameDecoder>
+    private var encoder: RESPCommandEncoder
+    private var context: ChannelHandlerContext?
+    private var deadlineTimer: Scheduled<Void>?
+    private var armedDeadline: NIODeadline?
     private let endpoint: RedisEndpoint
     private let logger: Logger
-    /// Set once the connection can no longer answer; later writes fail with it at once.
-    private var closedError: RedisError?
+    /// Set once the connection can no longer answer; later commands fail with it at once.
+    private(set) var closedError: RedisError?
 
     init(endpoint: RedisEndpoint, limits: RESPLimits, logger: Logger) {
         self.endpoint = endpoint
@@ -28,21 +35,49 @@ final class RedisChannelHandler: ChannelDuplexHandler {
             RESPFrameDecoder(decoder: RESPDecoder(limits: limits)),
             maximumBufferSize: nil
         )
+        self.encoder = RESPCommandEncoder(buffer: ByteBufferAllocator().buffer(capacity: 256))
     }
 
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        let request = unwrapOutboundIn(data)
-        if let closedError {
-            fail(request.replies, with: closedError)
-            promise?.fail(closedError)
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    // MARK: Writing
+
+    /// Encodes commands with `encode` into the reusable buffer, writes them in one go, and
+    /// queues `replies` (one per command, in order).
+    func write(
+        replies: some Sequence<PendingReply>, encode: (inout RESPCommandEncoder) -> Void
+    ) {
+        guard let context, closedError == nil else {
+            let error = closedError ?? .connectionClosed(endpoint)
+            for reply in replies { reply.fail(error) }
             return
         }
-        switch request.replies {
-        case .one(let reply): waiting.append(reply)
-        case .many(let replies): waiting.append(contentsOf: replies)
-        }
-        context.write(wrapOutboundOut(request.bytes), promise: promise)
+        encoder.reset()
+        encode(&encoder)
+        waiting.append(contentsOf: replies)
+        if let deadline = waiting.last?.deadline { watch(deadline: deadline, context: context) }
+        context.writeAndFlush(wrapOutboundOut(encoder.buffer), promise: nil)
     }
+
+    /// Writes bytes encoded elsewhere (by a caller off the event loop).
+    func write(bytes: ByteBuffer, replies: some Sequence<PendingReply>) {
+        guard let context, closedError == nil else {
+            let error = closedError ?? .connectionClosed(endpoint)
+            for reply in replies { reply.fail(error) }
+            return
+        }
+        waiting.append(contentsOf: replies)
+        if let deadline = waiting.last?.deadline { watch(deadline: deadline, context: context) }
+        context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
+    }
+
+    // MARK: Reading
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let bytes = unwrapInboundIn(data)
@@ -71,9 +106,45 @@ final class RedisChannelHandler: ChannelDuplexHandler {
         reply.succeed(token)
     }
 
+    // MARK: Deadlines
+
+    /// Makes sure the timer fires by `deadline` (the deadline of a command just queued).
+    private func watch(deadline: NIODeadline, context: ChannelHandlerContext) {
+        if let armed = armedDeadline, armed <= deadline { return }
+        deadlineTimer?.cancel()
+        armedDeadline = deadline
+        deadlineTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in
+            deadlineTimer = nil
+            armedDeadline = nil
+            checkDeadlines()
+        }
+    }
+
+    /// Fails the connection if a waiting command is past its deadline; otherwise waits for the
+    /// earliest remaining one. Commands answered meanwhile have left the queue, so the timer
+    /// fires about once per timeout period, not once per command.
+    private func checkDeadlines() {
+        guard let context, !waiting.isEmpty else { return }
+        let now = NIODeadline.now()
+        if let late = waiting.firstIndex(where: { $0.deadline <= now }) {
+            let reply = waiting.remove(at: late)
+            reply.fail(.commandTimeout(command: reply.name, reply.timeout))
+            logger.warning("closing connection: command timed out", metadata: ["command": "\(reply.name)", "endpoint": "\(endpoint)"])
+            shutDown(context: context, error: .connectionClosed(endpoint))
+        } else if let earliest = waiting.lazy.map(\.deadline).min() {
+            watch(deadline: earliest, context: context)
+        }
+    }
+
+    // MARK: Closing
+
     func channelInactive(context: ChannelHandlerContext) {
-        failAll(with: closedError ?? .connectionClosed(endpoint))
-        closedError = closedError ?? .connectionClosed(endpoint)
+        let error = closedError ?? .connectionClosed(endpoint)
+        closedError = error
+        failAll(with: error)
+        deadlineTimer?.cancel()
+        deadlineTimer = nil
+        armedDeadline = nil
         context.fireChannelInactive()
     }
 
@@ -90,12 +161,5 @@ final class RedisChannelHandler: ChannelDuplexHandler {
 
     private func failAll(with error: RedisError) {
         while let reply = waiting.popFirst() { reply.fail(error) }
-    }
-
-    private func fail(_ replies: RedisRequest.Replies, with error: RedisError) {
-        switch replies {
-        case .one(let reply): reply.fail(error)
-        case .many(let replies): for reply in replies { reply.fail(error) }
-        }
     }
 }

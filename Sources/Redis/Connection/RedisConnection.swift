@@ -25,10 +25,15 @@ public final class RedisConnection: Sendable {
     public let serverVersion: String?
 
     let channel: any Channel
+    let handler: NIOLoopBound<RedisChannelHandler>
     let logger: Logger
 
-    private init(channel: any Channel, configuration: RedisConfiguration, protocolVersion: Int, serverVersion: String?, logger: Logger) {
+    init(
+        channel: any Channel, handler: NIOLoopBound<RedisChannelHandler>, configuration: RedisConfiguration,
+        protocolVersion: Int, serverVersion: String?, logger: Logger
+    ) {
         self.channel = channel
+        self.handler = handler
         self.configuration = configuration
         self.protocolVersion = protocolVersion
         self.serverVersion = serverVersion
@@ -60,6 +65,7 @@ public final class RedisConnection: Sendable {
                 }
             }
         let channel: any Channel
+        let handler: NIOLoopBound<RedisChannelHandler>
         do {
             switch endpoint {
             case .unixSocket(let path):
@@ -68,17 +74,22 @@ public final class RedisConnection: Sendable {
                 channel = try await bootstrap.channelOption(.tcpOption(.tcp_nodelay), value: 1)
                     .connect(host: host, port: port).get()
             }
+            handler = try await channel.eventLoop.submit {
+                NIOLoopBound(try channel.pipeline.syncOperations.handler(type: RedisChannelHandler.self), eventLoop: channel.eventLoop)
+            }.get()
         } catch {
             throw ConnectErrorMapping.map(error, endpoint: endpoint, timeout: configuration.connectTimeout)
         }
+        let unnegotiated = RedisConnection(
+            channel: channel, handler: handler, configuration: configuration, protocolVersion: 2, serverVersion: nil, logger: logger)
         do {
-            let handshake = try await Handshake.perform(on: channel, configuration: configuration)
+            let handshake = try await Handshake.perform(on: unnegotiated)
             logger.debug(
                 "connected",
                 metadata: ["endpoint": "\(endpoint)", "resp": "\(handshake.protocolVersion)", "db": "\(configuration.database)"])
             return RedisConnection(
-                channel: channel, configuration: configuration, protocolVersion: handshake.protocolVersion,
-                serverVersion: handshake.serverVersion, logger: logger)
+                channel: channel, handler: handler, configuration: configuration,
+                protocolVersion: handshake.protocolVersion, serverVersion: handshake.serverVersion, logger: logger)
         } catch {
             try? await channel.close()
             throw error
@@ -108,11 +119,9 @@ public final class RedisConnection: Sendable {
     /// - Throws: ``RedisError/server(_:)`` for an error reply, ``RedisError/unexpectedReply(command:_:)``
     ///   when the reply has another shape, or a connection error.
     public func send<Command: RedisCommand>(_ command: Command) async throws(RedisError) -> Command.Response {
-        var encoder = RESPCommandEncoder(buffer: channel.allocator.buffer(capacity: 64))
-        command.encode(into: &encoder)
-        let token = try await Self.roundTrip(
-            on: channel, endpoint: configuration.endpoint, bytes: encoder.buffer, name: command.name,
-            timeout: configuration.commandTimeout)
+        let token = try await roundTrip(name: command.name, timeout: configuration.commandTimeout) { encoder in
+            command.encode(into: &encoder)
+        }
         return try Self.response(Command.Response.self, from: token, command: command.name)
     }
 
@@ -123,17 +132,28 @@ public final class RedisConnection: Sendable {
     /// ```
     /// - Throws: ``RedisError/server(_:)`` for an error reply, or a connection error.
     public func send<each Argument: RESPRenderable>(_ arguments: repeat each Argument) async throws(RedisError) -> RESPToken {
-        var encoder = RESPCommandEncoder(buffer: channel.allocator.buffer(capacity: 64))
-        encoder.encodeCommand(repeat each arguments)
-        let name = Self.commandName(encoder.buffer)
-        let token = try await Self.roundTrip(
-            on: channel, endpoint: configuration.endpoint, bytes: encoder.buffer, name: name,
-            timeout: configuration.commandTimeout)
+        var name = "command"
+        for argument in repeat each arguments {
+            if let word = argument as? String { name = word.uppercased() }
+            break
+        }
+        let token = try await roundTrip(name: name, timeout: configuration.commandTimeout) { encoder in
+            encoder.encodeCommand(repeat each arguments)
+        }
         return try Self.response(RESPToken.self, from: token, command: name)
     }
 
     /// Whether the connection is still open. A closed connection fails every command at once.
     public var isOpen: Bool { channel.isActive }
+
+    /// The event loop the connection's I/O runs on. Code running there (see ``taskExecutor``)
+    /// talks to the connection without any thread hop.
+    public var eventLoop: any EventLoop { channel.eventLoop }
+
+    /// A task executor that runs tasks on the connection's event loop:
+    /// `withTaskExecutorPreference(connection.taskExecutor) { ... }` sends commands and resumes
+    /// on their replies without crossing threads, the lowest latency this client offers.
+    public var taskExecutor: EventLoopTaskExecutor { EventLoopTaskExecutor(channel.eventLoop) }
 
     /// Closes the connection; commands still waiting fail with ``RedisError/connectionClosed(_:)``.
     public func close() async {
@@ -142,35 +162,87 @@ public final class RedisConnection: Sendable {
 
     // MARK: Round trips
 
-    /// Writes `bytes` and waits for one reply, failing it (and closing the channel) after `timeout`.
-    static func roundTrip(
-        on channel: any Channel, endpoint: RedisEndpoint, bytes: ByteBuffer, name: String, timeout: Duration
+    /// Encodes one command with `encode`, writes it, and waits for its reply, for at most `timeout`.
+    ///
+    /// On the connection's event loop the command is encoded straight into the handler's
+    /// reusable buffer; elsewhere it is encoded here and handed to the loop.
+    func roundTrip(
+        name: String, timeout: Duration, encode: (inout RESPCommandEncoder) -> Void
     ) async throws(RedisError) -> RESPToken {
-        let reply = channel.eventLoop.makePromise(of: RESPToken.self)
-        let timer = channel.eventLoop.scheduleTask(in: TimeAmount(timeout)) {
-            reply.fail(RedisError.commandTimeout(command: name, timeout))
-            channel.close(promise: nil)
-        }
-        // A write on a channel that already closed never reaches the handler: fail the reply here.
-        channel.writeAndFlush(RedisRequest(bytes: bytes, replies: .one(reply))).whenFailure { error in
-            reply.fail(error as? RedisError ?? RedisError.connectionClosed(endpoint))
-        }
-        defer { timer.cancel() }
+        let deadline = NIODeadline.now() + TimeAmount(timeout)
+        let eventLoop = channel.eventLoop
         do {
-            return try await reply.futureResult.get()
-        } catch let error as RedisError {
-            switch error {
-            case .commandTimeout, .protocolError:
-                // A late reply could not be matched; a refused frame leaves the stream out of
-                // step. Either way the connection is closing: the caller gets the error once it
-                // is closed, never while it still looks usable.
-                try? await channel.closeFuture.get()
-            default:
-                break
+            if eventLoop.inEventLoop {
+                let handler = handler.value
+                return try await withUnsafeThrowingContinuation { continuation in
+                    let reply = PendingReply(sink: .single(continuation), name: name, deadline: deadline, timeout: timeout)
+                    handler.write(replies: CollectionOfOne(reply), encode: encode)
+                }
             }
+            var encoder = RESPCommandEncoder(buffer: channel.allocator.buffer(capacity: 64))
+            encode(&encoder)
+            let bytes = encoder.buffer
+            let handler = self.handler
+            return try await withUnsafeThrowingContinuation { continuation in
+                let reply = PendingReply(sink: .single(continuation), name: name, deadline: deadline, timeout: timeout)
+                eventLoop.execute { handler.value.write(bytes: bytes, replies: CollectionOfOne(reply)) }
+            }
+        } catch let error as RedisError {
+            try await Self.waitForCloseAfter(error, channel: channel)
             throw error
         } catch {
-            throw .connectionClosed(endpoint)
+            throw .connectionClosed(configuration.endpoint)
+        }
+    }
+
+    /// Encodes `count` commands with `encode`, writes them in one go, and waits for every reply.
+    func pipeline(
+        names: [String], timeout: Duration, encode: (inout RESPCommandEncoder) -> Void
+    ) async -> [Result<RESPToken, RedisError>] {
+        let deadline = NIODeadline.now() + TimeAmount(timeout)
+        let eventLoop = channel.eventLoop
+        let results: [Result<RESPToken, RedisError>]
+        if eventLoop.inEventLoop {
+            let handler = handler.value
+            results = await withUnsafeContinuation { continuation in
+                let replies = PipelineReplies(count: names.count, continuation: continuation)
+                handler.write(
+                    replies: names.indices.lazy.map {
+                        PendingReply(sink: .batch(replies, index: $0), name: names[$0], deadline: deadline, timeout: timeout)
+                    },
+                    encode: encode)
+            }
+        } else {
+            var encoder = RESPCommandEncoder(buffer: channel.allocator.buffer(capacity: 64 * names.count))
+            encode(&encoder)
+            let bytes = encoder.buffer
+            let handler = self.handler
+            results = await withUnsafeContinuation { continuation in
+                let replies = PipelineReplies(count: names.count, continuation: continuation)
+                eventLoop.execute {
+                    handler.value.write(
+                        bytes: bytes,
+                        replies: names.indices.lazy.map {
+                            PendingReply(sink: .batch(replies, index: $0), name: names[$0], deadline: deadline, timeout: timeout)
+                        })
+                }
+            }
+        }
+        for case .failure(let error) in results {
+            try? await Self.waitForCloseAfter(error, channel: channel)
+            break
+        }
+        return results
+    }
+
+    /// After a timeout or a refused frame the connection is closing: the caller gets the error
+    /// once it is closed, never while it still looks usable.
+    static func waitForCloseAfter(_ error: RedisError, channel: any Channel) async throws(RedisError) {
+        switch error {
+        case .commandTimeout, .protocolError:
+            try? await channel.closeFuture.get()
+        default:
+            break
         }
     }
 
@@ -186,13 +258,5 @@ public final class RedisConnection: Sendable {
                 throw .unexpectedReply(command: command, error)
             }
         }
-    }
-
-    /// The first word of an encoded command, for error messages.
-    static func commandName(_ bytes: ByteBuffer) -> String {
-        guard let token = try? RESPToken(validating: bytes), case .array(let words) = token.value,
-            let first = words.first(where: { _ in true }), let name = try? String(fromRESP: first)
-        else { return "command" }
-        return name.uppercased()
     }
 }
