@@ -15,17 +15,20 @@ public struct RESPCommandEncoder: Sendable {
     public var buffer: ByteBuffer
 
     /// Creates an encoder writing into `buffer` (appending after its current contents).
+    @inlinable
     public init(buffer: ByteBuffer = ByteBuffer()) {
         self.buffer = buffer
     }
 
     /// Empties the buffer, keeping its capacity for the next command.
+    @inlinable
     public mutating func reset() {
         buffer.clear()
     }
 
     /// Encodes one command: an array whose elements are the bulk strings of every argument.
     /// Optional arguments that are `nil` and empty arrays contribute nothing.
+    @inlinable
     public mutating func encodeCommand<each Argument: RESPRenderable>(_ arguments: repeat each Argument) {
         var count = 0
         for argument in repeat each arguments { count += argument.respEntries }
@@ -34,6 +37,7 @@ public struct RESPCommandEncoder: Sendable {
     }
 
     /// Writes `*<count>\r\n`. The caller then encodes exactly `count` elements.
+    @inlinable
     public mutating func encodeArrayHeader(count: Int) {
         buffer.writeInteger(UInt8(ascii: "*"))
         writeDecimal(count)
@@ -41,6 +45,7 @@ public struct RESPCommandEncoder: Sendable {
     }
 
     /// Writes one bulk string holding `bytes`.
+    @inlinable
     public mutating func encodeBulkString(_ bytes: ByteBuffer) {
         writeBulkHeader(length: bytes.readableBytes)
         var bytes = bytes
@@ -49,6 +54,7 @@ public struct RESPCommandEncoder: Sendable {
     }
 
     /// Writes one bulk string holding `bytes`.
+    @inlinable
     public mutating func encodeBulkString(_ bytes: some Collection<UInt8>) {
         writeBulkHeader(length: bytes.count)
         buffer.writeBytes(bytes)
@@ -56,6 +62,7 @@ public struct RESPCommandEncoder: Sendable {
     }
 
     /// Writes one bulk string holding the UTF-8 of `string`.
+    @inlinable
     public mutating func encodeBulkString(_ string: String) {
         writeBulkHeader(length: string.utf8.count)
         buffer.writeString(string)
@@ -63,6 +70,7 @@ public struct RESPCommandEncoder: Sendable {
     }
 
     /// Writes one bulk string holding the UTF-8 of `string`.
+    @inlinable
     public mutating func encodeBulkString(_ string: Substring) {
         writeBulkHeader(length: string.utf8.count)
         buffer.writeBytes(string.utf8)
@@ -70,6 +78,7 @@ public struct RESPCommandEncoder: Sendable {
     }
 
     /// Writes one bulk string holding the decimal digits of `number`, without a `String`.
+    @inlinable
     public mutating func encodeBulkString(_ number: Int) {
         let digits = Self.decimalDigitCount(number)
         writeBulkHeader(length: digits)
@@ -77,17 +86,20 @@ public struct RESPCommandEncoder: Sendable {
         writeCRLF()
     }
 
+    @inlinable
     mutating func writeBulkHeader(length: Int) {
         buffer.writeInteger(UInt8(ascii: "$"))
         writeDecimal(length)
         writeCRLF()
     }
 
+    @inlinable
     mutating func writeCRLF() {
         buffer.writeInteger(UInt16(0x0D0A))  // "\r\n", big-endian
     }
 
     /// Writes `number` in decimal, digit by digit, into the buffer.
+    @inlinable
     mutating func writeDecimal(_ number: Int) {
         if number < 0 { buffer.writeInteger(UInt8(ascii: "-")) }
         var magnitude = number.magnitude
@@ -103,10 +115,12 @@ public struct RESPCommandEncoder: Sendable {
         buffer.setInteger(UInt8(ascii: "0") + UInt8(magnitude), at: index)
     }
 
+    @inlinable
     static func decimalDigitCount(_ number: Int) -> Int {
         (number < 0 ? 1 : 0) + decimalDigitCount(number.magnitude)
     }
 
+    @inlinable
     static func decimalDigitCount(_ magnitude: UInt) -> Int {
         var count = 1
         var rest = magnitude

@@ -12,46 +12,46 @@ public protocol RESPRenderable: Sendable {
 }
 
 extension String: RESPRenderable {
-    public var respEntries: Int { 1 }
-    public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeBulkString(self) }
+    @inlinable public var respEntries: Int { 1 }
+    @inlinable public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeBulkString(self) }
 }
 
 extension Substring: RESPRenderable {
-    public var respEntries: Int { 1 }
-    public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeBulkString(self) }
+    @inlinable public var respEntries: Int { 1 }
+    @inlinable public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeBulkString(self) }
 }
 
 extension Int: RESPRenderable {
-    public var respEntries: Int { 1 }
-    public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeBulkString(self) }
+    @inlinable public var respEntries: Int { 1 }
+    @inlinable public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeBulkString(self) }
 }
 
 extension Int64: RESPRenderable {
-    public var respEntries: Int { 1 }
-    public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeBulkString(Int(self)) }
+    @inlinable public var respEntries: Int { 1 }
+    @inlinable public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeBulkString(Int(self)) }
 }
 
 extension Double: RESPRenderable {
-    public var respEntries: Int { 1 }
+    @inlinable public var respEntries: Int { 1 }
     /// Redis parses `inf`, `-inf` and decimal notation; Swift's description matches that.
-    public func encode(into encoder: inout RESPCommandEncoder) {
+    @inlinable public func encode(into encoder: inout RESPCommandEncoder) {
         encoder.encodeBulkString(isInfinite ? (self < 0 ? "-inf" : "inf") : String(self))
     }
 }
 
 extension ByteBuffer: RESPRenderable {
-    public var respEntries: Int { 1 }
-    public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeBulkString(self) }
+    @inlinable public var respEntries: Int { 1 }
+    @inlinable public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeBulkString(self) }
 }
 
 extension Optional: RESPRenderable where Wrapped: RESPRenderable {
-    public var respEntries: Int { self?.respEntries ?? 0 }
-    public func encode(into encoder: inout RESPCommandEncoder) { self?.encode(into: &encoder) }
+    @inlinable public var respEntries: Int { self?.respEntries ?? 0 }
+    @inlinable public func encode(into encoder: inout RESPCommandEncoder) { self?.encode(into: &encoder) }
 }
 
 extension Array: RESPRenderable where Element: RESPRenderable {
-    public var respEntries: Int { reduce(0) { $0 + $1.respEntries } }
-    public func encode(into encoder: inout RESPCommandEncoder) {
+    @inlinable public var respEntries: Int { reduce(0) { $0 + $1.respEntries } }
+    @inlinable public func encode(into encoder: inout RESPCommandEncoder) {
         for element in self { element.encode(into: &encoder) }
     }
 }
@@ -61,7 +61,7 @@ public struct RESPBytes: RESPRenderable, Hashable {
     /// The bytes sent.
     public var bytes: [UInt8]
     /// Wraps `bytes`.
-    public init(_ bytes: [UInt8]) { self.bytes = bytes }
-    public var respEntries: Int { 1 }
-    public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeBulkString(bytes) }
+    @inlinable public init(_ bytes: [UInt8]) { self.bytes = bytes }
+    @inlinable public var respEntries: Int { 1 }
+    @inlinable public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeBulkString(bytes) }
 }

@@ -1,0 +1,199 @@
+import NIOCore
+import RESP
+
+// String commands the cache chapters use, each knowing its keys. Values are bytes
+// (`ByteBuffer`): the cache layer decides how they are serialised.
+
+/// `GET key`: the value, or `nil` when the key does not exist.
+public struct GET: RedisCommand {
+    public typealias Response = ByteBuffer?
+    public var key: RedisKey
+    public init(_ key: RedisKey) { self.key = key }
+    public var name: String { "GET" }
+    public var keys: [RedisKey] { [key] }
+    public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand("GET", key) }
+}
+
+/// `SET key value [NX|XX] [EX s|PX ms|KEEPTTL]`: `true` when written, `false` when a
+/// condition (`NX`, `XX`) prevented it.
+public struct SET<Value: RESPRenderable>: RedisCommand {
+    /// Only set the key if it does not exist (`NX`) or only if it does (`XX`).
+    public enum Condition: String, Sendable {
+        case ifNotExists = "NX"
+        case ifExists = "XX"
+    }
+
+    /// How long the key lives.
+    public enum Expiration: Sendable, Hashable {
+        /// `EX seconds`.
+        case seconds(Int)
+        /// `PX milliseconds`.
+        case milliseconds(Int)
+        /// `KEEPTTL`: keep the key's current time to live.
+        case keepTTL
+    }
+
+    public typealias Response = SetResult
+    public var key: RedisKey
+    public var value: Value
+    public var condition: Condition?
+    public var expiration: Expiration?
+
+    public init(_ key: RedisKey, _ value: Value, condition: Condition? = nil, expiration: Expiration? = nil) {
+        self.key = key
+        self.value = value
+        self.condition = condition
+        self.expiration = expiration
+    }
+
+    public var name: String { "SET" }
+    public var keys: [RedisKey] { [key] }
+    public func encode(into encoder: inout RESPCommandEncoder) {
+        switch expiration {
+        case .seconds(let seconds): encoder.encodeCommand("SET", key, value, condition?.rawValue, "EX", seconds)
+        case .milliseconds(let milliseconds): encoder.encodeCommand("SET", key, value, condition?.rawValue, "PX", milliseconds)
+        case .keepTTL: encoder.encodeCommand("SET", key, value, condition?.rawValue, "KEEPTTL")
+        case nil: encoder.encodeCommand("SET", key, value, condition?.rawValue)
+        }
+    }
+}
+
+/// Whether a `SET` wrote its value: `OK`, or a null reply when `NX`/`XX` prevented it.
+public struct SetResult: RESPTokenDecodable, Sendable, Hashable {
+    /// `true` when the value was stored.
+    public let stored: Bool
+    public init(fromRESP token: RESPToken) throws(RESPConversionError) {
+        switch token.value {
+        case .null: stored = false
+        case .simpleString: stored = true
+        default: throw RESPConversionError(expected: "OK or null", token: token)
+        }
+    }
+}
+
+/// `MGET key...`: one value (or `nil`) per key, in order.
+public struct MGET: RedisCommand {
+    public typealias Response = [ByteBuffer?]
+    public var keys: [RedisKey]
+    public init(_ keys: [RedisKey]) { self.keys = keys }
+    public var name: String { "MGET" }
+    public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand("MGET", keys) }
+}
+
+/// `MSET key value [key value ...]`: sets every pair at once (no expiry).
+public struct MSET<Value: RESPRenderable>: RedisCommand {
+    public typealias Response = String
+    public var pairs: [(key: RedisKey, value: Value)]
+    public init(_ pairs: [(key: RedisKey, value: Value)]) { self.pairs = pairs }
+    public var name: String { "MSET" }
+    public var keys: [RedisKey] { pairs.map(\.key) }
+    public func encode(into encoder: inout RESPCommandEncoder) {
+        encoder.encodeArrayHeader(count: 1 + pairs.count * 2)
+        "MSET".encode(into: &encoder)
+        for pair in pairs {
+            pair.key.encode(into: &encoder)
+            pair.value.encode(into: &encoder)
+        }
+    }
+}
+
+/// `INCRBY key delta`: the new value. Fails with an error reply if the value is not an integer.
+public struct INCRBY: RedisCommand {
+    public typealias Response = Int
+    public var key: RedisKey
+    public var delta: Int
+    public init(_ key: RedisKey, by delta: Int = 1) {
+        self.key = key
+        self.delta = delta
+    }
+    public var name: String { "INCRBY" }
+    public var keys: [RedisKey] { [key] }
+    public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand("INCRBY", key, delta) }
+}
+
+/// `DECRBY key delta`: the new value.
+public struct DECRBY: RedisCommand {
+    public typealias Response = Int
+    public var key: RedisKey
+    public var delta: Int
+    public init(_ key: RedisKey, by delta: Int = 1) {
+        self.key = key
+        self.delta = delta
+    }
+    public var name: String { "DECRBY" }
+    public var keys: [RedisKey] { [key] }
+    public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand("DECRBY", key, delta) }
+}
+
+/// `DEL key...`: how many keys were deleted.
+public struct DEL: RedisCommand {
+    public typealias Response = Int
+    public var keys: [RedisKey]
+    public init(_ keys: [RedisKey]) { self.keys = keys }
+    public var name: String { "DEL" }
+    public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand("DEL", keys) }
+}
+
+/// `EXISTS key...`: how many of the keys exist.
+public struct EXISTS: RedisCommand {
+    public typealias Response = Int
+    public var keys: [RedisKey]
+    public init(_ keys: [RedisKey]) { self.keys = keys }
+    public var name: String { "EXISTS" }
+    public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand("EXISTS", keys) }
+}
+
+/// `EXPIRE key seconds` / `PEXPIRE key milliseconds`: `true` if the key exists.
+public struct EXPIRE: RedisCommand {
+    public typealias Response = Bool
+    public var key: RedisKey
+    public var timeout: Duration
+    public init(_ key: RedisKey, after timeout: Duration) {
+        self.key = key
+        self.timeout = timeout
+    }
+    public var name: String { "PEXPIRE" }
+    public var keys: [RedisKey] { [key] }
+    public func encode(into encoder: inout RESPCommandEncoder) {
+        let (seconds, attoseconds) = timeout.components
+        encoder.encodeCommand("PEXPIRE", key, Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000))
+    }
+}
+
+/// `PERSIST key`: removes the expiry; `true` if the key had one.
+public struct PERSIST: RedisCommand {
+    public typealias Response = Bool
+    public var key: RedisKey
+    public init(_ key: RedisKey) { self.key = key }
+    public var name: String { "PERSIST" }
+    public var keys: [RedisKey] { [key] }
+    public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand("PERSIST", key) }
+}
+
+/// `PTTL key`: the remaining time to live.
+public struct PTTL: RedisCommand {
+    public typealias Response = TimeToLive
+    public var key: RedisKey
+    public init(_ key: RedisKey) { self.key = key }
+    public var name: String { "PTTL" }
+    public var keys: [RedisKey] { [key] }
+    public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand("PTTL", key) }
+}
+
+/// A key's time to live, as `TTL`/`PTTL` report it.
+public enum TimeToLive: RESPTokenDecodable, Sendable, Hashable {
+    /// The key does not exist (`-2`).
+    case missing
+    /// The key exists and never expires (`-1`).
+    case persistent
+    /// The key expires after this long.
+    case expires(in: Duration)
+
+    public init(fromRESP token: RESPToken) throws(RESPConversionError) {
+        switch try Int(fromRESP: token) {
+        case -2: self = .missing
+        case -1: self = .persistent
+        case let milliseconds: self = .expires(in: .milliseconds(milliseconds))
+        }
+    }
+}

@@ -1,0 +1,42 @@
+// `swift run -c release bench <suite>`: benchmarks that print our figures beside a reference
+// measured in the same run. `--json` prints {"suite":…,"rows":[{"name","ours","reference","ratio"}]}.
+import ArgumentParser
+import Foundation
+
+@main
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Benchmarks beside a reference measured in the same run.",
+        subcommands: [ClientBench.self]
+    )
+}
+
+struct ClientBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "client",
+        abstract: "The Redis client against redis-benchmark: GET/SET, -c 1 and 50, -P 1 and 16, Unix socket and TCP.",
+        discussion: "Starts its own redis-server on a temporary socket and loopback port; never touches yours.")
+
+    @Option(help: "Requests per workload (redis-benchmark -n).") var requests = 200_000
+    @Option(help: "Connection counts to run (comma-separated).") var connections = "1,50"
+    @Option(help: "Pipeline depths to run (comma-separated).") var pipelines = "1,16"
+    @Option(help: "Transports to run: unix, tcp (comma-separated).") var transports = "unix,tcp"
+    @Flag(help: "Print JSON instead of a table.") var json = false
+
+    func run() async throws {
+        let json = json
+        let suite = ClientSuite(
+            requests: requests,
+            connectionCounts: connections.split(separator: ",").compactMap { Int($0) },
+            pipelines: pipelines.split(separator: ",").compactMap { Int($0) },
+            transports: transports.split(separator: ",").map(String.init),
+            progress: { line in if !json { FileHandle.standardError.write(Data((line + "\n").utf8)) } })
+        let report = try await suite.run()
+        if json {
+            try report.printJSON()
+        } else {
+            report.printTable(reference: "redis-benchmark")
+        }
+    }
+}

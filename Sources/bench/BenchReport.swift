@@ -1,0 +1,52 @@
+import Foundation
+
+/// One row of a benchmark: our figure beside the reference measured in the same run.
+struct BenchRow: Codable, Sendable {
+    var name: String
+    /// Our figure (operations per second unless the suite says otherwise).
+    var ours: Double
+    /// The reference's figure, measured in the same run.
+    var reference: Double
+    /// `ours / reference`.
+    var ratio: Double
+    /// Median latency of one request (or one pipeline of requests), in microseconds.
+    var oursP50Microseconds: Double?
+    var referenceP50Microseconds: Double?
+}
+
+/// A suite's rows, printed as a table or as `{"suite":…,"rows":[…]}`.
+struct BenchReport: Codable, Sendable {
+    var suite: String
+    var rows: [BenchRow]
+
+    func printTable(reference: String) {
+        let header = ["test", "ours ops/s", "\(reference) ops/s", "ratio", "ours p50 µs", "ref p50 µs"]
+        var lines = [header]
+        for row in rows {
+            lines.append([
+                row.name, Self.format(row.ours, decimals: 0), Self.format(row.reference, decimals: 0), Self.format(row.ratio, decimals: 2),
+                row.oursP50Microseconds.map { Self.format($0, decimals: 1) } ?? "-",
+                row.referenceP50Microseconds.map { Self.format($0, decimals: 1) } ?? "-",
+            ])
+        }
+        let widths = header.indices.map { column in lines.map { $0[column].count }.max() ?? 0 }
+        for (index, line) in lines.enumerated() {
+            let cells = line.enumerated().map { column, cell in
+                column == 0 ? cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+                    : String(repeating: " ", count: widths[column] - cell.count) + cell
+            }
+            print(cells.joined(separator: "  "))
+            if index == 0 { print(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")) }
+        }
+    }
+
+    func printJSON() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        print(String(decoding: try encoder.encode(self), as: UTF8.self))
+    }
+
+    static func format(_ value: Double, decimals: Int) -> String {
+        String(format: "%.\(decimals)f", value)
+    }
+}

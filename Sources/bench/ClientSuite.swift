@@ -1,0 +1,188 @@
+import Foundation
+import NIOCore
+import RESP
+import Redis
+import RedisTestSupport
+
+/// `bench client`: our client against `redis-benchmark` on the same private server, the same
+/// workload (GET and SET of a 3-byte value), interleaved config by config.
+struct ClientSuite {
+    enum Operation: String, CaseIterable {
+        case get = "GET"
+        case set = "SET"
+    }
+
+    struct Workload: CustomStringConvertible {
+        var operation: Operation
+        var connections: Int
+        var pipeline: Int
+        var transport: String
+
+        var description: String { "\(operation.rawValue) c=\(connections) P=\(pipeline) \(transport)" }
+    }
+
+    var requests: Int
+    var connectionCounts: [Int]
+    var pipelines: [Int]
+    var transports: [String]
+    var progress: (String) -> Void
+
+    func run() async throws -> BenchReport {
+        guard let referenceTool = ShellTool.locate("redis-benchmark") else {
+            throw BenchError("redis-benchmark is not installed: run ./setup.sh (it installs redis-tools)")
+        }
+        let port = try LoopbackPort.unused()
+        let server = try await PrivateRedisServer.start(tcpPort: port)
+        defer { server.shutDownAndRemove() }
+        let endpoints = ["unix": RedisEndpoint.unixSocket(path: server.socketPath), "tcp": .tcp(host: "127.0.0.1", port: port)]
+
+        var rows: [BenchRow] = []
+        for transport in transports {
+            for connections in connectionCounts {
+                for pipeline in pipelines {
+                    for operation in [Operation.set, .get] {
+                        let workload = Workload(operation: operation, connections: connections, pipeline: pipeline, transport: transport)
+                        let endpoint = endpoints[transport]!
+                        let reference = try runReference(referenceTool, workload: workload, endpoint: endpoint)
+                        let ours = try await runOurs(workload: workload, endpoint: endpoint)
+                        let row = BenchRow(
+                            name: workload.description, ours: ours.opsPerSecond, reference: reference.opsPerSecond,
+                            ratio: ours.opsPerSecond / reference.opsPerSecond,
+                            oursP50Microseconds: ours.p50Microseconds, referenceP50Microseconds: reference.p50Microseconds)
+                        progress("\(workload): ours \(Int(ours.opsPerSecond)) ops/s, redis-benchmark \(Int(reference.opsPerSecond)) ops/s, ratio \(String(format: "%.2f", row.ratio))")
+                        rows.append(row)
+                    }
+                }
+            }
+        }
+        return BenchReport(suite: "client", rows: rows)
+    }
+
+    struct Measurement {
+        var opsPerSecond: Double
+        var p50Microseconds: Double
+    }
+
+    // MARK: redis-benchmark
+
+    func runReference(_ tool: String, workload: Workload, endpoint: RedisEndpoint) throws -> Measurement {
+        var arguments = ["-t", workload.operation.rawValue.lowercased(), "-n", "\(requests)", "-d", "3",
+                         "-c", "\(workload.connections)", "-P", "\(workload.pipeline)", "--csv"]
+        switch endpoint {
+        case .unixSocket(let path): arguments += ["-s", path]
+        case .tcp(let host, let port): arguments += ["-h", host, "-p", "\(port)"]
+        }
+        let output = try ShellTool.run(tool, arguments)
+        // "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms",...
+        guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("\"\(workload.operation.rawValue)\"") }) else {
+            throw BenchError("unexpected redis-benchmark output:\n\(output)")
+        }
+        let fields = line.split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+        guard fields.count >= 5, let rps = Double(fields[1]), let p50 = Double(fields[4]) else {
+            throw BenchError("cannot read redis-benchmark's CSV line: \(line)")
+        }
+        return Measurement(opsPerSecond: rps, p50Microseconds: p50 * 1000)
+    }
+
+    // MARK: Ours
+
+    func runOurs(workload: Workload, endpoint: RedisEndpoint) async throws -> Measurement {
+        var configuration = RedisConfiguration(endpoint: endpoint)
+        configuration.commandTimeout = .seconds(60)
+        var connections: [RedisConnection] = []
+        for _ in 0..<workload.connections {
+            connections.append(try await RedisConnection.connect(configuration: configuration))
+        }
+        defer { for connection in connections { Task { await connection.close() } } }
+        let key = RedisKey("key:__rand_int__")
+        let value = ByteBuffer(string: "xxx")
+        _ = try await connections[0].send(SET(key, value))
+
+        let batchesPerConnection = max(1, requests / workload.connections / workload.pipeline)
+        // Warm up: the first round trips fill caches and grow buffers.
+        try await drive(connections, batches: max(1, batchesPerConnection / 20), workload: workload, key: key, value: value)
+        let started = ContinuousClock.now
+        let latencies = try await drive(connections, batches: batchesPerConnection, workload: workload, key: key, value: value)
+        let elapsed = ContinuousClock.now - started
+        let operations = Double(batchesPerConnection * workload.connections * workload.pipeline)
+        let sorted = latencies.sorted()
+        return Measurement(opsPerSecond: operations / elapsed.seconds, p50Microseconds: Double(sorted[sorted.count / 2]) / 1000)
+    }
+
+    /// Runs every connection's loop on its own event loop; returns each batch's latency in ns.
+    @discardableResult
+    func drive(
+        _ connections: [RedisConnection], batches: Int, workload: Workload, key: RedisKey, value: ByteBuffer
+    ) async throws -> [Int64] {
+        try await withThrowingTaskGroup(of: [Int64].self) { group in
+            for connection in connections {
+                group.addTask(executorPreference: connection.taskExecutor) {
+                    var latencies: [Int64] = []
+                    latencies.reserveCapacity(batches)
+                    let clock = ContinuousClock()
+                    let getBatch = Array(repeating: GET(key), count: workload.pipeline)
+                    let setBatch = Array(repeating: SET(key, value), count: workload.pipeline)
+                    for _ in 0..<batches {
+                        let start = clock.now
+                        switch (workload.operation, workload.pipeline) {
+                        case (.get, 1): _ = try await connection.send(getBatch[0])
+                        case (.set, 1): _ = try await connection.send(setBatch[0])
+                        case (.get, _): for result in await connection.execute(getBatch) { _ = try result.get() }
+                        case (.set, _): for result in await connection.execute(setBatch) { _ = try result.get() }
+                        }
+                        latencies.append((clock.now - start).nanoseconds)
+                    }
+                    return latencies
+                }
+            }
+            var all: [Int64] = []
+            for try await latencies in group { all += latencies }
+            return all
+        }
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Runs the reference tools.
+enum ShellTool {
+    static func locate(_ name: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        for folder in path.split(separator: ":").map(String.init) + ["/usr/bin", "/usr/local/bin"] {
+            if FileManager.default.isExecutableFile(atPath: "\(folder)/\(name)") { return "\(folder)/\(name)" }
+        }
+        return nil
+    }
+
+    static func run(_ executable: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let output = String(decoding: data, as: UTF8.self)
+        guard process.terminationStatus == 0 else {
+            throw BenchError("\(executable) \(arguments.joined(separator: " ")) failed (\(process.terminationStatus)):\n\(output)")
+        }
+        return output
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}
