@@ -1,4 +1,5 @@
 import Foundation
+import Guide
 import NIOCore
 import RESP
 import Redis
@@ -28,7 +29,7 @@ struct ClientSuite {
     var progress: (String) -> Void
 
     func run() async throws -> BenchReport {
-        guard let referenceTool = ShellTool.locate("redis-benchmark") else {
+        guard let referenceTool = ShellCommand.locate("redis-benchmark") else {
             throw BenchError("redis-benchmark is not installed: run ./setup.sh (it installs redis-tools)")
         }
         let port = try LoopbackPort.unused()
@@ -72,7 +73,11 @@ struct ClientSuite {
         case .unixSocket(let path): arguments += ["-s", path]
         case .tcp(let host, let port): arguments += ["-h", host, "-p", "\(port)"]
         }
-        let output = try ShellTool.run(tool, arguments)
+        guard let result = ShellCommand.run(tool, arguments) else { throw BenchError("cannot start \(tool)") }
+        guard result.status == 0 else {
+            throw BenchError("\(tool) \(arguments.joined(separator: " ")) failed with status \(result.status):\n\(result.output)")
+        }
+        let output = result.output
         // "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms",...
         guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("\"\(workload.operation.rawValue)\"") }) else {
             throw BenchError("unexpected redis-benchmark output:\n\(output)")
@@ -145,34 +150,6 @@ struct ClientSuite {
 struct BenchError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
-}
-
-/// Runs the reference tools.
-enum ShellTool {
-    static func locate(_ name: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-        for folder in path.split(separator: ":").map(String.init) + ["/usr/bin", "/usr/local/bin"] {
-            if FileManager.default.isExecutableFile(atPath: "\(folder)/\(name)") { return "\(folder)/\(name)" }
-        }
-        return nil
-    }
-
-    static func run(_ executable: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let output = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
-            throw BenchError("\(executable) \(arguments.joined(separator: " ")) failed (\(process.terminationStatus)):\n\(output)")
-        }
-        return output
-    }
 }
 
 extension Duration {

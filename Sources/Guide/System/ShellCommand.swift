@@ -25,6 +25,13 @@ public enum ShellCommand {
     ///
     /// - Returns: `nil` when the executable cannot be found or started.
     public static func run(_ executable: String, _ arguments: String...) -> Result? {
+        run(executable, arguments)
+    }
+
+    /// Runs `executable` (a name on PATH or an absolute path) with `arguments`.
+    ///
+    /// - Returns: `nil` when the executable cannot be found or started.
+    public static func run(_ executable: String, _ arguments: [String]) -> Result? {
         guard let path = executable.hasPrefix("/") ? executable : locate(executable) else { return nil }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
