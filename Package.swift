@@ -12,7 +12,7 @@ let swiftSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "redis-cache-session-guide",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "RESP", targets: ["RESP"]),
         .library(name: "Redis", targets: ["Redis"]),
@@ -95,9 +95,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // libFuzzer target over the RESP decoder (scripts/fuzz.sh); a corpus replayer otherwise.
+        .executableTarget(
+            name: "resp-fuzz",
+            dependencies: ["RESP", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+
         .testTarget(
             name: "RESPTests",
             dependencies: ["RESP", .product(name: "NIOCore", package: "swift-nio")],
+            // Inputs grown by scripts/fuzz.sh, read from disk by the corpus replay test.
+            exclude: ["FuzzCorpus"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

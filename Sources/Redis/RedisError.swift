@@ -32,6 +32,13 @@ public enum RedisError: Error, Sendable {
     case unexpectedReply(command: String, RESPConversionError)
     /// Connecting failed for another reason, named by the operating system.
     case connectFailed(RedisEndpoint, reason: String)
+    /// Every connection of the pool stayed busy for the whole wait timeout.
+    case poolExhausted(waited: Duration, maximumConnections: Int)
+    /// The pool was closed: it hands out no more connections.
+    case poolClosed
+    /// `SELECT` on a pooled connection: the next user of that connection would silently work
+    /// in another database.
+    case selectOnPooledConnection
 }
 
 extension RedisError: CustomStringConvertible {
@@ -86,6 +93,14 @@ extension RedisError: CustomStringConvertible {
             return "\(command): \(error)"
         case .connectFailed(let endpoint, let reason):
             return "cannot connect to \(endpoint): \(reason)"
+        case .poolExhausted(let waited, let maximum):
+            return "all \(maximum) connections of the pool stayed busy for \(waited): raise maximumConnections, "
+                + "or look for callers holding a connection too long (withConnection around slow work)"
+        case .poolClosed:
+            return "the connection pool is closed: it was shut down before this command"
+        case .selectOnPooledConnection:
+            return "SELECT on a pooled connection would leak the database change to its next user: "
+                + "choose the database per pool (RedisConfiguration.database, or ?db=N in the URL)"
         }
     }
 }

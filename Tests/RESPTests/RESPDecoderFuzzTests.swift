@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import RESP
 import XCTest
@@ -237,5 +238,20 @@ final class RESPDecoderFuzzTests: XCTestCase {
             exercise(bytes, limits: limits(&random), random: &random)
         }
         XCTAssertEqual(failures, 0)
+    }
+
+    /// The corpus libFuzzer grew (scripts/fuzz.sh) replays through the same checks, so every
+    /// input it found interesting, and any crash it found, stays a regression test.
+    func testTheLibFuzzerCorpusReplaysWithoutFailures() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("FuzzCorpus")
+        let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
+        XCTAssertGreaterThan(files.count, 10, "the committed corpus in \(folder.path) is missing or nearly empty")
+        var random = XorShift(seed: 0xF022)
+        let limits = RESPLimits(maxBulkLength: 1 << 16, maxAggregateCount: 1 << 12, maxDepth: 16, maxLineLength: 1 << 12)
+        for file in files {
+            let bytes = [UInt8](try Data(contentsOf: file))
+            exercise(bytes, limits: limits, random: &random)
+            exercise(bytes, limits: RESPLimits(), random: &random)
+        }
     }
 }

@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import RESP
+import Synchronization
 
 /// One connection to a Redis server over a Unix socket or TCP.
 ///
@@ -27,6 +28,10 @@ public final class RedisConnection: Sendable {
     let channel: any Channel
     let handler: NIOLoopBound<RedisChannelHandler>
     let logger: Logger
+    /// Set by a pool on the connections it hands out: they refuse `SELECT`.
+    private let pooled = Atomic<Bool>(false)
+
+    func markPooled() { pooled.store(true, ordering: .relaxed) }
 
     init(
         channel: any Channel, handler: NIOLoopBound<RedisChannelHandler>, configuration: RedisConfiguration,
@@ -119,6 +124,7 @@ public final class RedisConnection: Sendable {
     /// - Throws: ``RedisError/server(_:)`` for an error reply, ``RedisError/unexpectedReply(command:_:)``
     ///   when the reply has another shape, or a connection error.
     public func send<Command: RedisCommand>(_ command: Command) async throws(RedisError) -> Command.Response {
+        if command.name == "SELECT", pooled.load(ordering: .relaxed) { throw .selectOnPooledConnection }
         let token = try await roundTrip(name: command.name, timeout: configuration.commandTimeout) { encoder in
             command.encode(into: &encoder)
         }
@@ -137,6 +143,7 @@ public final class RedisConnection: Sendable {
             if let word = argument as? String { name = word.uppercased() }
             break
         }
+        if name == "SELECT", pooled.load(ordering: .relaxed) { throw .selectOnPooledConnection }
         let token = try await roundTrip(name: name, timeout: configuration.commandTimeout) { encoder in
             encoder.encodeCommand(repeat each arguments)
         }
