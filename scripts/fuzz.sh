@@ -15,7 +15,7 @@ work=.build-fuzz/corpus
 mkdir -p "$corpus" "$work" .build-fuzz/artifacts
 
 swift build -c release --product resp-fuzz --scratch-path .build-fuzz \
-  -Xswiftc -sanitize=fuzzer,address -Xswiftc -D -Xswiftc FUZZING
+  -Xswiftc -sanitize=fuzzer,address -Xswiftc -D -Xswiftc FUZZING -Xswiftc -use-ld=lld
 fuzzer=.build-fuzz/release/resp-fuzz
 
 cp -n "$corpus"/* "$work"/ 2>/dev/null || true

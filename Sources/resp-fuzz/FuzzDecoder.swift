@@ -56,10 +56,23 @@ func walk(_ token: RESPToken) {
 }
 
 #if FUZZING
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    exercise(UnsafeRawBufferPointer(start: data, count: size))
-    return 0
+/// libFuzzer's driver, from clang's runtime that `-sanitize=fuzzer` links in.
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+) -> CInt
+
+// SwiftPM links an executable's `main` to `<module>_main`; hand it to libFuzzer's driver.
+@_cdecl("resp_fuzz_main")
+func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var argc = argc
+    var argv = argv
+    return LLVMFuzzerRunDriver(&argc, &argv) { data, size in
+        exercise(UnsafeRawBufferPointer(start: data, count: size))
+        return 0
+    }
 }
 #else
 @main
