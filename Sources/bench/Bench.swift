@@ -23,8 +23,14 @@ struct ClientBench: AsyncParsableCommand {
     @Option(help: "Pipeline depths to run (comma-separated).") var pipelines = "1,16"
     @Option(help: "Transports to run: unix, tcp (comma-separated).") var transports = "unix,tcp"
     @Flag(help: "Print JSON instead of a table.") var json = false
+    @Flag(help: "Count allocations per GET on a warm connection instead (re-runs itself with the malloc interposer preloaded).")
+    var allocations = false
 
     func run() async throws {
+        if allocations {
+            try await countAllocations()
+            return
+        }
         let json = json
         let suite = ClientSuite(
             requests: requests,
@@ -37,6 +43,26 @@ struct ClientBench: AsyncParsableCommand {
             try report.printJSON()
         } else {
             report.printTable(reference: "redis-benchmark")
+        }
+    }
+
+    func countAllocations() async throws {
+        guard AllocationCount.isPreloaded else {
+            let status = try AllocationCount.rerunPreloaded()
+            if status != 0 { throw ExitCode(status) }
+            return
+        }
+        var rows: [BenchRow] = []
+        for pipeline in pipelines.split(separator: ",").compactMap({ Int($0) }) {
+            let perGet = try await AllocationCount.perGet(pipeline: pipeline)
+            // The reference is the issue's budget: at most 10 allocations per GET.
+            rows.append(BenchRow(name: "allocations per GET P=\(pipeline) unix", ours: perGet, reference: 10, ratio: perGet / 10))
+        }
+        let report = BenchReport(suite: "client-allocations", rows: rows)
+        if json {
+            try report.printJSON()
+        } else {
+            for row in rows { print("\(row.name): \(String(format: "%.2f", row.ours)) (budget \(Int(row.reference)))") }
         }
     }
 }
