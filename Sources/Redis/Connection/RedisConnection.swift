@@ -124,7 +124,7 @@ public final class RedisConnection: Sendable {
     /// - Throws: ``RedisError/server(_:)`` for an error reply, ``RedisError/unexpectedReply(command:_:)``
     ///   when the reply has another shape, or a connection error.
     public func send<Command: RedisCommand>(_ command: Command) async throws(RedisError) -> Command.Response {
-        if command.name == "SELECT", pooled.load(ordering: .relaxed) { throw .selectOnPooledConnection }
+        if pooled.load(ordering: .relaxed), command.name == "SELECT" { throw .selectOnPooledConnection }
         let token = try await roundTrip(name: command.name, timeout: configuration.commandTimeout) { encoder in
             command.encode(into: &encoder)
         }
@@ -143,7 +143,7 @@ public final class RedisConnection: Sendable {
             if let word = argument as? String { name = word.uppercased() }
             break
         }
-        if name == "SELECT", pooled.load(ordering: .relaxed) { throw .selectOnPooledConnection }
+        if pooled.load(ordering: .relaxed), name == "SELECT" { throw .selectOnPooledConnection }
         let token = try await roundTrip(name: name, timeout: configuration.commandTimeout) { encoder in
             encoder.encodeCommand(repeat each arguments)
         }
@@ -206,6 +206,11 @@ public final class RedisConnection: Sendable {
     func pipeline(
         names: [String], timeout: Duration, encode: (inout RESPCommandEncoder) -> Void
     ) async -> [Result<RESPToken, RedisError>] {
+        // As in `send`: a pipeline is no way around the pool's fixed database. Nothing is
+        // written, so no part of the pipeline runs in another database than its caller expects.
+        if pooled.load(ordering: .relaxed), names.contains("SELECT") {
+            return names.map { _ in .failure(.selectOnPooledConnection) }
+        }
         let deadline = NIODeadline.now() + TimeAmount(timeout)
         let eventLoop = channel.eventLoop
         let results: [Result<RESPToken, RedisError>]

@@ -191,19 +191,27 @@ public final class RedisConnectionPool: RedisClient, Sendable {
         }
         let timeout = poolConfiguration.waitTimeout
         let maximum = poolConfiguration.maximumConnections
-        let timer = eventLoopGroup.any().scheduleTask(in: TimeAmount(timeout)) { [self] in
+        let deadline = NIODeadline.now() + TimeAmount(timeout)
+        let timer = eventLoopGroup.any().scheduleTask(deadline: deadline) { [self] in
             removeWaiter(id)?.resume(throwing: RedisError.poolExhausted(waited: timeout, maximumConnections: maximum))
         }
         defer { timer.cancel() }
         do {
             return try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { continuation in
-                    let accepted = state.withLock { state -> Bool in
-                        guard !state.closed else { return false }
+                    let refusal = state.withLock { state -> (any Error)? in
+                        guard !state.closed else { return RedisError.poolClosed }
+                        // The timer and the cancellation handler may have run before the waiter
+                        // is queued (a zero timeout; a task cancelled before it asked): they found
+                        // no waiter to fail, so it must not be queued to wait for nothing.
+                        guard NIODeadline.now() < deadline else {
+                            return RedisError.poolExhausted(waited: timeout, maximumConnections: maximum)
+                        }
+                        guard !Task.isCancelled else { return CancellationError() }
                         state.waiters.append(Waiter(id: id, continuation: continuation))
-                        return true
+                        return nil
                     }
-                    if !accepted { continuation.resume(throwing: RedisError.poolClosed) }
+                    if let refusal { continuation.resume(throwing: refusal) }
                 }
             } onCancel: {
                 removeWaiter(id)?.resume(throwing: CancellationError())
