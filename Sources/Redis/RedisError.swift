@@ -36,6 +36,8 @@ public enum RedisError: Error, Sendable {
     case poolExhausted(waited: Duration, maximumConnections: Int)
     /// The pool was closed: it hands out no more connections.
     case poolClosed
+    /// The calling task was cancelled while it waited (for a pooled connection).
+    case cancelled
     /// `SELECT` on a pooled connection: the next user of that connection would silently work
     /// in another database.
     case selectOnPooledConnection
@@ -96,6 +98,8 @@ extension RedisError: CustomStringConvertible {
         case .poolExhausted(let waited, let maximum):
             return "all \(maximum) connections of the pool stayed busy for \(waited): raise maximumConnections, "
                 + "or look for callers holding a connection too long (withConnection around slow work)"
+        case .cancelled:
+            return "the task was cancelled while it waited for a connection"
         case .poolClosed:
             return "the connection pool is closed: it was shut down before this command"
         case .selectOnPooledConnection:

@@ -61,12 +61,17 @@ public final class RedisConnection: Sendable {
         logger: Logger = RedisConnection.silentLogger
     ) async throws(RedisError) -> RedisConnection {
         let endpoint = configuration.endpoint
-        let bootstrap = ClientBootstrap(group: eventLoopGroup)
+        let eventLoop = eventLoopGroup.next()
+        // Keep the handler itself: a peer that closes at once tears the pipeline down before
+        // it could be looked up, and the handler then reports that closing.
+        let handlerBox = NIOLoopBoundBox<RedisChannelHandler?>.makeEmptyBox(valueType: RedisChannelHandler.self, eventLoop: eventLoop)
+        let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(TimeAmount(configuration.connectTimeout))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(
-                        RedisChannelHandler(endpoint: endpoint, limits: configuration.limits, logger: logger))
+                    let handler = RedisChannelHandler(endpoint: endpoint, limits: configuration.limits, logger: logger)
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                    handlerBox.value = handler
                 }
             }
         let channel: any Channel
@@ -79,9 +84,7 @@ public final class RedisConnection: Sendable {
                 channel = try await bootstrap.channelOption(.tcpOption(.tcp_nodelay), value: 1)
                     .connect(host: host, port: port).get()
             }
-            handler = try await channel.eventLoop.submit {
-                NIOLoopBound(try channel.pipeline.syncOperations.handler(type: RedisChannelHandler.self), eventLoop: channel.eventLoop)
-            }.get()
+            handler = try await eventLoop.submit { NIOLoopBound(handlerBox.value!, eventLoop: eventLoop) }.get()
         } catch {
             throw ConnectErrorMapping.map(error, endpoint: endpoint, timeout: configuration.connectTimeout)
         }

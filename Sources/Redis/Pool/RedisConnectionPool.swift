@@ -219,7 +219,7 @@ public final class RedisConnectionPool: RedisClient, Sendable {
         } catch let error as RedisError {
             throw error
         } catch {
-            throw .poolExhausted(waited: timeout, maximumConnections: maximum)
+            throw .cancelled
         }
     }
 
