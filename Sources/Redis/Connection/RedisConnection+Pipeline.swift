@@ -9,8 +9,9 @@ extension RedisConnection {
     /// ```swift
     /// let values = await redis.execute(keys.map { GET($0) })
     /// ```
+    @inlinable
     public func execute<Command: RedisCommand>(_ commands: [Command]) async -> [Result<Command.Response, RedisError>] {
-        let tokens = await pipeline(names: commands.map(\.name), timeout: configuration.commandTimeout) { encoder in
+        let tokens = await pipeline(names: commands.map { $0.name }, timeout: configuration.commandTimeout) { encoder in
             for command in commands { command.encode(into: &encoder) }
         }
         return zip(commands, tokens).map { command, token in
@@ -25,6 +26,7 @@ extension RedisConnection {
     /// ```swift
     /// let (set, count) = await redis.execute(SET("k", "v"), INCRBY("n", 1))
     /// ```
+    @inlinable
     public func execute<each Command: RedisCommand>(
         _ commands: repeat each Command
     ) async -> (repeat Result<(each Command).Response, RedisError>) {

@@ -29,7 +29,7 @@ public final class RedisConnection: Sendable {
     let handler: NIOLoopBound<RedisChannelHandler>
     let logger: Logger
     /// Set by a pool on the connections it hands out: they refuse `SELECT`.
-    private let pooled = Atomic<Bool>(false)
+    @usableFromInline let pooled = Atomic<Bool>(false)
 
     func markPooled() { pooled.store(true, ordering: .relaxed) }
 
@@ -126,6 +126,7 @@ public final class RedisConnection: Sendable {
     ///
     /// - Throws: ``RedisError/server(_:)`` for an error reply, ``RedisError/unexpectedReply(command:_:)``
     ///   when the reply has another shape, or a connection error.
+    @inlinable
     public func send<Command: RedisCommand>(_ command: Command) async throws(RedisError) -> Command.Response {
         if pooled.load(ordering: .relaxed), command.name == "SELECT" { throw .selectOnPooledConnection }
         let token = try await roundTrip(name: command.name, timeout: configuration.commandTimeout) { encoder in
@@ -176,6 +177,7 @@ public final class RedisConnection: Sendable {
     ///
     /// On the connection's event loop the command is encoded straight into the handler's
     /// reusable buffer; elsewhere it is encoded here and handed to the loop.
+    @usableFromInline
     func roundTrip(
         name: String, timeout: Duration, encode: (inout RESPCommandEncoder) -> Void
     ) async throws(RedisError) -> RESPToken {
@@ -206,6 +208,7 @@ public final class RedisConnection: Sendable {
     }
 
     /// Encodes `count` commands with `encode`, writes them in one go, and waits for every reply.
+    @usableFromInline
     func pipeline(
         names: [String], timeout: Duration, encode: (inout RESPCommandEncoder) -> Void
     ) async -> [Result<RESPToken, RedisError>] {
@@ -262,16 +265,26 @@ public final class RedisConnection: Sendable {
     }
 
     /// Turns error replies into ``RedisError/server(_:)`` and converts the rest.
+    @inlinable
     static func response<Response: RESPTokenDecodable>(_ type: Response.Type, from token: RESPToken, command: String) throws(RedisError) -> Response {
-        switch token.value {
-        case .simpleError(let text), .bulkError(let text):
-            throw .server(RedisServerError(reply: String(buffer: text)))
+        switch token.type {
+        case .simpleError, .bulkError:
+            throw serverError(token)
         default:
             do {
                 return try Response(fromRESP: token)
             } catch {
                 throw .unexpectedReply(command: command, error)
             }
+        }
+    }
+
+    /// The error reply in `token` as a ``RedisError/server(_:)``.
+    @usableFromInline
+    static func serverError(_ token: RESPToken) -> RedisError {
+        switch token.value {
+        case .simpleError(let text), .bulkError(let text): .server(RedisServerError(reply: String(buffer: text)))
+        default: .unexpectedReply(command: "?", RESPConversionError(expected: "an error", token: token))
         }
     }
 }
