@@ -67,6 +67,19 @@ public struct RESPToken: Hashable, Sendable {
         return RESPTypeIdentifier(rawValue: body.readInteger(as: UInt8.self)!)!
     }
 
+    /// Whether the value is null (`_`, or RESP2's `$-1` / `*-1`), read from its first bytes
+    /// without decoding it.
+    public var isNull: Bool {
+        var bytes = valueBytes
+        guard let first = bytes.readInteger(as: UInt8.self) else { return false }
+        switch first {
+        case RESPTypeIdentifier.null.rawValue: return true
+        case RESPTypeIdentifier.bulkString.rawValue, RESPTypeIdentifier.array.rawValue:
+            return bytes.readInteger(as: UInt8.self) == UInt8(ascii: "-")
+        default: return false
+        }
+    }
+
     /// The attributes sent before the value (RESP3 `|`), or `nil` if there are none.
     public var attributes: Map? {
         guard base.getInteger(at: base.readerIndex, as: UInt8.self) == RESPTypeIdentifier.attribute.rawValue else { return nil }
@@ -136,19 +149,21 @@ public struct RESPToken: Hashable, Sendable {
 
     /// Reads a type byte and its line. Only called on validated bytes.
     static func readHeader(_ buffer: inout ByteBuffer) -> Header {
-        let type = RESPTypeIdentifier(rawValue: buffer.readInteger(as: UInt8.self)!)!
-        let lineLength = buffer.readableBytesView.firstIndex(of: RESPScanner.cr)! - buffer.readerIndex
+        // One pass over the raw bytes: the type, the line's end, and its number if it has one.
+        let (type, lineLength, number) = buffer.withUnsafeReadableBytes { bytes -> (RESPTypeIdentifier, Int, Int64) in
+            let type = RESPTypeIdentifier(rawValue: bytes[0])!
+            var end = 1
+            while bytes[end] != RESPScanner.cr { end += 1 }
+            switch type {
+            case .integer, .bulkString, .bulkError, .verbatimString, .array, .set, .push, .map, .attribute:
+                return (type, end - 1, RESPScanner(bytes: bytes, limits: RESPLimits()).parseInteger(1..<end)!)
+            default:
+                return (type, end - 1, 0)
+            }
+        }
+        buffer.moveReaderIndex(forwardBy: 1)
         let line = buffer.readSlice(length: lineLength)!
         buffer.moveReaderIndex(forwardBy: 2)
-        var number: Int64 = 0
-        switch type {
-        case .integer, .bulkString, .bulkError, .verbatimString, .array, .set, .push, .map, .attribute:
-            number = line.withUnsafeReadableBytes { bytes in
-                RESPScanner(bytes: bytes, limits: RESPLimits()).parseInteger(0..<bytes.count)!
-            }
-        default:
-            break
-        }
         return Header(type: type, line: line, number: number)
     }
 

@@ -102,7 +102,7 @@ extension Bool: RESPTokenDecodable {
 extension Optional: RESPTokenDecodable where Wrapped: RESPTokenDecodable {
     /// `nil` for a null reply (`_`, `$-1`, `*-1`), otherwise the wrapped value.
     public init(fromRESP token: RESPToken) throws(RESPConversionError) {
-        if case .null = token.value { self = nil } else { self = try Wrapped(fromRESP: token) }
+        self = token.isNull ? nil : try Wrapped(fromRESP: token)
     }
 }
 

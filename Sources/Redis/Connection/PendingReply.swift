@@ -35,22 +35,33 @@ struct PendingReply {
 
 /// The replies of one pipeline, collected on the event loop and handed over in one go.
 ///
-/// Only touched on the connection's event loop, hence `@unchecked Sendable`.
+/// Replies arrive in command order, so they are appended; a connection failure fails every
+/// command still waiting with the same error. Only touched on the connection's event loop,
+/// hence `@unchecked Sendable`.
 final class PipelineReplies: @unchecked Sendable {
-    private var results: [Result<RESPToken, RedisError>]
-    private var remaining: Int
+    private var tokens: [RESPToken]
+    private var failure: RedisError?
+    private let count: Int
     private let continuation: UnsafeContinuation<[Result<RESPToken, RedisError>], Never>
 
     init(count: Int, continuation: UnsafeContinuation<[Result<RESPToken, RedisError>], Never>) {
-        self.results = Array(repeating: .failure(.connectionClosed(.unixSocket(path: ""))), count: count)
-        self.remaining = count
+        self.tokens = []
+        self.tokens.reserveCapacity(count)
+        self.count = count
         self.continuation = continuation
         if count == 0 { continuation.resume(returning: []) }
     }
 
     func fill(_ index: Int, with result: Result<RESPToken, RedisError>) {
-        results[index] = result
-        remaining -= 1
-        if remaining == 0 { continuation.resume(returning: results) }
+        switch result {
+        case .success(let token): tokens.append(token)
+        case .failure(let error): failure = failure ?? error
+        }
+        guard index == count - 1 else { return }
+        var results = tokens.map { Result<RESPToken, RedisError>.success($0) }
+        if let failure {
+            results += repeatElement(.failure(failure), count: count - tokens.count)
+        }
+        continuation.resume(returning: results)
     }
 }
