@@ -39,17 +39,14 @@ public struct RESPCommandEncoder: Sendable {
     /// Writes `*<count>\r\n`. The caller then encodes exactly `count` elements.
     @inlinable
     public mutating func encodeArrayHeader(count: Int) {
-        buffer.writeInteger(UInt8(ascii: "*"))
-        writeDecimal(count)
-        writeCRLF()
+        writeLine(marker: UInt8(ascii: "*"), number: count)
     }
 
     /// Writes one bulk string holding `bytes`.
     @inlinable
     public mutating func encodeBulkString(_ bytes: ByteBuffer) {
         writeBulkHeader(length: bytes.readableBytes)
-        var bytes = bytes
-        buffer.writeBuffer(&bytes)
+        buffer.writeImmutableBuffer(bytes)
         writeCRLF()
     }
 
@@ -80,17 +77,16 @@ public struct RESPCommandEncoder: Sendable {
     /// Writes one bulk string holding the decimal digits of `number`, without a `String`.
     @inlinable
     public mutating func encodeBulkString(_ number: Int) {
-        let digits = Self.decimalDigitCount(number)
-        writeBulkHeader(length: digits)
-        writeDecimal(number)
+        withDecimalDigits(of: number) { digits in
+            writeBulkHeader(length: digits.count)
+            buffer.writeBytes(digits)
+        }
         writeCRLF()
     }
 
     @inlinable
     mutating func writeBulkHeader(length: Int) {
-        buffer.writeInteger(UInt8(ascii: "$"))
-        writeDecimal(length)
-        writeCRLF()
+        writeLine(marker: UInt8(ascii: "$"), number: length)
     }
 
     @inlinable
@@ -101,33 +97,40 @@ public struct RESPCommandEncoder: Sendable {
     /// Writes `number` in decimal, digit by digit, into the buffer.
     @inlinable
     mutating func writeDecimal(_ number: Int) {
-        if number < 0 { buffer.writeInteger(UInt8(ascii: "-")) }
-        var magnitude = number.magnitude
-        let count = Self.decimalDigitCount(magnitude)
-        let start = buffer.writerIndex
-        buffer.writeRepeatingByte(UInt8(ascii: "0"), count: count)
-        var index = start + count - 1
-        while magnitude >= 10 {
-            buffer.setInteger(UInt8(ascii: "0") + UInt8(magnitude % 10), at: index)
-            magnitude /= 10
-            index -= 1
-        }
-        buffer.setInteger(UInt8(ascii: "0") + UInt8(magnitude), at: index)
+        _ = withDecimalDigits(of: number) { buffer.writeBytes($0) }
     }
 
+    /// Writes a header line, `$12\r\n` or `*3\r\n`, in one write: headers are most of the
+    /// bytes of a short command, so they are built on the stack rather than byte by byte.
     @inlinable
-    static func decimalDigitCount(_ number: Int) -> Int {
-        (number < 0 ? 1 : 0) + decimalDigitCount(number.magnitude)
+    mutating func writeLine(marker: UInt8, number: Int) {
+        if number >= 0 && number < 10 {
+            // The common case (short keys, few arguments): four bytes, one integer write.
+            let value = UInt32(marker) << 24 | UInt32(UInt8(ascii: "0") + UInt8(number)) << 16 | 0x0D0A
+            buffer.writeInteger(value)
+            return
+        }
+        buffer.writeInteger(marker)
+        writeDecimal(number)
+        writeCRLF()
     }
 
+    /// Calls `body` with the decimal digits of `number` (and its sign), built on the stack.
     @inlinable
-    static func decimalDigitCount(_ magnitude: UInt) -> Int {
-        var count = 1
-        var rest = magnitude
-        while rest >= 10 {
-            rest /= 10
-            count += 1
+    func withDecimalDigits<Result>(of number: Int, _ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var magnitude = number.magnitude
+            var index = 20
+            repeat {
+                index -= 1
+                digits[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            if number < 0 {
+                index -= 1
+                digits[index] = UInt8(ascii: "-")
+            }
+            return body(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(digits)[index...]))
         }
-        return count
     }
 }

@@ -2,6 +2,7 @@
 // measured in the same run. `--json` prints {"suite":…,"rows":[{"name","ours","reference","ratio"}]}.
 import ArgumentParser
 import Foundation
+import NIOPosix
 
 @main
 struct Bench: AsyncParsableCommand {
@@ -22,6 +23,7 @@ struct ClientBench: AsyncParsableCommand {
     @Option(help: "Connection counts to run (comma-separated).") var connections = "1,50"
     @Option(help: "Pipeline depths to run (comma-separated).") var pipelines = "1,16"
     @Option(help: "Transports to run: unix, tcp (comma-separated).") var transports = "unix,tcp"
+    @Option(help: "Event loop threads for our connections (redis-benchmark has one).") var eventLoops = 1
     @Flag(help: "Print JSON instead of a table.") var json = false
     @Flag(help: "Count allocations per GET on a warm connection instead (re-runs itself with the malloc interposer preloaded).")
     var allocations = false
@@ -37,6 +39,7 @@ struct ClientBench: AsyncParsableCommand {
             connectionCounts: connections.split(separator: ",").compactMap { Int($0) },
             pipelines: pipelines.split(separator: ",").compactMap { Int($0) },
             transports: transports.split(separator: ",").map(String.init),
+            eventLoopGroup: MultiThreadedEventLoopGroup(numberOfThreads: eventLoops),
             progress: { line in if !json { FileHandle.standardError.write(Data((line + "\n").utf8)) } })
         let report = try await suite.run()
         if json {

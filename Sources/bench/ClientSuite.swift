@@ -1,6 +1,7 @@
 import Foundation
 import Guide
 import NIOCore
+import NIOPosix
 import RESP
 import Redis
 import RedisTestSupport
@@ -26,6 +27,9 @@ struct ClientSuite {
     var connectionCounts: [Int]
     var pipelines: [Int]
     var transports: [String]
+    /// The event loops our connections share: by default one, the single thread
+    /// redis-benchmark has, so that the client leaves the other core to redis-server.
+    var eventLoopGroup: any EventLoopGroup
     var progress: (String) -> Void
 
     func run() async throws -> BenchReport {
@@ -96,7 +100,7 @@ struct ClientSuite {
         configuration.commandTimeout = .seconds(60)
         var connections: [RedisConnection] = []
         for _ in 0..<workload.connections {
-            connections.append(try await RedisConnection.connect(configuration: configuration))
+            connections.append(try await RedisConnection.connect(configuration: configuration, eventLoopGroup: eventLoopGroup))
         }
         defer { for connection in connections { Task { await connection.close() } } }
         let key = RedisKey("key:__rand_int__")
