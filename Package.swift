@@ -16,6 +16,7 @@ let package = Package(
     products: [
         .library(name: "RESP", targets: ["RESP"]),
         .library(name: "Redis", targets: ["Redis"]),
+        .library(name: "Cache", targets: ["Cache"]),
         .executable(name: "install-redis", targets: ["install-redis"]),
         .executable(name: "configure-socket", targets: ["configure-socket"]),
         .executable(name: "guide", targets: ["guide"]),
@@ -42,6 +43,17 @@ let package = Package(
                 "RESP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Cache: Django's low-level cache API on Redis, and its in-memory twin.
+        .target(
+            name: "Cache",
+            dependencies: [
+                "Redis", "RESP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -119,6 +131,11 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CacheTests",
+            dependencies: ["Cache", "Redis", "RedisTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

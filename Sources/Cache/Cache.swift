@@ -1,0 +1,64 @@
+/// Django's low-level cache API, for `Codable` values (spec/cache.md, "Operations").
+///
+/// ```swift
+/// let cache = RedisCache(configuration: try CacheConfiguration(location: "unix:///var/run/redis/redis.sock?db=1"))
+/// try await cache.set("craig", "derington", timeout: 30)        // stored as :1:craig, TTL 30
+/// let name = try await cache.get("craig", as: String.self)       // "derington"
+/// try await cache.setMany(["a": 1, "b": 2, "c": 3])              // TTL 300 each
+/// let numbers = try await cache.getMany(["a", "b", "c"], as: Int.self)
+/// ```
+///
+/// `version: nil` means the cache's configured version; `timeout: .default` its default
+/// timeout. Keys are stored as `prefix:version:key`.
+public protocol Cache: Sendable {
+    /// Stores `value` under `key`, replacing any value there. A timeout of zero or less
+    /// deletes the key instead.
+    func set<Value: Encodable & Sendable>(_ key: String, _ value: Value, timeout: CacheTimeout, version: Int?) async throws(CacheError)
+
+    /// The value under `key` read as `type`, or `nil` on a miss.
+    ///
+    /// - Throws: ``CacheError/undecodable(key:expected:reason:)`` when the stored bytes are not a
+    ///   `type` (never a silent `nil`).
+    func get<Value: Decodable & Sendable>(_ key: String, as type: Value.Type, version: Int?) async throws(CacheError) -> Value?
+
+    /// Stores `value` only if `key` holds nothing; `true` if it was stored.
+    func add<Value: Encodable & Sendable>(_ key: String, _ value: Value, timeout: CacheTimeout, version: Int?) async throws(CacheError) -> Bool
+
+    /// Stores every pair with one timeout, in one round trip where the backend allows;
+    /// returns the keys that could not be stored (empty on success).
+    func setMany<Value: Encodable & Sendable>(_ values: [String: Value], timeout: CacheTimeout, version: Int?) async throws(CacheError) -> [String]
+
+    /// The values of the keys that exist, by key; missing keys are absent from the result.
+    func getMany<Value: Decodable & Sendable>(_ keys: [String], as type: Value.Type, version: Int?) async throws(CacheError) -> [String: Value]
+
+    /// Deletes `key`; `true` if something was deleted.
+    func delete(_ key: String, version: Int?) async throws(CacheError) -> Bool
+
+    /// Deletes every key given.
+    func deleteMany(_ keys: [String], version: Int?) async throws(CacheError)
+
+    /// Whether `key` holds a value.
+    func hasKey(_ key: String, version: Int?) async throws(CacheError) -> Bool
+
+    /// Adds `delta` to the integer under `key` and returns the new value.
+    ///
+    /// - Throws: ``CacheError/keyNotFound(key:)`` when the key does not exist (Django raises
+    ///   `ValueError`), ``CacheError/notAnInteger(key:)`` when it holds something else.
+    func incr(_ key: String, by delta: Int, version: Int?) async throws(CacheError) -> Int
+
+    /// Sets a new timeout on `key`; `true` if the key exists.
+    func touch(_ key: String, timeout: CacheTimeout, version: Int?) async throws(CacheError) -> Bool
+
+    /// Moves `key`'s value from `version` to `version + delta` (with the default timeout) and
+    /// returns the new version.
+    ///
+    /// - Throws: ``CacheError/keyNotFound(key:)`` when nothing is stored at `version`.
+    func incrVersion(_ key: String, by delta: Int, version: Int?) async throws(CacheError) -> Int
+
+    /// Deletes everything in the cache's storage. For ``RedisCache`` that is `FLUSHDB` on its
+    /// database: sessions kept there by the `cache` engine go too.
+    func clear() async throws(CacheError)
+
+    /// Releases the cache's connections.
+    func close() async
+}

@@ -1,0 +1,74 @@
+import Foundation
+import Logging
+import Redis
+
+/// Django's cache settings as one value, with Django's defaults (spec/cache.md, "Settings").
+public struct CacheConfiguration: Sendable {
+    /// Where Redis listens, and the database: the article's cache uses DB 1
+    /// (`unix:///var/run/redis/redis.sock?db=1`), so that its keys stay apart from DB 0.
+    public var redis: RedisConfiguration
+    /// The timeout of `set` and friends when none is given, in seconds; `nil` never expires.
+    /// Default 300.
+    public var defaultTimeout: Int?
+    /// Prepended to every key (Django's `KEY_PREFIX`). Default `""`.
+    public var keyPrefix: String
+    /// The version used when none is given (Django's `VERSION`). Default 1.
+    public var version: Int
+    /// Makes the stored key from prefix, version and key. Default `prefix:version:key`, so the
+    /// article's `cache.set("my_key", ...)` lands as `:1:my_key`.
+    public var keyFunction: @Sendable (_ key: String, _ prefix: String, _ version: Int) -> String
+    /// Encodes values. Default ``JSONCacheSerializer``.
+    public var serializer: any CacheSerializer
+    /// What a cache does when Redis cannot be reached. Default ``FailureMode/failClosed``.
+    public var failureMode: FailureMode
+    /// Where warnings go (odd keys, outages).
+    public var logger: Logger
+
+    /// What to do when the backend fails.
+    public enum FailureMode: Sendable, Hashable {
+        /// Throw ``CacheError/backend(_:)`` (Django's behaviour).
+        case failClosed
+        /// Reads miss and writes are dropped; one warning per outage, one when it ends.
+        case failOpen
+    }
+
+    /// Django's defaults, on the article's socket and DB 1.
+    public init(
+        redis: RedisConfiguration = RedisConfiguration(database: 1),
+        defaultTimeout: Int? = 300,
+        keyPrefix: String = "",
+        version: Int = 1,
+        keyFunction: @escaping @Sendable (String, String, Int) -> String = CacheConfiguration.djangoKey,
+        serializer: any CacheSerializer = JSONCacheSerializer(),
+        failureMode: FailureMode = .failClosed,
+        logger: Logger = Logger(label: "cache")
+    ) {
+        self.redis = redis
+        self.defaultTimeout = defaultTimeout
+        self.keyPrefix = keyPrefix
+        self.version = version
+        self.keyFunction = keyFunction
+        self.serializer = serializer
+        self.failureMode = failureMode
+        self.logger = logger
+    }
+
+    /// Django's `default_key_func`: `"\(prefix):\(version):\(key)"`.
+    public static let djangoKey: @Sendable (String, String, Int) -> String = { key, prefix, version in
+        "\(prefix):\(version):\(key)"
+    }
+
+    /// The configuration with the Redis location read from a URL (`unix:///...?db=1`,
+    /// `redis://host:6379/1`, or the article's bare socket path, which means DB 1 as the
+    /// article's backend used it unless `?db=` says otherwise).
+    public init(location: String) throws(CacheError) {
+        self.init()
+        do {
+            var redis = try RedisConfiguration(url: location)
+            if location.hasPrefix("/") && !location.contains("db=") { redis.database = 1 }
+            self.redis = redis
+        } catch {
+            throw .invalidConfiguration("\(error)")
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import Logging
+import Synchronization
+
+/// Makes stored keys (`prefix:version:key`) and warns, once per cache, about keys that
+/// memcached would refuse (Django's `CacheKeyWarning`): longer than 250 characters, or with
+/// spaces or control characters. Redis accepts them, so they still work.
+final class CacheKeyMaker: Sendable {
+    let prefix: String
+    let version: Int
+    let function: @Sendable (String, String, Int) -> String
+    let logger: Logger
+    private let warned = Atomic<Bool>(false)
+
+    init(configuration: CacheConfiguration) {
+        prefix = configuration.keyPrefix
+        version = configuration.version
+        function = configuration.keyFunction
+        logger = configuration.logger
+    }
+
+    /// The stored key for `key` at `version` (the cache's version when `nil`).
+    func make(_ key: String, version: Int? = nil) -> String {
+        let stored = function(key, prefix, version ?? self.version)
+        if stored.utf8.count > 250 || stored.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }) {
+            if !warned.exchange(true, ordering: .relaxed) {
+                logger.warning(
+                    "cache key is not portable to memcached (over 250 characters, or spaces/control characters); it works with Redis",
+                    metadata: ["key": "\(stored.prefix(80))"])
+            }
+        }
+        return stored
+    }
+}

@@ -1,0 +1,280 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOFoundationCompat
+import RESP
+import Redis
+import Synchronization
+
+/// Django's Redis cache backend in Swift: the operations of ``Cache`` as the Redis commands
+/// Django's `RedisCache` sends, on a connection pool (or any ``RedisClient``).
+///
+/// Keys and values are what a reader who knows Django expects in `redis-cli`: the article's
+/// `set("my_key", ...)` is `:1:my_key` in DB 1, an `Int` is stored as its digits (so
+/// `OBJECT ENCODING` says `int` and `incr` is `INCRBY`), and every key has a TTL unless
+/// stored with ``CacheTimeout/never``.
+public final class RedisCache: Cache {
+    /// The settings the cache runs with.
+    public let configuration: CacheConfiguration
+    let client: any RedisClient
+    private let ownedPool: RedisConnectionPool?
+    private let keys: CacheKeyMaker
+    private let outage = Mutex(false)
+
+    /// A cache with a pool of its own on `configuration.redis`.
+    public init(configuration: CacheConfiguration = CacheConfiguration(), poolConfiguration: RedisConnectionPoolConfiguration = .init()) {
+        let pool = RedisConnectionPool(configuration: configuration.redis, poolConfiguration: poolConfiguration, logger: configuration.logger)
+        self.configuration = configuration
+        self.client = pool
+        self.ownedPool = pool
+        self.keys = CacheKeyMaker(configuration: configuration)
+    }
+
+    /// A cache on a client shared with other users (a pool, a connection). `configuration.redis`
+    /// is not used: the client decides where commands go. ``close()`` leaves the client open.
+    public init(client: some RedisClient, configuration: CacheConfiguration = CacheConfiguration()) {
+        self.configuration = configuration
+        self.client = client
+        self.ownedPool = nil
+        self.keys = CacheKeyMaker(configuration: configuration)
+    }
+
+    // MARK: Cache
+
+    public func set<Value: Encodable & Sendable>(_ key: String, _ value: Value, timeout: CacheTimeout, version: Int?) async throws(CacheError) {
+        let stored = RedisKey(keys.make(key, version: version))
+        let bytes = try encode(value, key: key)
+        let seconds = timeout.seconds(default: configuration.defaultTimeout)
+        try await backend(orIfDown: ()) { () throws(RedisError) in
+            switch seconds {
+            case nil: _ = try await client.send(SET(stored, bytes))
+            case 0?: _ = try await client.send(DEL([stored]))
+            case let seconds?: _ = try await client.send(SET(stored, bytes, expiration: .seconds(seconds)))
+            }
+        }
+    }
+
+    public func get<Value: Decodable & Sendable>(_ key: String, as type: Value.Type, version: Int?) async throws(CacheError) -> Value? {
+        let stored = RedisKey(keys.make(key, version: version))
+        let bytes = try await backend(orIfDown: nil) { () throws(RedisError) in try await client.send(GET(stored)) }
+        return try bytes.map { buffer throws(CacheError) in try decode(type, from: buffer, key: key) }
+    }
+
+    public func add<Value: Encodable & Sendable>(_ key: String, _ value: Value, timeout: CacheTimeout, version: Int?) async throws(CacheError) -> Bool {
+        let stored = RedisKey(keys.make(key, version: version))
+        let bytes = try encode(value, key: key)
+        let seconds = timeout.seconds(default: configuration.defaultTimeout)
+        return try await backend(orIfDown: false) { () throws(RedisError) in
+            switch seconds {
+            case nil:
+                return try await client.send(SET(stored, bytes, condition: .ifNotExists)).stored
+            case 0?:
+                // Django: would it have been added? Then it expires at once.
+                let added = try await client.send(SET(stored, bytes, condition: .ifNotExists)).stored
+                if added { _ = try await client.send(DEL([stored])) }
+                return added
+            case let seconds?:
+                return try await client.send(SET(stored, bytes, condition: .ifNotExists, expiration: .seconds(seconds))).stored
+            }
+        }
+    }
+
+    /// With a timeout, one pipeline of `SET key value EX t` (one write, one round trip, each
+    /// key given its TTL atomically); without, one `MSET`. Django sends `MSET` then one
+    /// `EXPIRE` per key in a pipeline: the same keys, values and TTLs.
+    public func setMany<Value: Encodable & Sendable>(_ values: [String: Value], timeout: CacheTimeout, version: Int?) async throws(CacheError) -> [String] {
+        guard !values.isEmpty else { return [] }
+        var entries: [(name: String, key: RedisKey, bytes: ByteBuffer)] = []
+        entries.reserveCapacity(values.count)
+        for (name, value) in values {
+            entries.append((name, RedisKey(keys.make(name, version: version)), try encode(value, key: name)))
+        }
+        let seconds = timeout.seconds(default: configuration.defaultTimeout)
+        let allKeys = entries.map(\.name)
+        return try await backend(orIfDown: allKeys) { () throws(RedisError) in
+            switch seconds {
+            case nil:
+                _ = try await client.send(MSET(entries.map { (key: $0.key, value: $0.bytes) }))
+                return []
+            case 0?:
+                _ = try await client.send(DEL(entries.map(\.key)))
+                return []
+            case let seconds?:
+                let results = await client.execute(entries.map { SET($0.key, $0.bytes, expiration: .seconds(seconds)) })
+                var failed: [String] = []
+                for (entry, result) in zip(entries, results) {
+                    switch result {
+                    case .success: continue
+                    case .failure(let error):
+                        if case .server = error { failed.append(entry.name) } else { throw error }
+                    }
+                }
+                return failed
+            }
+        }
+    }
+
+    public func getMany<Value: Decodable & Sendable>(_ names: [String], as type: Value.Type, version: Int?) async throws(CacheError) -> [String: Value] {
+        guard !names.isEmpty else { return [:] }
+        let stored = names.map { RedisKey(keys.make($0, version: version)) }
+        let values = try await backend(orIfDown: []) { () throws(RedisError) in try await client.send(MGET(stored)) }
+        var found: [String: Value] = [:]
+        for (name, bytes) in zip(names, values) {
+            if let bytes { found[name] = try decode(type, from: bytes, key: name) }
+        }
+        return found
+    }
+
+    public func delete(_ key: String, version: Int?) async throws(CacheError) -> Bool {
+        let stored = RedisKey(keys.make(key, version: version))
+        return try await backend(orIfDown: false) { () throws(RedisError) in try await client.send(DEL([stored])) > 0 }
+    }
+
+    public func deleteMany(_ names: [String], version: Int?) async throws(CacheError) {
+        guard !names.isEmpty else { return }
+        let stored = names.map { RedisKey(keys.make($0, version: version)) }
+        try await backend(orIfDown: ()) { () throws(RedisError) in _ = try await client.send(DEL(stored)) }
+    }
+
+    public func hasKey(_ key: String, version: Int?) async throws(CacheError) -> Bool {
+        let stored = RedisKey(keys.make(key, version: version))
+        return try await backend(orIfDown: false) { () throws(RedisError) in try await client.send(EXISTS([stored])) > 0 }
+    }
+
+    /// `EXISTS` then `INCRBY`, as Django: a missing key is an error, never created.
+    public func incr(_ key: String, by delta: Int, version: Int?) async throws(CacheError) -> Int {
+        let stored = RedisKey(keys.make(key, version: version))
+        do {
+            guard try await client.send(EXISTS([stored])) > 0 else { throw CacheError.keyNotFound(key: key) }
+            let value = try await client.send(INCRBY(stored, by: delta))
+            noteRecovery()
+            return value
+        } catch let error as CacheError {
+            throw error
+        } catch let error as RedisError {
+            if case .server(let serverError) = error, serverError.message.contains("not an integer") {
+                throw .notAnInteger(key: key)
+            }
+            // incr has no sensible value to fail open with: it always reports the failure.
+            noteOutage(error)
+            throw .backend(error)
+        } catch {
+            throw .backend(.connectionClosed(configuration.redis.endpoint))
+        }
+    }
+
+    /// `PEXPIRE` (a timeout of 0 deletes the key), or `PERSIST` for ``CacheTimeout/never``;
+    /// `true` when the key exists.
+    public func touch(_ key: String, timeout: CacheTimeout, version: Int?) async throws(CacheError) -> Bool {
+        let stored = RedisKey(keys.make(key, version: version))
+        let seconds = timeout.seconds(default: configuration.defaultTimeout)
+        return try await backend(orIfDown: false) { () throws(RedisError) in
+            guard let seconds else {
+                // PERSIST answers 0 for a key that exists without a TTL: ask EXISTS then.
+                if try await client.send(PERSIST(stored)) { return true }
+                return try await client.send(EXISTS([stored])) > 0
+            }
+            return try await client.send(EXPIRE(stored, after: .seconds(seconds)))
+        }
+    }
+
+    /// `GET` at the old version, `SET` at the new one (default timeout), `DEL` of the old.
+    public func incrVersion(_ key: String, by delta: Int, version: Int?) async throws(CacheError) -> Int {
+        let current = version ?? configuration.version
+        let old = RedisKey(keys.make(key, version: current))
+        let new = RedisKey(keys.make(key, version: current + delta))
+        let seconds = CacheTimeout.default.seconds(default: configuration.defaultTimeout)
+        let moved: Bool = try await backend(orIfDown: false) { () throws(RedisError) in
+            guard let bytes = try await client.send(GET(old)) else { return false }
+            if let seconds {
+                _ = try await client.send(SET(new, bytes, expiration: .seconds(max(1, seconds))))
+            } else {
+                _ = try await client.send(SET(new, bytes))
+            }
+            _ = try await client.send(DEL([old]))
+            return true
+        }
+        guard moved else { throw .keyNotFound(key: key) }
+        return current + delta
+    }
+
+    /// `FLUSHDB` on the cache's database, and only there.
+    public func clear() async throws(CacheError) {
+        try await backend(orIfDown: ()) { () throws(RedisError) in _ = try await client.send(FLUSHDB()) }
+    }
+
+    public func close() async {
+        await ownedPool?.close()
+    }
+
+    // MARK: Encoding
+
+    func encode<Value: Encodable>(_ value: Value, key: String) throws(CacheError) -> ByteBuffer {
+        do {
+            return ByteBuffer(data: try configuration.serializer.encode(value))
+        } catch {
+            throw .unencodable(key: key, type: "\(Value.self)", reason: "\(error)")
+        }
+    }
+
+    func decode<Value: Decodable>(_ type: Value.Type, from bytes: ByteBuffer, key: String) throws(CacheError) -> Value {
+        do {
+            return try configuration.serializer.decode(type, from: Data(bytes.readableBytesView))
+        } catch {
+            throw .undecodable(key: key, expected: "\(Value.self)", reason: Self.reason(error))
+        }
+    }
+
+    static func reason(_ error: any Error) -> String {
+        if let error = error as? DecodingError {
+            switch error {
+            case .typeMismatch(let type, let context): return "found another type than \(type) (\(context.debugDescription))"
+            case .dataCorrupted(let context): return context.debugDescription
+            case .keyNotFound(let key, _): return "no field '\(key.stringValue)'"
+            case .valueNotFound(let type, _): return "a null where a \(type) was expected"
+            @unknown default: return "\(error)"
+            }
+        }
+        return "\(error)"
+    }
+
+    // MARK: Failing open or closed
+
+    /// Runs a Redis operation. An error reply is the caller's problem and always thrown; an
+    /// unreachable server either throws (fail closed) or yields `fallback` (fail open).
+    func backend<Result>(orIfDown fallback: Result, _ operation: () async throws(RedisError) -> Result) async throws(CacheError) -> Result {
+        do {
+            let result = try await operation()
+            noteRecovery()
+            return result
+        } catch {
+            if case .server = error { throw .backend(error) }
+            noteOutage(error)
+            switch configuration.failureMode {
+            case .failClosed: throw .backend(error)
+            case .failOpen: return fallback
+            }
+        }
+    }
+
+    /// One warning when an outage starts, not one per request.
+    func noteOutage(_ error: RedisError) {
+        let started = outage.withLock { down in
+            defer { down = true }
+            return !down
+        }
+        if started {
+            configuration.logger.warning(
+                "cache backend unreachable\(configuration.failureMode == .failOpen ? "; serving misses until it is back" : "")",
+                metadata: ["error": "\(error)"])
+        }
+    }
+
+    func noteRecovery() {
+        let ended = outage.withLock { down in
+            defer { down = false }
+            return down
+        }
+        if ended { configuration.logger.notice("cache backend reachable again") }
+    }
+}

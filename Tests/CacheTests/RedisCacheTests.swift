@@ -1,0 +1,174 @@
+import Cache
+import Foundation
+import Logging
+import NIOCore
+import Redis
+import RedisTestSupport
+import XCTest
+
+/// The conformance suite on ``RedisCache`` against a private server, plus what a reader sees
+/// in `redis-cli`: Django's key names, integers stored as digits, TTLs, failing open.
+final class RedisCacheTests: XCTestCase {
+    static let redis = SuiteServer()
+    override class func tearDown() { redis.stop() }
+
+    var suite: CacheConformance {
+        CacheConformance { configuration in
+            let server = try await Self.redis.server()
+            var configuration = configuration
+            configuration.redis = server.configuration(database: 1)
+            let cache = RedisCache(configuration: configuration, poolConfiguration: .init(maximumConnections: 4))
+            try await cache.clear()  // a private server: flushing it is ours to do
+            return cache
+        }
+    }
+
+    func testSetThenGetReturnsTheValue() async throws { try await suite.setThenGetReturnsTheValue() }
+    func testZeroAndNegativeTimeoutsDoNotStore() async throws { try await suite.zeroAndNegativeTimeoutsDoNotStore() }
+    func testNeverTimeoutKeepsTheValue() async throws { try await suite.neverTimeoutKeepsTheValue() }
+    func testExpiryIsObservedThroughHasKey() async throws { try await suite.expiryIsObservedThroughHasKey() }
+    func testAddDoesNotOverwriteAnExistingKey() async throws { try await suite.addDoesNotOverwriteAnExistingKey() }
+    func testGetOrSetReturnsTheWinnersValue() async throws { try await suite.getOrSetReturnsTheWinnersValue() }
+    func testIncrAndDecrChangeIntegers() async throws { try await suite.incrAndDecrChangeIntegers() }
+    func testIncrOnAMissingKeyIsKeyNotFound() async throws { try await suite.incrOnAMissingKeyIsKeyNotFound() }
+    func testIncrOnANonIntegerIsAnError() async throws { try await suite.incrOnANonIntegerIsAnError() }
+    func testSetManyThenGetManyReturnsOnlyTheKeysFound() async throws { try await suite.setManyThenGetManyReturnsOnlyTheKeysFound() }
+    func testDeleteReportsWhetherAKeyWasDeleted() async throws { try await suite.deleteReportsWhetherAKeyWasDeleted() }
+    func testTouchSetsANewTimeout() async throws { try await suite.touchSetsANewTimeout() }
+    func testVersionsAreSeparateAndIncrVersionMovesTheValue() async throws { try await suite.versionsAreSeparateAndIncrVersionMovesTheValue() }
+    func testKeyPrefixSeparatesCaches() async throws { try await suite.keyPrefixSeparatesCaches() }
+    func testLongAndOddKeysStillWork() async throws { try await suite.longAndOddKeysStillWork() }
+    func testUnicodeBinaryAndStructuredValuesRoundTrip() async throws { try await suite.unicodeBinaryAndStructuredValuesRoundTrip() }
+    func testATenMegabyteValueRoundTrips() async throws { try await suite.aTenMegabyteValueRoundTrips() }
+    func testAValueOfAnotherTypeIsATypedErrorNotNil() async throws { try await suite.aValueOfAnotherTypeIsATypedErrorNotNil() }
+    func testClearEmptiesTheCache() async throws { try await suite.clearEmptiesTheCache() }
+
+    // MARK: What redis-cli shows
+
+    func raw(_ server: PrivateRedisServer) async throws -> RedisConnection {
+        try await RedisConnection.connect(configuration: server.configuration(database: 1))
+    }
+
+    func testTheArticlesKeysLandAsDjangoNamesThemInDB1() async throws {
+        let server = try await Self.redis.server()
+        let cache = try await suite.cache()
+        try await cache.set("my_key", "hello, world!", timeout: 30)
+        try await cache.setMany(["a": 1, "b": 2, "c": 3])
+        try await cache.set("int_key", 42)
+        let redis = try await raw(server)
+        defer { Task { await redis.close() } }
+        let myKeyTTL = try await redis.send(PTTL(":1:my_key"))
+        guard case .expires(let remaining) = myKeyTTL else { return XCTFail(":1:my_key has no TTL: \(myKeyTTL)") }
+        XCTAssertLessThanOrEqual(remaining, .seconds(30))
+        XCTAssertGreaterThan(remaining, .seconds(25))
+        for key in [":1:a", ":1:b", ":1:c"] {
+            guard case .expires(let remaining) = try await redis.send(PTTL(RedisKey(key))) else { return XCTFail("\(key) has no TTL") }
+            XCTAssertGreaterThan(remaining, .seconds(295))
+        }
+        let digits = try await redis.send(GET(":1:int_key"))
+        XCTAssertEqual(digits.map { String(buffer: $0) }, "42")
+        let encoding = try await redis.send(OBJECT_ENCODING(":1:a"))
+        XCTAssertEqual(encoding, "int", "an Int must be stored as digits so INCRBY works")
+        let value = try await redis.send(GET(":1:my_key"))
+        XCTAssertEqual(value.map { String(buffer: $0) }, "\"hello, world!\"")
+        await cache.close()
+    }
+
+    func testIncrIsINCRBYOnTheStoredDigits() async throws {
+        let server = try await Self.redis.server()
+        let cache = try await suite.cache()
+        try await cache.set("counter", 10)
+        let redis = try await raw(server)
+        defer { Task { await redis.close() } }
+        _ = try await redis.send(INCRBY(":1:counter", by: 5))  // another client increments it
+        let read = try await cache.incr("counter")
+        XCTAssertEqual(read, 16)
+        await cache.close()
+    }
+
+    func testAValueWrittenByAnotherClientThatIsNotJSONIsATypedError() async throws {
+        let server = try await Self.redis.server()
+        let cache = try await suite.cache()
+        let redis = try await raw(server)
+        defer { Task { await redis.close() } }
+        _ = try await redis.send(SET(":1:foreign", "\u{80}not json"))
+        do {
+            _ = try await cache.get("foreign", as: String.self)
+            XCTFail("decoded foreign bytes")
+        } catch {
+            guard case .undecodable(let key, let expected, _) = error else { return XCTFail("unexpected \(error)") }
+            XCTAssertEqual(key, "foreign")
+            XCTAssertEqual(expected, "String")
+        }
+        await cache.close()
+    }
+
+    // MARK: Redis down
+
+    func testFailClosedThrowsABackendErrorWhenRedisIsDown() async throws {
+        let server = try await PrivateRedisServer.start()
+        defer { server.shutDownAndRemove() }
+        var configuration = CacheConfiguration(redis: server.configuration(database: 1))
+        configuration.logger.logLevel = .critical
+        let cache = RedisCache(configuration: configuration)
+        try await cache.set("k", "v")
+        server.kill()
+        do {
+            _ = try await cache.get("k", as: String.self)
+            XCTFail("a read with Redis down succeeded")
+        } catch {
+            guard case .backend = error else { return XCTFail("unexpected \(error)") }
+        }
+        await cache.close()
+    }
+
+    func testFailOpenMissesAndDropsWritesThenRecoversWithOneWarningPerOutage() async throws {
+        let server = try await PrivateRedisServer.start()
+        defer { server.shutDownAndRemove() }
+        let messages = RecordedLog()
+        var configuration = CacheConfiguration(redis: server.configuration(database: 1), failureMode: .failOpen)
+        configuration.logger = Logger(label: "test") { _ in messages.handler() }
+        let cache = RedisCache(configuration: configuration)
+        try await cache.set("k", "v")
+        server.kill()
+        for _ in 0..<5 {
+            let value = try await cache.get("k", as: String.self)
+            XCTAssertNil(value, "fail open: a read with Redis down is a miss")
+            try await cache.set("k2", "dropped")
+            let added = try await cache.add("k3", "dropped")
+            XCTAssertFalse(added)
+        }
+        XCTAssertEqual(messages.lines(containing: "unreachable").count, 1, "one warning per outage: \(messages.all)")
+        try await server.restart()
+        try await cache.set("k", "back")
+        let value = try await cache.get("k", as: String.self)
+        XCTAssertEqual(value, "back")
+        XCTAssertEqual(messages.lines(containing: "reachable again").count, 1, "\(messages.all)")
+        await cache.close()
+    }
+}
+
+/// Collects log messages so a test can count them.
+final class RecordedLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var messages: [String] = []
+
+    var all: [String] { lock.withLock { messages } }
+
+    func lines(containing text: String) -> [String] { all.filter { $0.contains(text) } }
+
+    func handler() -> any LogHandler { Handler(log: self) }
+
+    struct Handler: LogHandler {
+        let log: RecordedLog
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+        func log(event: LogEvent) {
+            log.lock.withLock { log.messages.append("\(event.level) \(event.message)") }
+        }
+    }
+}
