@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "Cache", targets: ["Cache"]),
         .executable(name: "install-redis", targets: ["install-redis"]),
         .executable(name: "configure-socket", targets: ["configure-socket"]),
+        .executable(name: "cache-api", targets: ["cache-api"]),
         .executable(name: "guide", targets: ["guide"]),
         .executable(name: "bench", targets: ["bench"]),
     ],
@@ -68,7 +69,7 @@ let package = Package(
         // executable and the `guide` tour run the very same code.
         .target(
             name: "Chapters",
-            dependencies: ["Guide", "Redis", "RESP"],
+            dependencies: ["Guide", "Redis", "RESP", "Cache", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         // A private redis-server on a temporary socket, for tests that break, flush or restart it.
@@ -86,6 +87,11 @@ let package = Package(
         ),
         .executableTarget(
             name: "configure-socket",
+            dependencies: ["Chapters", "Guide"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "cache-api",
             dependencies: ["Chapters", "Guide"],
             swiftSettings: swiftSettings
         ),
@@ -145,7 +151,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ChapterTests",
-            dependencies: ["Chapters", "Guide", "Redis"],
+            dependencies: ["Chapters", "Guide", "Redis", "Cache"],
             swiftSettings: swiftSettings
         ),
     ]

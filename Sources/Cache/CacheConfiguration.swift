@@ -72,3 +72,35 @@ public struct CacheConfiguration: Sendable {
         }
     }
 }
+
+extension CacheConfiguration {
+    /// `value` encoded by the configured serializer, or ``CacheError/unencodable(key:type:reason:)``.
+    func encode<Value: Encodable>(_ value: Value, key: String) throws(CacheError) -> Data {
+        do {
+            return try serializer.encode(value)
+        } catch {
+            throw .unencodable(key: key, type: "\(Value.self)", reason: "\(error)")
+        }
+    }
+
+    /// `bytes` decoded as `type`, or ``CacheError/undecodable(key:expected:reason:)`` saying why.
+    func decode<Value: Decodable>(_ type: Value.Type, from bytes: Data, key: String) throws(CacheError) -> Value {
+        do {
+            return try serializer.decode(type, from: bytes)
+        } catch {
+            throw .undecodable(key: key, expected: "\(Value.self)", reason: Self.reason(error))
+        }
+    }
+
+    /// A decoding error in one sentence.
+    static func reason(_ error: any Error) -> String {
+        guard let error = error as? DecodingError else { return "\(error)" }
+        switch error {
+        case .typeMismatch(let type, let context): return "found another type than \(type) (\(context.debugDescription))"
+        case .dataCorrupted(let context): return context.debugDescription
+        case .keyNotFound(let key, _): return "no field '\(key.stringValue)'"
+        case .valueNotFound(let type, _): return "a null where a \(type) was expected"
+        @unknown default: return "\(error)"
+        }
+    }
+}

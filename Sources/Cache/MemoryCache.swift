@@ -198,18 +198,10 @@ public final class MemoryCache: Cache {
     }
 
     private func encode<Value: Encodable>(_ value: Value, key: String) throws(CacheError) -> Data {
-        do {
-            return try configuration.serializer.encode(value)
-        } catch {
-            throw .unencodable(key: key, type: "\(Value.self)", reason: "\(error)")
-        }
+        try configuration.encode(value, key: key)
     }
 
     private func decode<Value: Decodable>(_ type: Value.Type, from bytes: Data, key: String) throws(CacheError) -> Value {
-        do {
-            return try configuration.serializer.decode(type, from: bytes)
-        } catch {
-            throw .undecodable(key: key, expected: "\(Value.self)", reason: RedisCache.reason(error))
-        }
+        try configuration.decode(type, from: bytes, key: key)
     }
 }

@@ -210,32 +210,11 @@ public final class RedisCache: Cache {
     // MARK: Encoding
 
     func encode<Value: Encodable>(_ value: Value, key: String) throws(CacheError) -> ByteBuffer {
-        do {
-            return ByteBuffer(data: try configuration.serializer.encode(value))
-        } catch {
-            throw .unencodable(key: key, type: "\(Value.self)", reason: "\(error)")
-        }
+        ByteBuffer(data: try configuration.encode(value, key: key))
     }
 
     func decode<Value: Decodable>(_ type: Value.Type, from bytes: ByteBuffer, key: String) throws(CacheError) -> Value {
-        do {
-            return try configuration.serializer.decode(type, from: Data(bytes.readableBytesView))
-        } catch {
-            throw .undecodable(key: key, expected: "\(Value.self)", reason: Self.reason(error))
-        }
-    }
-
-    static func reason(_ error: any Error) -> String {
-        if let error = error as? DecodingError {
-            switch error {
-            case .typeMismatch(let type, let context): return "found another type than \(type) (\(context.debugDescription))"
-            case .dataCorrupted(let context): return context.debugDescription
-            case .keyNotFound(let key, _): return "no field '\(key.stringValue)'"
-            case .valueNotFound(let type, _): return "a null where a \(type) was expected"
-            @unknown default: return "\(error)"
-            }
-        }
-        return "\(error)"
+        try configuration.decode(type, from: Data(bytes.readableBytesView), key: key)
     }
 
     // MARK: Failing open or closed

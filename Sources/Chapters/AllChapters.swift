@@ -7,6 +7,7 @@ public enum AllChapters {
         [
             InstallRedis.chapter(settings),
             ConfigureSocket.chapter(settings),
+            CacheAPI.chapter(settings),
         ]
     }
 }

@@ -24,6 +24,32 @@ final class ChapterTests: XCTestCase {
         XCTAssertEqual(report.fact("owner"), "redis:redis")
     }
 
+    func testChapter04CacheAPIPassesAndLeavesDjangosKeys() async throws {
+        let report = await CacheAPI.chapter().run()
+        XCTAssertTrue(report.passed, Self.explain(report))
+        XCTAssertEqual(report.fact("encoding-a"), "int", "an Int must be stored as digits")
+        let ttl = try XCTUnwrap(report.fact("ttl-craig").flatMap { Int($0) }, "no TTL recorded for :1:craig")
+        XCTAssertTrue((1...300).contains(ttl), "TTL of :1:craig is \(ttl)")
+    }
+
+    func testChapter04CleanDeletesExactlyTheChaptersKeys() async throws {
+        let configuration = try RedisConfiguration(url: "unix://\(RedisConfiguration.defaultSocketPath)?db=1")
+        let bystander = RedisKey(":1:chapter-test-bystander-\(UInt32.random(in: 0...UInt32.max))")
+        try await RedisConnection.withConnection(configuration: configuration) { redis in
+            _ = try await redis.send(SET(bystander, "keep me", expiration: .seconds(60)))
+        }
+        _ = await CacheAPI.chapter().run()
+        let deleted = try await CacheAPI.clean()
+        XCTAssertEqual(deleted, CacheAPI.keys.count)
+        try await RedisConnection.withConnection(configuration: configuration) { redis in
+            let left = try await redis.send(EXISTS(CacheAPI.keys.map { RedisKey(":1:\($0)") }))
+            XCTAssertEqual(left, 0, "--clean left some of the chapter's keys")
+            let kept = try await redis.send(EXISTS([bystander]))
+            XCTAssertEqual(kept, 1, "--clean deleted a key that is not the chapter's")
+            _ = try await redis.send(DEL([bystander]))
+        }
+    }
+
     func testChapterStopsAtTheFirstFailedStepAndNamesTheFix() async throws {
         // Point chapter 02 at a socket that does not exist: the first live step must fail with
         // a fix, and the steps after it must be reported as not run.
