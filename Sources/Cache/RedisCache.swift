@@ -18,7 +18,7 @@ public final class RedisCache: Cache {
     public let configuration: CacheConfiguration
     let client: any RedisClient
     private let ownedPool: RedisConnectionPool?
-    private let keys: CacheKeyMaker
+    let keys: CacheKeyMaker
     private let outage = Mutex(false)
 
     /// A cache with a pool of its own on `configuration.redis`.

@@ -9,6 +9,10 @@ public protocol RedisClient: Sendable {
     /// Sends commands of one type together and returns every reply, in order; an error reply
     /// fails only its own command.
     func execute<Command: RedisCommand>(_ commands: [Command]) async -> [Result<Command.Response, RedisError>]
+    /// Sends two commands of different types together and returns both replies.
+    func execute<First: RedisCommand, Second: RedisCommand>(
+        _ first: First, _ second: Second
+    ) async -> (Result<First.Response, RedisError>, Result<Second.Response, RedisError>)
 }
 
 extension RedisConnection: RedisClient {}

@@ -44,4 +44,19 @@ extension RedisConnection {
         }
         return (repeat next(each commands))
     }
+
+    /// Sends two commands of different types in one write; both replies, typed.
+    @inlinable
+    public func execute<First: RedisCommand, Second: RedisCommand>(
+        _ first: First, _ second: Second
+    ) async -> (Result<First.Response, RedisError>, Result<Second.Response, RedisError>) {
+        let tokens = await pipeline(names: [first.name, second.name], timeout: configuration.commandTimeout) { encoder in
+            first.encode(into: &encoder)
+            second.encode(into: &encoder)
+        }
+        return (
+            tokens[0].flatMap { token in Result { () throws(RedisError) in try Self.response(First.Response.self, from: token, command: first.name) } },
+            tokens[1].flatMap { token in Result { () throws(RedisError) in try Self.response(Second.Response.self, from: token, command: second.name) } }
+        )
+    }
 }

@@ -110,6 +110,20 @@ public final class RedisConnectionPool: RedisClient, Sendable {
         return await connection.execute(commands)
     }
 
+    /// Sends two commands of different types together on one leased connection.
+    public func execute<First: RedisCommand, Second: RedisCommand>(
+        _ first: First, _ second: Second
+    ) async -> (Result<First.Response, RedisError>, Result<Second.Response, RedisError>) {
+        let connection: RedisConnection
+        do {
+            connection = try await lease()
+        } catch {
+            return (.failure(error), .failure(error))
+        }
+        defer { release(connection) }
+        return await connection.execute(first, second)
+    }
+
     /// Connections open now (idle and in use), and callers waiting for one.
     public var statistics: (idle: Int, busy: Int, waiting: Int) {
         state.withLock { ($0.idle.count, $0.busy, $0.waiters.count) }
