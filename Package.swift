@@ -120,8 +120,9 @@ let package = Package(
         .executableTarget(
             name: "bench",
             dependencies: [
-                "Redis", "RESP", "RedisTestSupport", "Guide",
+                "Redis", "RESP", "RedisTestSupport", "Guide", "Cache",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "MallocInterposerSwift", package: "malloc-interposer"),

@@ -9,7 +9,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks beside a reference measured in the same run.",
-        subcommands: [ClientBench.self]
+        subcommands: [ClientBench.self, CacheBench.self]
     )
 }
 
@@ -66,6 +66,31 @@ struct ClientBench: AsyncParsableCommand {
             try report.printJSON()
         } else {
             for row in rows { print("\(row.name): \(String(format: "%.2f", row.ours)) (budget \(Int(row.reference)))") }
+        }
+    }
+}
+
+struct CacheBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cache",
+        abstract: "RedisCache get/set of the article's my-key value beside the raw client sending the same bytes.",
+        discussion: "Starts its own redis-server on a temporary socket; never touches yours.")
+
+    @Option(help: "Operations per measurement.") var operations = 50_000
+    @Option(help: "Concurrent tasks to run (comma-separated).") var tasks = "1,16"
+    @Flag(help: "Print JSON instead of a table.") var json = false
+
+    func run() async throws {
+        let json = json
+        let suite = CacheSuite(
+            operations: operations,
+            concurrency: tasks.split(separator: ",").compactMap { Int($0) },
+            progress: { line in if !json { FileHandle.standardError.write(Data((line + "\n").utf8)) } })
+        let report = try await suite.run()
+        if json {
+            try report.printJSON()
+        } else {
+            report.printTable(reference: "raw client")
         }
     }
 }

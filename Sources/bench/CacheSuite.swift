@@ -1,0 +1,76 @@
+import Cache
+import Foundation
+import NIOCore
+import NIOFoundationCompat
+import NIOPosix
+import Redis
+import RedisTestSupport
+
+/// `bench cache`: get and set of the article's `my-key` value through `RedisCache` (JSON
+/// encoding, key function, pool) beside the raw client sending the same bytes with the same
+/// commands, on one private server, interleaved.
+struct CacheSuite {
+    var operations: Int
+    var concurrency: [Int]
+    var progress: (String) -> Void
+
+    struct ArticleValue: Codable, Equatable, Sendable {
+        var aString = "this is a simple string"
+        var anInteger = 123
+        var oneList = [9, 10, 11, 12, 13]
+        var thisTuple = [1, 2, 3, 4]
+        var myDict = ["a": 26, "b": 25, "c": 24]
+    }
+
+    func run() async throws -> BenchReport {
+        let server = try await PrivateRedisServer.start()
+        defer { server.shutDownAndRemove() }
+        let redis = server.configuration(database: 1)
+        var rows: [BenchRow] = []
+        for tasks in concurrency {
+            let pool = RedisConnectionPoolConfiguration(maximumConnections: tasks)
+            let cache = RedisCache(configuration: CacheConfiguration(redis: redis), poolConfiguration: pool)
+            let raw = RedisConnectionPool(configuration: redis, poolConfiguration: pool)
+            let value = ArticleValue()
+            let bytes = ByteBuffer(data: try JSONCacheSerializer().encode(value))
+            let key = RedisKey(":1:my-key")
+
+            for operation in ["set", "get"] {
+                let rawRate = try await measure(tasks: tasks) {
+                    if operation == "set" {
+                        _ = try await raw.send(SET(key, bytes, expiration: .seconds(300)))
+                    } else {
+                        guard try await raw.send(GET(key)) != nil else { throw BenchError("raw GET missed") }
+                    }
+                }
+                let cacheRate = try await measure(tasks: tasks) {
+                    if operation == "set" {
+                        try await cache.set("my-key", value)
+                    } else {
+                        guard try await cache.get("my-key", as: ArticleValue.self) == value else { throw BenchError("cache get missed") }
+                    }
+                }
+                let name = "\(operation) my-key tasks=\(tasks)"
+                progress("\(name): cache \(Int(cacheRate)) ops/s, raw client \(Int(rawRate)) ops/s, ratio \(String(format: "%.2f", cacheRate / rawRate))")
+                rows.append(BenchRow(name: name, ours: cacheRate, reference: rawRate, ratio: cacheRate / rawRate))
+            }
+            await cache.close()
+            await raw.close()
+        }
+        return BenchReport(suite: "cache", rows: rows)
+    }
+
+    /// Operations per second of `operation` run `operations` times by `tasks` concurrent tasks.
+    func measure(tasks: Int, _ operation: @escaping @Sendable () async throws -> Void) async throws -> Double {
+        let perTask = max(1, operations / tasks)
+        for _ in 0..<min(200, perTask) { try await operation() }  // warm up connections and caches
+        let started = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<tasks {
+                group.addTask { for _ in 0..<perTask { try await operation() } }
+            }
+            try await group.waitForAll()
+        }
+        return Double(perTask * tasks) / (ContinuousClock.now - started).seconds
+    }
+}
