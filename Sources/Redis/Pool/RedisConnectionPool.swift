@@ -153,35 +153,40 @@ public final class RedisConnectionPool: RedisClient, Sendable {
             case wait
             case closed
         }
-        while true {
-            var stale: [RedisConnection] = []
-            let decision = state.withLock { state -> Decision in
-                if state.closed { return .closed }
-                while let entry = state.idle.popLast() {
-                    if entry.connection.isOpen {
-                        state.busy += 1
-                        return .use(entry.connection)
-                    }
-                    stale.append(entry.connection)
-                }
-                if state.busy < poolConfiguration.maximumConnections {
-                    state.busy += 1
-                    return .open
-                }
-                return .wait
+        var stale: [RedisConnection] = []
+        let decision = state.withLock { state -> Decision in
+            if state.closed { return .closed }
+            if let connection = Self.takeIdle(&state, stale: &stale) { return .use(connection) }
+            if state.busy < poolConfiguration.maximumConnections {
+                state.busy += 1
+                return .open
             }
-            for connection in stale { Task { await connection.close() } }
-            switch decision {
-            case .use(let connection): return connection
-            case .open: return try await open()
-            case .closed: throw .poolClosed
-            case .wait:
-                switch try await waitForCapacity() {
-                case .connection(let connection): return connection
-                case .openNew: return try await open()
-                }
+            return .wait
+        }
+        for connection in stale { Task { await connection.close() } }
+        switch decision {
+        case .use(let connection): return connection
+        case .open: return try await open()
+        case .closed: throw .poolClosed
+        case .wait:
+            switch try await waitForCapacity() {
+            case .connection(let connection): return connection
+            case .openNew: return try await open()
             }
         }
+    }
+
+    /// Takes the most recently used open idle connection, counting it busy; closed ones found
+    /// on the way go to `stale`.
+    private static func takeIdle(_ state: inout State, stale: inout [RedisConnection]) -> RedisConnection? {
+        while let entry = state.idle.popLast() {
+            if entry.connection.isOpen {
+                state.busy += 1
+                return entry.connection
+            }
+            stale.append(entry.connection)
+        }
+        return nil
     }
 
     /// Opens a connection for a caller already counted in `busy`.
@@ -213,19 +218,37 @@ public final class RedisConnectionPool: RedisClient, Sendable {
         do {
             return try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { continuation in
-                    let refusal = state.withLock { state -> (any Error)? in
-                        guard !state.closed else { return RedisError.poolClosed }
+                    enum Outcome {
+                        case now(Lease)
+                        case refused(any Error)
+                        case queued
+                    }
+                    var stale: [RedisConnection] = []
+                    let outcome = state.withLock { state -> Outcome in
+                        guard !state.closed else { return .refused(RedisError.poolClosed) }
+                        // Look again under the lock that queues the waiter: a connection returned
+                        // (or capacity freed) since lease() looked found no waiter to hand it to.
+                        if let connection = Self.takeIdle(&state, stale: &stale) { return .now(.connection(connection)) }
+                        if state.busy < maximum {
+                            state.busy += 1
+                            return .now(.openNew)
+                        }
                         // The timer and the cancellation handler may have run before the waiter
                         // is queued (a zero timeout; a task cancelled before it asked): they found
                         // no waiter to fail, so it must not be queued to wait for nothing.
                         guard NIODeadline.now() < deadline else {
-                            return RedisError.poolExhausted(waited: timeout, maximumConnections: maximum)
+                            return .refused(RedisError.poolExhausted(waited: timeout, maximumConnections: maximum))
                         }
-                        guard !Task.isCancelled else { return CancellationError() }
+                        guard !Task.isCancelled else { return .refused(CancellationError()) }
                         state.waiters.append(Waiter(id: id, continuation: continuation))
-                        return nil
+                        return .queued
                     }
-                    if let refusal { continuation.resume(throwing: refusal) }
+                    for connection in stale { Task { await connection.close() } }
+                    switch outcome {
+                    case .now(let lease): continuation.resume(returning: lease)
+                    case .refused(let error): continuation.resume(throwing: error)
+                    case .queued: break
+                    }
                 }
             } onCancel: {
                 removeWaiter(id)?.resume(throwing: CancellationError())
