@@ -36,6 +36,10 @@ public enum RedisError: Error, Sendable {
     case poolExhausted(waited: Duration, maximumConnections: Int)
     /// The pool was closed: it hands out no more connections.
     case poolClosed
+    /// A command this client does not send: it would break the one-reply-per-command
+    /// matching (`SUBSCRIBE`, `MONITOR`, `CLIENT REPLY`, `RESET`, ...) or change a pooled
+    /// connection for its next user (`AUTH`).
+    case unsupportedCommand(String)
     /// The calling task was cancelled while it waited (for a pooled connection).
     case cancelled
     /// `SELECT` on a pooled connection: the next user of that connection would silently work
@@ -98,6 +102,10 @@ extension RedisError: CustomStringConvertible {
         case .poolExhausted(let waited, let maximum):
             return "all \(maximum) connections of the pool stayed busy for \(waited): raise maximumConnections, "
                 + "or look for callers holding a connection too long (withConnection around slow work)"
+        case .unsupportedCommand(let command):
+            return "\(command) is not sent by this client: it changes how the server replies on the connection "
+                + "(or, pooled, who the next user is), and replies are matched one for one. "
+                + "Use a connection of its own for pub/sub or MONITOR; set credentials in the configuration"
         case .cancelled:
             return "the task was cancelled while it waited for a connection"
         case .poolClosed:

@@ -1,7 +1,7 @@
 import NIOCore
 import RESP
-import Redis
 import RedisTestSupport
+@testable import Redis
 import XCTest
 
 /// The typed commands against a private server: each reply read as its Swift type.
@@ -153,5 +153,17 @@ final class RedisCommandTests: XCTestCase {
         var count = 0
         for try await _ in redis.scan() { count += 1 }
         XCTAssertEqual(count, 0)
+    }
+}
+
+final class ExpireArithmeticTests: XCTestCase {
+    /// Found in review: `.seconds(Int64.max / 100)` trapped on overflow.
+    func testHugeAndFractionalTimeoutsNeitherTrapNorExpireEarly() {
+        XCTAssertEqual(EXPIRE.milliseconds(.seconds(Int64.max / 100)), Int.max)
+        XCTAssertEqual(EXPIRE.milliseconds(.seconds(30)), 30_000)
+        XCTAssertEqual(EXPIRE.milliseconds(.microseconds(1)), 1, "a fraction of a millisecond rounds up, never to 0 (which deletes)")
+        XCTAssertEqual(EXPIRE.milliseconds(.milliseconds(1500)), 1_500)
+        XCTAssertEqual(EXPIRE.milliseconds(.zero), 0)
+        XCTAssertEqual(EXPIRE.milliseconds(.seconds(-3)), 0)
     }
 }

@@ -197,3 +197,68 @@ final class RedisPipelineTests: XCTestCase {
         await redis.close()
     }
 }
+
+/// Commands that would break one-reply-per-command matching are refused before they are sent
+/// (found in review: after CLIENT REPLY SKIP, callers received each other's replies).
+final class RedisCommandPolicyTests: XCTestCase {
+    static let redis = SuiteServer()
+    override class func tearDown() { redis.stop() }
+
+    func testCommandsThatBreakReplyMatchingAreRefusedAndTheConnectionStaysInStep() async throws {
+        let server = try await Self.redis.server()
+        try await RedisConnection.withConnection(configuration: server.configuration()) { redis in
+            let refused: [() async throws -> RESPToken] = [
+                { try await redis.send("CLIENT", "REPLY", "SKIP") },
+                { try await redis.send("client", "reply", "off") },
+                { try await redis.send("SUBSCRIBE", "news") },
+                { try await redis.send(Substring("psubscribe"), "n*") },
+                { try await redis.send("MONITOR") },
+                { try await redis.send("RESET") },
+                { try await redis.send(RedisKey("hello"), 2) },
+                { try await redis.send(ByteBuffer(string: "QUIT")) },
+            ]
+            for send in refused {
+                do {
+                    _ = try await send()
+                    XCTFail("a command that breaks reply matching was sent")
+                } catch let error as RedisError {
+                    guard case .unsupportedCommand = error else { return XCTFail("unexpected \(error)") }
+                }
+            }
+            // Nothing was sent, so replies still match their commands.
+            _ = try await redis.send(SET("policy-key", "mine"))
+            let (pong, value) = await redis.execute(PING(message: "a"), GET("policy-key"))
+            XCTAssertEqual(try pong.get(), "a")
+            XCTAssertEqual(try value.get().map { String(buffer: $0) }, "mine")
+            // Other CLIENT subcommands are fine.
+            let name = try await redis.send("CLIENT", "GETNAME")
+            XCTAssertEqual(name.isNull, true)
+        }
+    }
+
+    func testAPooledConnectionRefusesSELECTAndAUTHWhateverTheirSpelling() async throws {
+        let server = try await Self.redis.server()
+        let pool = RedisConnectionPool(configuration: server.configuration(database: 2))
+        for words in [["select", "1"], ["Select", "1"]] {
+            do {
+                _ = try await pool.withConnection { try await $0.send(words[0], words[1]) }
+                XCTFail("SELECT went through")
+            } catch let error as RedisError {
+                guard case .selectOnPooledConnection = error else { return XCTFail("unexpected \(error)") }
+            }
+        }
+        do {
+            _ = try await pool.withConnection { try await $0.send(RedisKey("SELECT"), 1) }
+            XCTFail("SELECT as a RedisKey went through")
+        } catch let error as RedisError {
+            guard case .selectOnPooledConnection = error else { return XCTFail("unexpected \(error)") }
+        }
+        do {
+            _ = try await pool.withConnection { try await $0.send("AUTH", "someone", "else") }
+            XCTFail("AUTH on a pooled connection went through")
+        } catch let error as RedisError {
+            guard case .unsupportedCommand = error else { return XCTFail("unexpected \(error)") }
+        }
+        await pool.close()
+    }
+}

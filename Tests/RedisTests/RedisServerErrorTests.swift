@@ -94,8 +94,9 @@ final class RedisServerErrorTests: XCTestCase {
             let wrongType = await serverError { try await redis.send("INCR", "a-list") }
             XCTAssertEqual(wrongType?.kind, .wrongType)
 
-            let noProtocol = await serverError { try await redis.send("HELLO", 4) }
-            XCTAssertEqual(noProtocol?.kind, .noProtocol)
+            // NOPROTO comes only from HELLO, which this client refuses after its handshake
+            // (it would change the protocol under the reply decoder); the parsing of that reply
+            // is covered above.
 
             let wrongPass = await serverError { try await redis.send("AUTH", "no-such-user-\(UInt32.random(in: 0...UInt32.max))", "pw") }
             XCTAssertEqual(wrongPass?.kind, .wrongPass)

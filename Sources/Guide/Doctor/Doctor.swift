@@ -118,18 +118,20 @@ public enum Doctor {
         }
         var checks: [DoctorCheck] = [.pass("socket exists", path)]
         let mode = status.permissions
-        if mode == 0o770 {
-            checks.append(.pass("socket mode srwxrwx---", status.description))
-        } else if mode & 0o060 != 0o060 {
+        if mode & 0o002 != 0 {
+            checks.append(
+                .fail(
+                    "socket mode srwxrwx---", "\(status.description): every user on the machine may connect",
+                    fix: "set `unixsocketperm 770` in \(options.configFile) and restart Redis (sudo \(setupFix))"))
+        } else if mode & 0o020 == 0 {
             checks.append(
                 .fail(
                     "socket mode srwxrwx---", "\(status.description): only its owner may connect",
                     fix: "set `unixsocketperm 770` in \(options.configFile) and restart Redis (sudo \(setupFix))"))
         } else {
-            checks.append(
-                .fail(
-                    "socket mode srwxrwx---", "\(status.description): every user on the machine may connect",
-                    fix: "set `unixsocketperm 770` in \(options.configFile) and restart Redis (sudo \(setupFix))"))
+            // Connecting needs write permission: 770 is the guide's, and any group-writable
+            // mode without access for others (760, 720) works as well.
+            checks.append(.pass("socket mode srwxrwx---", status.description))
         }
         checks.append(
             status.group == options.socketGroup
@@ -158,7 +160,7 @@ public enum Doctor {
             }
             return .pass(name, "\(user.name) is in group \(status.group)")
         }
-        if status.permissions & 0o060 != 0o060 {
+        if status.permissions & 0o020 == 0 {
             return .fail(name, "\(status.modeString): only \(status.owner) may connect", fix: "set `unixsocketperm 770` and restart Redis (sudo \(setupFix))")
         }
         return .fail(
@@ -239,7 +241,7 @@ public enum Doctor {
         switch error as? RedisError {
         case .socketNotFound: "start Redis: sudo \(setupFix)"
         case .permissionDenied(_, let status, let user):
-            status.map { $0.permissions & 0o060 != 0o060 }  == true
+            status.map { $0.permissions & 0o020 == 0 } == true
                 ? "set `unixsocketperm 770` and restart Redis (sudo \(setupFix))"
                 : "sudo usermod -aG \(status?.group ?? "redis") \(user.name), then newgrp \(status?.group ?? "redis")"
         case .connectionRefused: "the socket is stale (Redis stopped): sudo \(setupFix)"

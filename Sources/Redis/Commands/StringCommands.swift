@@ -143,11 +143,16 @@ public struct EXISTS: RedisCommand {
     public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand("EXISTS", keys) }
 }
 
-/// `EXPIRE key seconds` / `PEXPIRE key milliseconds`: `true` if the key exists.
+/// `PEXPIRE key milliseconds`: `true` if the key exists. A timeout of zero (or less) deletes
+/// the key; a fraction of a millisecond rounds up, so a key never expires early; a timeout
+/// beyond what Redis accepts is capped at `Int64.max` milliseconds.
 public struct EXPIRE: RedisCommand {
     public typealias Response = Bool
+    /// The key to expire.
     public var key: RedisKey
+    /// How long from now until the key expires.
     public var timeout: Duration
+    /// Expire `key` after `timeout`.
     public init(_ key: RedisKey, after timeout: Duration) {
         self.key = key
         self.timeout = timeout
@@ -155,8 +160,18 @@ public struct EXPIRE: RedisCommand {
     public var name: String { "PEXPIRE" }
     public var keys: [RedisKey] { [key] }
     public func encode(into encoder: inout RESPCommandEncoder) {
+        encoder.encodeCommand("PEXPIRE", key, Self.milliseconds(timeout))
+    }
+
+    /// `timeout` in whole milliseconds, rounded up, without overflowing.
+    static func milliseconds(_ timeout: Duration) -> Int {
         let (seconds, attoseconds) = timeout.components
-        encoder.encodeCommand("PEXPIRE", key, Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000))
+        if seconds < 0 || (seconds == 0 && attoseconds <= 0) { return 0 }
+        let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1000)
+        if overflow { return Int.max }
+        let fraction = attoseconds / 1_000_000_000_000_000 + (attoseconds % 1_000_000_000_000_000 > 0 ? 1 : 0)
+        let (total, overflow2) = whole.addingReportingOverflow(fraction)
+        return overflow2 ? Int.max : Int(total)
     }
 }
 

@@ -5,7 +5,7 @@ import NIOCore
 /// A task that prefers this executor (`withTaskExecutorPreference`) runs on the event loop of
 /// its connection: sending a command writes it directly, and the reply resumes the task on the
 /// same thread in the same loop iteration, with no hand-off between threads.
-public final class EventLoopTaskExecutor: TaskExecutor, @unchecked Sendable {
+public final class EventLoopTaskExecutor: TaskExecutor, Sendable {
     /// The event loop tasks run on.
     public let eventLoop: any EventLoop
 

@@ -126,10 +126,18 @@ final class RedisChannelHandler: ChannelInboundHandler {
     private func checkDeadlines() {
         guard let context, !waiting.isEmpty else { return }
         let now = NIODeadline.now()
-        if let late = waiting.firstIndex(where: { $0.deadline <= now }) {
-            let reply = waiting.remove(at: late)
-            reply.fail(.commandTimeout(command: reply.name, reply.timeout))
-            logger.warning("closing connection: command timed out", metadata: ["command": "\(reply.name)", "endpoint": "\(endpoint)"])
+        if waiting.contains(where: { $0.deadline <= now }) {
+            // Every command past its deadline says so; the others learn why the connection closed.
+            var remaining = CircularBuffer<PendingReply>()
+            while let reply = waiting.popFirst() {
+                if reply.deadline <= now {
+                    reply.fail(.commandTimeout(command: reply.name, reply.timeout))
+                    logger.warning("closing connection: command timed out", metadata: ["command": "\(reply.name)", "endpoint": "\(endpoint)"])
+                } else {
+                    remaining.append(reply)
+                }
+            }
+            waiting = remaining
             shutDown(context: context, error: .connectionClosed(endpoint))
         } else if let earliest = waiting.lazy.map(\.deadline).min() {
             watch(deadline: earliest, context: context)

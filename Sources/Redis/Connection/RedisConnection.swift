@@ -43,6 +43,7 @@ public final class RedisConnection: Sendable {
         self.protocolVersion = protocolVersion
         self.serverVersion = serverVersion
         self.logger = logger
+        self.taskExecutor = EventLoopTaskExecutor(channel.eventLoop)
     }
 
     /// The default logger: silent. Every failure is also thrown to the caller, so a library
@@ -128,7 +129,7 @@ public final class RedisConnection: Sendable {
     ///   when the reply has another shape, or a connection error.
     @inlinable
     public func send<Command: RedisCommand>(_ command: Command) async throws(RedisError) -> Command.Response {
-        if pooled.load(ordering: .relaxed), command.name == "SELECT" { throw .selectOnPooledConnection }
+        if let refusal = CommandPolicy.refusal(forName: command.name, pooled: pooled.load(ordering: .relaxed)) { throw refusal }
         let token = try await roundTrip(name: command.name, timeout: configuration.commandTimeout) { encoder in
             command.encode(into: &encoder)
         }
@@ -142,12 +143,9 @@ public final class RedisConnection: Sendable {
     /// ```
     /// - Throws: ``RedisError/server(_:)`` for an error reply, or a connection error.
     public func send<each Argument: RESPRenderable>(_ arguments: repeat each Argument) async throws(RedisError) -> RESPToken {
-        var name = "command"
-        for argument in repeat each arguments {
-            if let word = argument as? String { name = word.uppercased() }
-            break
-        }
-        if pooled.load(ordering: .relaxed), name == "SELECT" { throw .selectOnPooledConnection }
+        let words = CommandPolicy.words(repeat each arguments)
+        if let refusal = CommandPolicy.refusal(for: words, pooled: pooled.load(ordering: .relaxed)) { throw refusal }
+        let name = words.split(separator: " ").first.map { $0.uppercased() } ?? "command"
         let token = try await roundTrip(name: name, timeout: configuration.commandTimeout) { encoder in
             encoder.encodeCommand(repeat each arguments)
         }
@@ -164,7 +162,7 @@ public final class RedisConnection: Sendable {
     /// A task executor that runs tasks on the connection's event loop:
     /// `withTaskExecutorPreference(connection.taskExecutor) { ... }` sends commands and resumes
     /// on their replies without crossing threads, the lowest latency this client offers.
-    public var taskExecutor: EventLoopTaskExecutor { EventLoopTaskExecutor(channel.eventLoop) }
+    public let taskExecutor: EventLoopTaskExecutor
 
     /// Closes the connection; commands still waiting fail with ``RedisError/connectionClosed(_:)``.
     public func close() async {
@@ -214,8 +212,9 @@ public final class RedisConnection: Sendable {
     ) async -> [Result<RESPToken, RedisError>] {
         // As in `send`: a pipeline is no way around the pool's fixed database. Nothing is
         // written, so no part of the pipeline runs in another database than its caller expects.
-        if pooled.load(ordering: .relaxed), names.contains("SELECT") {
-            return names.map { _ in .failure(.selectOnPooledConnection) }
+        let isPooled = pooled.load(ordering: .relaxed)
+        if let refusal = names.lazy.compactMap({ CommandPolicy.refusal(forName: $0, pooled: isPooled) }).first {
+            return names.map { _ in .failure(refusal) }
         }
         let deadline = NIODeadline.now() + TimeAmount(timeout)
         let eventLoop = channel.eventLoop
