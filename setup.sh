@@ -389,7 +389,10 @@ server_pid() {
   if [[ -r $PIDFILE ]]; then
     read -r pid <"$PIDFILE" || true
   fi
-  if is_redis_pid "$pid"; then
+  # A pid file can outlive its server (containers keep /run): trust it only if that pid is a
+  # redis-server running as the redis user, as the service runs, never another redis-server
+  # (the tests start many, as whoever runs them).
+  if is_redis_pid "$pid" && [[ $(stat -c %U "/proc/$pid" 2>/dev/null) == redis ]]; then
     printf '%s' "$pid"
     return
   fi
@@ -429,16 +432,42 @@ wait_for_pong() {
   exit 1
 }
 
+# Before a restart: a server holding keys with persistence off (no save points, no AOF)
+# would lose them all on SIGTERM. Snapshot them first; Redis loads dump.rdb when it starts.
+# Refuses to go on if that snapshot fails: a restart must never cost the reader's data.
+save_before_restart() {
+  local cli=() keys save aof
+  if timeout 3 redis-cli -s "$SOCK" ping >/dev/null 2>&1; then
+    cli=(redis-cli -s "$SOCK")
+  elif timeout 3 redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG; then
+    cli=(redis-cli -h 127.0.0.1 -p 6379)
+  else
+    return 0  # not reachable without credentials: SIGTERM saves if it has save points
+  fi
+  keys=$(timeout 3 "${cli[@]}" info keyspace 2>/dev/null | grep -c '^db' || true)
+  [[ ${keys:-0} -gt 0 ]] || return 0
+  save=$(timeout 3 "${cli[@]}" config get save 2>/dev/null | sed -n 2p | tr -d '\r')
+  aof=$(timeout 3 "${cli[@]}" config get appendonly 2>/dev/null | sed -n 2p | tr -d '\r')
+  [[ -z $save && $aof != yes ]] || return 0
+  if timeout 120 "${cli[@]}" save 2>/dev/null | grep -q OK; then
+    change "saved a snapshot first: persistence is off, so a restart would have lost the keys"
+  else
+    die "Redis holds keys, persistence is off, and SAVE failed: not restarting, so nothing is lost. Save or back up the data, then rerun ./setup.sh"
+  fi
+}
+
 stop_server() {
   local pid=$1 i
   kill -TERM "$pid" 2>/dev/null || return 0
-  for ((i = 0; i < START_TIMEOUT * 4; i++)); do
+  # A large dataset takes a while to save on shutdown: wait for it rather than interrupt it.
+  for ((i = 0; i < START_TIMEOUT * 4 * 4; i++)); do
     is_redis_pid "$pid" || return 0
     sleep 0.25
   done
-  err "redis-server (pid $pid) did not stop within $START_TIMEOUT s after SIGTERM"
+  err "redis-server (pid $pid) did not stop within $((START_TIMEOUT * 4)) s after SIGTERM"
   log_tail
-  printf 'fix: stop it yourself (kill %s; kill -9 %s if it hangs), then rerun ./setup.sh\n' "$pid" "$pid" >&2
+  printf 'fix: wait for it to finish saving (see the log), or stop it yourself with: kill %s\n' "$pid" >&2
+  printf '     (kill -9 would lose whatever it has not saved yet)\n' >&2
   exit 1
 }
 
@@ -449,7 +478,11 @@ start_server() {
   mkdir -p "$RUNDIR"
   chown redis:redis "$RUNDIR"
   chmod 2755 "$RUNDIR"
-  if ! out=$(umask 007 && runuser -u redis -- redis-server "$CONF" 2>&1); then
+  # The socket's folder too, should /var/run not be a link to /run on this system.
+  mkdir -p "$(dirname "$SOCK")"
+  chown redis:redis "$(dirname "$SOCK")"
+  # --daemonize yes: a config that says `daemonize no` must not keep this script waiting.
+  if ! out=$(umask 007 && runuser -u redis -- redis-server "$CONF" --daemonize yes --pidfile "$PIDFILE" 2>&1); then
     err "redis-server refused to start ($CONF):"
     printf '%s\n' "${out:-(no message)}" | sed '/^[[:space:]]*$/d; s/^/    /' >&2
     log_tail
@@ -497,6 +530,7 @@ step_server() {
       change "systemctl restart redis-server ($reason)"
       return
     fi
+    save_before_restart
     if ! systemctl restart redis-server; then
       err "systemctl restart redis-server failed"
       journalctl -u redis-server -n 20 --no-pager >&2 2>/dev/null || true
@@ -521,6 +555,7 @@ step_server() {
     return
   fi
   if [[ -n $pid ]]; then
+    save_before_restart
     stop_server "$pid"
     start_server
     wait_for_pong
