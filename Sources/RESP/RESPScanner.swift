@@ -78,24 +78,85 @@ struct RESPScanner {
             }
             return end + 2
         case .array, .set, .push, .map, .attribute:
-            let count = try length(line, allowNull: type == .array)
-            if count < 0 { return afterLine }  // `*-1`: RESP2 null array
-            guard count <= limits.maxAggregateCount else {
-                throw .aggregateTooLarge(count: count, limit: limits.maxAggregateCount, offset: start)
-            }
-            guard depth < limits.maxDepth else { throw .nestedTooDeeply(limit: limits.maxDepth, offset: start) }
-            // A map or attribute holds `count` pairs. Scanned pair by pair rather than as
-            // `count * 2` elements, which overflows when maxAggregateCount is unbounded.
-            let elementsPerEntry = (type == .map || type == .attribute) ? 2 : 1
+            guard let header = try aggregateHeader(type, line: line, start: start, depth: depth) else { return afterLine }
             var position = afterLine
-            for _ in 0..<count {
-                for _ in 0..<elementsPerEntry {
+            for _ in 0..<header.count {
+                for _ in 0..<header.elementsPerEntry {
                     guard let next = try frameEnd(from: position, depth: depth + 1) else { return nil }
                     position = next
                 }
             }
             return position
         }
+    }
+
+    /// An aggregate's entry count and elements per entry (2 for a map or attribute, whose
+    /// entries are pairs), checked against the limits; `nil` for RESP2's null array `*-1`.
+    /// Pairs are counted as entries, not as `count * 2` elements, which overflows when
+    /// maxAggregateCount is unbounded.
+    func aggregateHeader(
+        _ type: RESPTypeIdentifier, line: Range<Int>, start: Int, depth: Int
+    ) throws(RESPDecodeError) -> (count: Int, elementsPerEntry: Int)? {
+        let count = try length(line, allowNull: type == .array)
+        if count < 0 { return nil }
+        guard count <= limits.maxAggregateCount else {
+            throw .aggregateTooLarge(count: count, limit: limits.maxAggregateCount, offset: start)
+        }
+        guard depth < limits.maxDepth else { throw .nestedTooDeeply(limit: limits.maxDepth, offset: start) }
+        return (count, (type == .map || type == .attribute) ? 2 : 1)
+    }
+
+    // MARK: Resuming a large frame
+
+    /// Where the scan of an incomplete top-level aggregate stopped: its next unvalidated
+    /// element, and how many entries and elements of the current entry are left.
+    struct Checkpoint: Sendable, Hashable {
+        var position: Int
+        var entriesLeft: Int
+        var elementsPerEntry: Int
+        var elementsLeftInEntry: Int
+    }
+
+    /// How a resumable scan ended.
+    enum Outcome {
+        case complete(end: Int)
+        case incomplete(Checkpoint?)
+    }
+
+    /// Like ``frameEnd(from:depth:)`` for the frame at offset 0, but an incomplete top-level
+    /// aggregate (a large `KEYS`, `MGET` or `SCAN` reply arriving in many reads) returns a
+    /// checkpoint, so the next call validates only the elements that arrived since, instead of
+    /// the whole frame again: linear instead of quadratic in the reply's size.
+    func scanFrame(resuming checkpoint: Checkpoint?) throws(RESPDecodeError) -> Outcome {
+        var state: Checkpoint
+        if let checkpoint {
+            state = checkpoint
+        } else {
+            guard !bytes.isEmpty else { return .incomplete(nil) }
+            guard let type = RESPTypeIdentifier(rawValue: bytes[0]),
+                [.array, .set, .push, .map].contains(type)
+            else {
+                // Scalars, and attributes (rare, small): validated whole each time.
+                return try frameEnd(from: 0).map { .complete(end: $0) } ?? .incomplete(nil)
+            }
+            guard let lineEnd = try lineEnd(from: 1) else { return .incomplete(nil) }
+            guard let header = try aggregateHeader(type, line: 1..<lineEnd, start: 0, depth: 0) else {
+                return .complete(end: lineEnd + 2)
+            }
+            state = Checkpoint(
+                position: lineEnd + 2, entriesLeft: header.count, elementsPerEntry: header.elementsPerEntry,
+                elementsLeftInEntry: header.elementsPerEntry)
+        }
+        while state.entriesLeft > 0 {
+            guard let next = try frameEnd(from: state.position, depth: 1) else { return .incomplete(state) }
+            state.position = next
+            state.elementsLeftInEntry -= 1
+            if state.elementsLeftInEntry == 0 {
+                state.entriesLeft -= 1
+                state.elementsLeftInEntry = state.elementsPerEntry
+            }
+        }
+        return .complete(end: state.position)
     }
 
     /// The offset of the `\r` ending the line that starts at `start`, or `nil` if incomplete.
