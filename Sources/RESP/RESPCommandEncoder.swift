@@ -77,10 +77,8 @@ public struct RESPCommandEncoder: Sendable {
     /// Writes one bulk string holding the decimal digits of `number`, without a `String`.
     @inlinable
     public mutating func encodeBulkString(_ number: Int) {
-        withDecimalDigits(of: number) { digits in
-            writeBulkHeader(length: digits.count)
-            buffer.writeBytes(digits)
-        }
+        writeBulkHeader(length: Self.decimalLength(of: number))
+        writeDecimal(number)
         writeCRLF()
     }
 
@@ -94,10 +92,34 @@ public struct RESPCommandEncoder: Sendable {
         buffer.writeInteger(UInt16(0x0D0A))  // "\r\n", big-endian
     }
 
-    /// Writes `number` in decimal, digit by digit, into the buffer.
+    /// Writes `number` in decimal straight into the buffer's free space: no temporary storage.
     @inlinable
     mutating func writeDecimal(_ number: Int) {
-        _ = withDecimalDigits(of: number) { buffer.writeBytes($0) }
+        let count = Self.decimalLength(of: number)
+        buffer.reserveCapacity(minimumWritableBytes: count)
+        buffer.withUnsafeMutableWritableBytes { free in
+            var magnitude = number.magnitude
+            var index = count
+            repeat {
+                index -= 1
+                free[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            if number < 0 { free[0] = UInt8(ascii: "-") }
+        }
+        buffer.moveWriterIndex(forwardBy: count)
+    }
+
+    /// How many bytes `number` takes in decimal, sign included.
+    @inlinable
+    static func decimalLength(of number: Int) -> Int {
+        var count = number < 0 ? 2 : 1
+        var rest = number.magnitude
+        while rest >= 10 {
+            rest /= 10
+            count += 1
+        }
+        return count
     }
 
     /// Writes a header line, `$12\r\n` or `*3\r\n`, in one write: headers are most of the
@@ -115,22 +137,4 @@ public struct RESPCommandEncoder: Sendable {
         writeCRLF()
     }
 
-    /// Calls `body` with the decimal digits of `number` (and its sign), built on the stack.
-    @inlinable
-    func withDecimalDigits<Result>(of number: Int, _ body: (UnsafeRawBufferPointer) -> Result) -> Result {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var magnitude = number.magnitude
-            var index = 20
-            repeat {
-                index -= 1
-                digits[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
-            if number < 0 {
-                index -= 1
-                digits[index] = UInt8(ascii: "-")
-            }
-            return body(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(digits)[index...]))
-        }
-    }
 }

@@ -133,9 +133,7 @@ struct RESPScanner {
             state = checkpoint
         } else {
             guard !bytes.isEmpty else { return .incomplete(nil) }
-            guard let type = RESPTypeIdentifier(rawValue: bytes[0]),
-                [.array, .set, .push, .map].contains(type)
-            else {
+            guard let type = RESPTypeIdentifier(rawValue: bytes[0]), type.isResumableAggregate else {
                 // Scalars, and attributes (rare, small): validated whole each time.
                 return try frameEnd(from: 0).map { .complete(end: $0) } ?? .incomplete(nil)
             }

@@ -39,4 +39,12 @@ public enum RESPTypeIdentifier: UInt8, Sendable, CaseIterable {
         case .push: "push"
         }
     }
+
+    /// Arrays, sets, pushes and maps: the aggregates whose scan can resume (see `RESPDecoder`).
+    var isResumableAggregate: Bool {
+        switch self {
+        case .array, .set, .push, .map: true
+        default: false
+        }
+    }
 }

@@ -35,33 +35,25 @@ struct PendingReply {
 
 /// The replies of one pipeline, collected on the event loop and handed over in one go.
 ///
-/// Replies arrive in command order, so they are appended; a connection failure fails every
-/// command still waiting with the same error. Only touched on the connection's event loop,
-/// hence `@unchecked Sendable`.
+/// Each reply fills its own slot, whatever order replies and failures arrive in; the caller
+/// resumes once every slot is filled. Only touched on the connection's event loop, hence
+/// `@unchecked Sendable`.
 final class PipelineReplies: @unchecked Sendable {
-    private var tokens: [RESPToken]
-    private var failure: RedisError?
-    private let count: Int
+    private var results: [Result<RESPToken, RedisError>?]
+    private var remaining: Int
     private let continuation: UnsafeContinuation<[Result<RESPToken, RedisError>], Never>
 
     init(count: Int, continuation: UnsafeContinuation<[Result<RESPToken, RedisError>], Never>) {
-        self.tokens = []
-        self.tokens.reserveCapacity(count)
-        self.count = count
+        self.results = Array(repeating: nil, count: count)
+        self.remaining = count
         self.continuation = continuation
         if count == 0 { continuation.resume(returning: []) }
     }
 
     func fill(_ index: Int, with result: Result<RESPToken, RedisError>) {
-        switch result {
-        case .success(let token): tokens.append(token)
-        case .failure(let error): failure = failure ?? error
-        }
-        guard index == count - 1 else { return }
-        var results = tokens.map { Result<RESPToken, RedisError>.success($0) }
-        if let failure {
-            results += repeatElement(.failure(failure), count: count - tokens.count)
-        }
-        continuation.resume(returning: results)
+        guard results[index] == nil else { return }
+        results[index] = result
+        remaining -= 1
+        if remaining == 0 { continuation.resume(returning: results.map { $0! }) }
     }
 }
