@@ -46,7 +46,9 @@ extension RESPToken: CustomStringConvertible {
         }
         switch value {
         case .simpleString(let text), .bulkString(let text): return quoted(text)
-        case .simpleError(let text), .bulkError(let text): return "(error) " + String(buffer: text)
+        case .simpleError(let text), .bulkError(let text):
+            let shown = text.getSlice(at: text.readerIndex, length: min(text.readableBytes, limit)) ?? text
+            return "(error) " + String(buffer: shown) + (text.readableBytes > limit ? "… (\(text.readableBytes) bytes)" : "")
         case .verbatimString(_, let content): return quoted(content)
         case .integer(let number): return "(integer) \(number)"
         case .double(let number): return "(double) \(number)"
@@ -58,7 +60,16 @@ extension RESPToken: CustomStringConvertible {
         case .push(let elements): return list(elements, count: elements.count, open: "(push) [", close: "]")
         case .map(let pairs):
             var parts: [String] = []
-            for pair in pairs { parts.append(pair.key.render(limit: limit) + ": " + pair.value.render(limit: limit)) }
+            var length = 0
+            for pair in pairs {
+                let part = pair.key.render(limit: limit) + ": " + pair.value.render(limit: limit)
+                length += part.count
+                parts.append(part)
+                if length > limit, parts.count < pairs.count {
+                    parts.append("… \(pairs.count - parts.count) more")
+                    break
+                }
+            }
             return "{" + parts.joined(separator: ", ") + "}"
         }
     }

@@ -121,4 +121,16 @@ final class RESPTokenDescriptionTests: XCTestCase {
         let token = try decodeFrame("*5\r\n" + String(repeating: ":1\r\n", count: 5))
         XCTAssertEqual(token.shortDescription, token.description)
     }
+
+    /// Found in review: maps and error lines were rendered in full even for error messages.
+    func testShortDescriptionCutsLargeMapsAndLongErrors() throws {
+        var map = ByteBuffer(string: "%1000\r\n")
+        for index in 0..<1000 { map.writeString("+key\(index)\r\n:\(index)\r\n") }
+        let mapToken = try RESPToken(validating: map)
+        XCTAssertLessThan(mapToken.shortDescription.count, 400, mapToken.shortDescription)
+        XCTAssertTrue(mapToken.shortDescription.contains("more"), mapToken.shortDescription)
+        let error = try RESPToken(validating: ByteBuffer(string: "-ERR " + String(repeating: "x", count: 5000) + "\r\n"))
+        XCTAssertLessThan(error.shortDescription.count, 200, error.shortDescription)
+        XCTAssertTrue(error.description.count > 5000, "description stays complete")
+    }
 }
