@@ -46,7 +46,9 @@ extension RESPToken {
 
         /// One key and its value.
         public struct Pair: Hashable, Sendable {
+            /// The entry's key.
             public let key: RESPToken
+            /// The entry's value.
             public let value: RESPToken
         }
 

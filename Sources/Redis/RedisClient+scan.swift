@@ -33,6 +33,7 @@ public struct RedisScanSequence<Client: RedisClient>: AsyncSequence, Sendable {
         var page: [RedisKey] = []
         var seen: Set<RedisKey> = []
 
+        /// The next key not yielded before, fetching pages as needed; `nil` once the scan ends.
         public mutating func next() async throws -> RedisKey? {
             while true {
                 while !page.isEmpty {

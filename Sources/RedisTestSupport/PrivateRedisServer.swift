@@ -177,7 +177,9 @@ public final class PrivateRedisServer: @unchecked Sendable {
             guard parts.count == 4, let owner = Int32(parts[2]), Glibc.kill(owner, 0) == -1, errno == ESRCH else { continue }
             let folder = temporary.appendingPathComponent(name)
             if let text = try? String(contentsOf: folder.appendingPathComponent("redis.pid"), encoding: .utf8),
-                let serverPID = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
+                let serverPID = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)),
+                // The pid may have been reused since: only a redis-server is ours to kill.
+                (try? String(contentsOfFile: "/proc/\(serverPID)/comm", encoding: .utf8))?.hasPrefix("redis-server") == true
             {
                 Glibc.kill(serverPID, SIGKILL)
             }

@@ -1,7 +1,10 @@
 /// A Redis version number, comparable: `7.0.15`.
 public struct RedisVersion: Comparable, Hashable, Sendable, CustomStringConvertible {
+    /// The major version: 7 in 7.0.15.
     public var major: Int
+    /// The minor version: 0 in 7.0.15.
     public var minor: Int
+    /// The patch version: 15 in 7.0.15.
     public var patch: Int
 
     /// A version from its parts.

@@ -8,10 +8,15 @@ import RESP
 /// (0 when the iteration is complete). Use ``RedisClient/scan(match:count:type:)`` to iterate.
 public struct SCAN: RedisCommand {
     public typealias Response = ScanPage
+    /// Where to continue: `"0"` to start, then the cursor of the previous page.
     public var cursor: String
+    /// A glob pattern (`:1:*`), or `nil` for every key.
     public var match: String?
+    /// A hint of how many keys to look at per call (Redis's default is 10).
     public var count: Int?
+    /// Only keys of this type (`string`, `hash`...), or `nil` for all.
     public var type: String?
+    /// One page of a scan from `cursor`.
     public init(cursor: String, match: String? = nil, count: Int? = nil, type: String? = nil) {
         self.cursor = cursor
         self.match = match
@@ -34,6 +39,7 @@ public struct ScanPage: RESPTokenDecodable, Sendable, Hashable {
     /// The keys of this page (a key may appear on more than one page, as Redis documents).
     public let keys: [RedisKey]
 
+    /// Reads `[cursor, [key...]]`.
     public init(fromRESP token: RESPToken) throws(RESPConversionError) {
         guard case .array(let parts) = token.value, parts.count == 2 else {
             throw RESPConversionError(expected: "a SCAN page [cursor, keys]", token: token)
@@ -48,7 +54,9 @@ public struct ScanPage: RESPTokenDecodable, Sendable, Hashable {
 /// use ``SCAN`` on a keyspace of any size.
 public struct KEYS: RedisCommand {
     public typealias Response = [ByteBuffer]
+    /// A glob pattern, `*` for every key.
     public var pattern: String
+    /// Every key matching `pattern`.
     public init(_ pattern: String = "*") { self.pattern = pattern }
     public var name: String { "KEYS" }
     public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand("KEYS", pattern) }
@@ -57,7 +65,9 @@ public struct KEYS: RedisCommand {
 /// `TYPE key`: `string`, `list`, `set`, `zset`, `hash`, `stream`, or `none`.
 public struct TYPE: RedisCommand {
     public typealias Response = String
+    /// The key described.
     public var key: RedisKey
+    /// Describes `key`.
     public init(_ key: RedisKey) { self.key = key }
     public var name: String { "TYPE" }
     public var keys: [RedisKey] { [key] }
@@ -68,7 +78,9 @@ public struct TYPE: RedisCommand {
 /// or `nil` when the key does not exist.
 public struct OBJECT_ENCODING: RedisCommand {
     public typealias Response = String?
+    /// The key described.
     public var key: RedisKey
+    /// Describes `key`.
     public init(_ key: RedisKey) { self.key = key }
     public var name: String { "OBJECT ENCODING" }
     public var keys: [RedisKey] { [key] }
@@ -78,7 +90,9 @@ public struct OBJECT_ENCODING: RedisCommand {
 /// `MEMORY USAGE key`: bytes the key and its value take, or `nil` when it does not exist.
 public struct MEMORY_USAGE: RedisCommand {
     public typealias Response = Int?
+    /// The key described.
     public var key: RedisKey
+    /// Describes `key`.
     public init(_ key: RedisKey) { self.key = key }
     public var name: String { "MEMORY USAGE" }
     public var keys: [RedisKey] { [key] }
@@ -88,6 +102,7 @@ public struct MEMORY_USAGE: RedisCommand {
 /// `DBSIZE`: the number of keys in the connection's database.
 public struct DBSIZE: RedisCommand {
     public typealias Response = Int
+    /// Counts the keys of the connection's database.
     public init() {}
     public var name: String { "DBSIZE" }
     public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand("DBSIZE") }
@@ -97,6 +112,7 @@ public struct DBSIZE: RedisCommand {
 /// sends it to servers it started, or when the reader asks for exactly that (`cache.clear()`).
 public struct FLUSHDB: RedisCommand {
     public typealias Response = String
+    /// Deletes every key of the connection's database.
     public init() {}
     public var name: String { "FLUSHDB" }
     public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand("FLUSHDB") }

@@ -31,6 +31,7 @@ public struct RedisKey: Hashable, Sendable, RESPRenderable, ExpressibleByStringL
     public init(_ string: String) { bytes = ByteBuffer(string: string) }
     /// A key from raw bytes.
     public init(_ bytes: ByteBuffer) { self.bytes = bytes }
+    /// A key from a string literal: `GET(":1:my_key")`.
     public init(stringLiteral value: String) { self.init(value) }
 
     public var respEntries: Int { 1 }

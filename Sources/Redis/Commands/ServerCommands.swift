@@ -7,6 +7,7 @@ public struct PING: RedisCommand {
     public typealias Response = String
     /// An optional message to echo back.
     public var message: String?
+    /// Pings, with `message` to echo, or for `PONG`.
     public init(message: String? = nil) { self.message = message }
     public var name: String { "PING" }
     public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand("PING", message) }
@@ -16,10 +17,15 @@ public struct PING: RedisCommand {
 /// connection, and answers a map describing the server.
 public struct HELLO: RedisCommand {
     public typealias Response = RESPToken
+    /// The RESP version asked for: 2 or 3.
     public var protocolVersion: Int
+    /// The ACL user to authenticate as (`default` when only a password is given).
     public var username: String?
+    /// The password, or `nil` to skip authentication.
     public var password: String?
+    /// The connection's name, or `nil` to leave it unnamed.
     public var clientName: String?
+    /// Switches to `protocolVersion`, authenticating and naming the connection if asked.
     public init(protocolVersion: Int, username: String? = nil, password: String? = nil, clientName: String? = nil) {
         self.protocolVersion = protocolVersion
         self.username = username
@@ -37,8 +43,11 @@ public struct HELLO: RedisCommand {
 /// `AUTH [user] password` (RESP2 servers; RESP3 authenticates in `HELLO`).
 public struct AUTH: RedisCommand {
     public typealias Response = String
+    /// The ACL user, or `nil` for `default`.
     public var username: String?
+    /// The password.
     public var password: String
+    /// Authenticates as `username` (or `default`) with `password`.
     public init(username: String? = nil, password: String) {
         self.username = username
         self.password = password
@@ -50,7 +59,9 @@ public struct AUTH: RedisCommand {
 /// `SELECT index`: switches the connection's logical database.
 public struct SELECT: RedisCommand {
     public typealias Response = String
+    /// The database number, 0–15 on a default server.
     public var database: Int
+    /// Switches to `database` (refused on pooled connections: choose it per pool).
     public init(database: Int) { self.database = database }
     public var name: String { "SELECT" }
     public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand("SELECT", database) }
@@ -59,7 +70,9 @@ public struct SELECT: RedisCommand {
 /// `CLIENT SETNAME name`: names the connection in `CLIENT LIST`.
 public struct CLIENT_SETNAME: RedisCommand {
     public typealias Response = String
+    /// The name shown by `CLIENT LIST`.
     public var clientName: String
+    /// Names the connection `clientName`.
     public init(clientName: String) { self.clientName = clientName }
     public var name: String { "CLIENT SETNAME" }
     public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand("CLIENT", "SETNAME", clientName) }
@@ -68,7 +81,9 @@ public struct CLIENT_SETNAME: RedisCommand {
 /// `CONFIG GET pattern...`: the server's live configuration, as parameter → value.
 public struct CONFIG_GET: RedisCommand {
     public typealias Response = [String: String]
+    /// Parameter names or glob patterns (`port`, `*socket*`).
     public var parameters: [String]
+    /// Reads the live values of `parameters`.
     public init(_ parameters: [String]) { self.parameters = parameters }
     public var name: String { "CONFIG GET" }
     public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand("CONFIG", "GET", parameters) }
@@ -77,7 +92,9 @@ public struct CONFIG_GET: RedisCommand {
 /// `INFO [section...]`: server statistics, parsed into sections.
 public struct INFO: RedisCommand {
     public typealias Response = RedisInfo
+    /// The sections to read (`server`, `keyspace`...), or none for the default set.
     public var sections: [String]
+    /// Reads `sections` of `INFO`.
     public init(_ sections: [String] = []) { self.sections = sections }
     public var name: String { "INFO" }
     public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand("INFO", sections) }

@@ -7,7 +7,9 @@ import RESP
 /// `GET key`: the value, or `nil` when the key does not exist.
 public struct GET: RedisCommand {
     public typealias Response = ByteBuffer?
+    /// The key to read.
     public var key: RedisKey
+    /// Reads `key`.
     public init(_ key: RedisKey) { self.key = key }
     public var name: String { "GET" }
     public var keys: [RedisKey] { [key] }
@@ -34,11 +36,16 @@ public struct SET<Value: RESPRenderable>: RedisCommand {
     }
 
     public typealias Response = SetResult
+    /// The key to write.
     public var key: RedisKey
+    /// The value, as the bytes of a bulk string.
     public var value: Value
+    /// `NX` or `XX`, or `nil` to write unconditionally.
     public var condition: Condition?
+    /// The key's expiry, or `nil` for none (an existing TTL is dropped).
     public var expiration: Expiration?
 
+    /// Writes `value` under `key`, if `condition` allows, expiring as `expiration` says.
     public init(_ key: RedisKey, _ value: Value, condition: Condition? = nil, expiration: Expiration? = nil) {
         self.key = key
         self.value = value
@@ -62,6 +69,7 @@ public struct SET<Value: RESPRenderable>: RedisCommand {
 public struct SetResult: RESPTokenDecodable, Sendable, Hashable {
     /// `true` when the value was stored.
     public let stored: Bool
+    /// Reads `OK` as stored and a null reply as not stored.
     public init(fromRESP token: RESPToken) throws(RESPConversionError) {
         switch token.value {
         case .null: stored = false
@@ -74,7 +82,9 @@ public struct SetResult: RESPTokenDecodable, Sendable, Hashable {
 /// `MGET key...`: one value (or `nil`) per key, in order.
 public struct MGET: RedisCommand {
     public typealias Response = [ByteBuffer?]
+    /// The keys to read, in the order of the reply.
     public var keys: [RedisKey]
+    /// Reads `keys`.
     public init(_ keys: [RedisKey]) { self.keys = keys }
     public var name: String { "MGET" }
     public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand("MGET", keys) }
@@ -83,7 +93,9 @@ public struct MGET: RedisCommand {
 /// `MSET key value [key value ...]`: sets every pair at once (no expiry).
 public struct MSET<Value: RESPRenderable>: RedisCommand {
     public typealias Response = String
+    /// The keys and values to write.
     public var pairs: [(key: RedisKey, value: Value)]
+    /// Writes every pair.
     public init(_ pairs: [(key: RedisKey, value: Value)]) { self.pairs = pairs }
     public var name: String { "MSET" }
     public var keys: [RedisKey] { pairs.map(\.key) }
@@ -100,8 +112,11 @@ public struct MSET<Value: RESPRenderable>: RedisCommand {
 /// `INCRBY key delta`: the new value. Fails with an error reply if the value is not an integer.
 public struct INCRBY: RedisCommand {
     public typealias Response = Int
+    /// The counter's key.
     public var key: RedisKey
+    /// What to add (may be negative).
     public var delta: Int
+    /// Adds `delta` to the integer under `key` (a missing key counts as 0).
     public init(_ key: RedisKey, by delta: Int = 1) {
         self.key = key
         self.delta = delta
@@ -114,8 +129,11 @@ public struct INCRBY: RedisCommand {
 /// `DECRBY key delta`: the new value.
 public struct DECRBY: RedisCommand {
     public typealias Response = Int
+    /// The counter's key.
     public var key: RedisKey
+    /// What to subtract.
     public var delta: Int
+    /// Subtracts `delta` from the integer under `key` (a missing key counts as 0).
     public init(_ key: RedisKey, by delta: Int = 1) {
         self.key = key
         self.delta = delta
@@ -128,7 +146,9 @@ public struct DECRBY: RedisCommand {
 /// `DEL key...`: how many keys were deleted.
 public struct DEL: RedisCommand {
     public typealias Response = Int
+    /// The keys to delete.
     public var keys: [RedisKey]
+    /// Deletes `keys`.
     public init(_ keys: [RedisKey]) { self.keys = keys }
     public var name: String { "DEL" }
     public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand("DEL", keys) }
@@ -137,7 +157,9 @@ public struct DEL: RedisCommand {
 /// `EXISTS key...`: how many of the keys exist.
 public struct EXISTS: RedisCommand {
     public typealias Response = Int
+    /// The keys to look for.
     public var keys: [RedisKey]
+    /// Counts which of `keys` exist.
     public init(_ keys: [RedisKey]) { self.keys = keys }
     public var name: String { "EXISTS" }
     public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand("EXISTS", keys) }
@@ -178,7 +200,9 @@ public struct EXPIRE: RedisCommand {
 /// `PERSIST key`: removes the expiry; `true` if the key had one.
 public struct PERSIST: RedisCommand {
     public typealias Response = Bool
+    /// The key whose expiry is removed.
     public var key: RedisKey
+    /// Makes `key` persistent.
     public init(_ key: RedisKey) { self.key = key }
     public var name: String { "PERSIST" }
     public var keys: [RedisKey] { [key] }
@@ -188,7 +212,9 @@ public struct PERSIST: RedisCommand {
 /// `PTTL key`: the remaining time to live.
 public struct PTTL: RedisCommand {
     public typealias Response = TimeToLive
+    /// The key to ask about.
     public var key: RedisKey
+    /// Reads `key`'s remaining time to live.
     public init(_ key: RedisKey) { self.key = key }
     public var name: String { "PTTL" }
     public var keys: [RedisKey] { [key] }

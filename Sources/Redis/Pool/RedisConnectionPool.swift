@@ -73,6 +73,16 @@ public final class RedisConnectionPool: RedisClient, Sendable {
         }
     }
 
+    /// A pool dropped without ``close()`` still closes its idle connections. (None is leased
+    /// then: a caller using a connection keeps the pool alive until it gives the connection back.)
+    deinit {
+        let idle = state.withLock { state in
+            defer { state.idle = [] }
+            return state.idle
+        }
+        for entry in idle { entry.connection.channel.close(promise: nil) }
+    }
+
     // MARK: Using connections
 
     /// Leases a connection for `body` and returns it afterwards, however `body` ends.
