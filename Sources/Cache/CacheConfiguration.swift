@@ -59,21 +59,42 @@ public struct CacheConfiguration: Sendable {
     }
 
     /// The configuration with the Redis location read from a URL (`unix:///...?db=1`,
-    /// `redis://host:6379/1`, or the article's bare socket path, which means DB 1 as the
-    /// article's backend used it unless `?db=` says otherwise).
+    /// `redis://host:6379/1`, or the article's bare socket path). A location that names no
+    /// database (no `?db=`, no `/N` after a `redis://` host) means DB 1, as the article's
+    /// backend used it.
     public init(location: String) throws(CacheError) {
         self.init()
         do {
             var redis = try RedisConfiguration(url: location)
-            if location.hasPrefix("/") && !location.contains("db=") { redis.database = 1 }
+            if !Self.namesDatabase(location) { redis.database = 1 }
             self.redis = redis
         } catch {
             throw .invalidConfiguration("\(error)")
         }
     }
+
+    /// Whether `location` chooses a database itself.
+    static func namesDatabase(_ location: String) -> Bool {
+        if location.contains("db=") { return true }
+        guard location.hasPrefix("redis://") else { return false }
+        let afterHost = location.dropFirst("redis://".count).split(separator: "?", maxSplits: 1).first ?? ""
+        guard let slash = afterHost.firstIndex(of: "/") else { return false }
+        return !afterHost[afterHost.index(after: slash)...].isEmpty
+    }
 }
 
 extension CacheConfiguration {
+    /// The configuration with its location from `CACHE_URL`, else `REDIS_URL` (read by
+    /// ``init(location:)``), else the default socket and DB 1.
+    ///
+    /// - Throws: ``CacheError/invalidConfiguration(_:)`` when the variable is set but invalid.
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws(CacheError) -> CacheConfiguration {
+        guard let url = [environment["CACHE_URL"], environment["REDIS_URL"]].compactMap({ $0 }).first(where: { !$0.isEmpty }) else {
+            return CacheConfiguration()
+        }
+        return try CacheConfiguration(location: url)
+    }
+
     /// `value` encoded by the configured serializer, or ``CacheError/unencodable(key:type:reason:)``.
     func encode<Value: Encodable>(_ value: Value, key: String) throws(CacheError) -> Data {
         do {

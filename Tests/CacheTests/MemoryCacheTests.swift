@@ -1,5 +1,6 @@
 import Cache
 import Foundation
+import Logging
 import XCTest
 
 /// The conformance suite on ``MemoryCache``, plus what only it has (LRU culling).
@@ -33,6 +34,19 @@ final class MemoryCacheTests: XCTestCase {
         try await cache.set("k9", 9)  // full: the 3 least recently used (k1, k2, k3) go
         let survivors = try await cache.getMany((0..<10).map { "k\($0)" }, as: Int.self)
         XCTAssertEqual(Set(survivors.keys), ["k0", "k4", "k5", "k6", "k7", "k8", "k9"])
+    }
+
+    func testAnOddKeyIsWarnedAboutOnceAndStillWorks() async throws {
+        let log = RecordedLog()
+        var configuration = CacheConfiguration()
+        configuration.logger = Logger(label: "test") { _ in log.handler() }
+        let cache = MemoryCache(configuration: configuration)
+        try await cache.set(String(repeating: "k", count: 300), 1)
+        try await cache.set("with space", 2)
+        try await cache.set("fine", 3)
+        let value = try await cache.get("with space", as: Int.self)
+        XCTAssertEqual(value, 2)
+        XCTAssertEqual(log.lines(containing: "not portable").count, 1, "one warning per cache: \(log.all)")
     }
 
     func testCullFrequencyZeroEmptiesAFullCache() async throws {
