@@ -65,20 +65,6 @@ public struct SET<Value: RESPRenderable>: RedisCommand {
     }
 }
 
-/// Whether a `SET` wrote its value: `OK`, or a null reply when `NX`/`XX` prevented it.
-public struct SetResult: RESPTokenDecodable, Sendable, Hashable {
-    /// `true` when the value was stored.
-    public let stored: Bool
-    /// Reads `OK` as stored and a null reply as not stored.
-    public init(fromRESP token: RESPToken) throws(RESPConversionError) {
-        switch token.value {
-        case .null: stored = false
-        case .simpleString: stored = true
-        default: throw RESPConversionError(expected: "OK or null", token: token)
-        }
-    }
-}
-
 /// `MGET key...`: one value (or `nil`) per key, in order.
 public struct MGET: RedisCommand {
     public typealias Response = [ByteBuffer?]
@@ -219,22 +205,4 @@ public struct PTTL: RedisCommand {
     public var name: String { "PTTL" }
     public var keys: [RedisKey] { [key] }
     public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand("PTTL", key) }
-}
-
-/// A key's time to live, as `TTL`/`PTTL` report it.
-public enum TimeToLive: RESPTokenDecodable, Sendable, Hashable {
-    /// The key does not exist (`-2`).
-    case missing
-    /// The key exists and never expires (`-1`).
-    case persistent
-    /// The key expires after this long.
-    case expires(in: Duration)
-
-    public init(fromRESP token: RESPToken) throws(RESPConversionError) {
-        switch try Int(fromRESP: token) {
-        case -2: self = .missing
-        case -1: self = .persistent
-        case let milliseconds: self = .expires(in: .milliseconds(milliseconds))
-        }
-    }
 }
