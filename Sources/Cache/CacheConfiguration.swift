@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Logging
 import Redis
 
@@ -109,6 +110,26 @@ extension CacheConfiguration {
     func decode<Value: Decodable>(_ type: Value.Type, from bytes: Data, key: String) throws(CacheError) -> Value {
         do {
             return try serializer.decode(type, from: bytes)
+        } catch {
+            throw .undecodable(key: key, expected: "\(Value.self)", reason: Self.reason(error))
+        }
+    }
+
+    /// `value` appended to a new buffer by the serializer, or ``CacheError/unencodable(key:type:reason:)``.
+    func encodeBuffer<Value: Encodable>(_ value: Value, key: String) throws(CacheError) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        do {
+            try serializer.encode(value, into: &buffer)
+            return buffer
+        } catch {
+            throw .unencodable(key: key, type: "\(Value.self)", reason: "\(error)")
+        }
+    }
+
+    /// `buffer` decoded in place as `type`, or ``CacheError/undecodable(key:expected:reason:)``.
+    func decode<Value: Decodable>(_ type: Value.Type, from buffer: ByteBuffer, key: String) throws(CacheError) -> Value {
+        do {
+            return try serializer.decode(type, from: buffer)
         } catch {
             throw .undecodable(key: key, expected: "\(Value.self)", reason: Self.reason(error))
         }

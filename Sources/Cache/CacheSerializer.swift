@@ -1,4 +1,6 @@
 import Foundation
+import NIOCore
+import NIOFoundationCompat
 
 /// Turns values into the bytes a cache stores, and back. Pluggable, so that a binary format,
 /// or one another application (a Django app sharing the Redis) can read, can replace JSON.
@@ -11,6 +13,22 @@ public protocol CacheSerializer: Sendable {
     func encode<Value: Encodable>(_ value: Value) throws -> Data
     /// The value in `data`, read as `type`.
     func decode<Value: Decodable>(_ type: Value.Type, from data: Data) throws -> Value
+    /// The bytes for `value`, appended to `buffer` (what ``RedisCache`` sends). The default
+    /// goes through ``encode(_:)``; a serializer may write straight into the buffer.
+    func encode<Value: Encodable>(_ value: Value, into buffer: inout ByteBuffer) throws
+    /// The value in `buffer`'s readable bytes (what ``RedisCache`` receives). The default goes
+    /// through ``decode(_:from:)-(_,Data)``; a serializer may read the buffer in place.
+    func decode<Value: Decodable>(_ type: Value.Type, from buffer: ByteBuffer) throws -> Value
+}
+
+extension CacheSerializer {
+    public func encode<Value: Encodable>(_ value: Value, into buffer: inout ByteBuffer) throws {
+        buffer.writeData(try encode(value))
+    }
+
+    public func decode<Value: Decodable>(_ type: Value.Type, from buffer: ByteBuffer) throws -> Value {
+        try decode(type, from: Data(buffer.readableBytesView))
+    }
 }
 
 /// The default serializer: JSON of the `Codable` value (`"derington"`, `42`, `[1,2,3]`,

@@ -211,11 +211,11 @@ public final class RedisCache: Cache {
     // MARK: Encoding
 
     func encode<Value: Encodable>(_ value: Value, key: String) throws(CacheError) -> ByteBuffer {
-        ByteBuffer(data: try configuration.encode(value, key: key))
+        try configuration.encodeBuffer(value, key: key)
     }
 
     func decode<Value: Decodable>(_ type: Value.Type, from bytes: ByteBuffer, key: String) throws(CacheError) -> Value {
-        try configuration.decode(type, from: Data(bytes.readableBytesView), key: key)
+        try configuration.decode(type, from: bytes, key: key)
     }
 
     // MARK: Failing open or closed

@@ -78,6 +78,7 @@ struct CacheBench: AsyncParsableCommand {
 
     @Option(help: "Operations per measurement.") var operations = 50_000
     @Option(help: "Concurrent tasks to run (comma-separated).") var tasks = "1,16"
+    @Option(help: "Rounds per row, raw and cache alternating; medians are reported.") var repeats = 5
     @Flag(help: "Print JSON instead of a table.") var json = false
 
     func run() async throws {
@@ -85,6 +86,7 @@ struct CacheBench: AsyncParsableCommand {
         let suite = CacheSuite(
             operations: operations,
             concurrency: tasks.split(separator: ",").compactMap { Int($0) },
+            repeats: max(1, repeats),
             progress: { line in if !json { FileHandle.standardError.write(Data((line + "\n").utf8)) } })
         let report = try await suite.run()
         if json {

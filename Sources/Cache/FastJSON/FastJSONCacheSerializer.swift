@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 
 /// A JSON serializer that writes and reads the bytes itself: for a small struct, about 4x faster
 /// to encode and 5x faster to decode than ``JSONCacheSerializer`` (Foundation's
@@ -27,27 +28,43 @@ public struct FastJSONCacheSerializer: CacheSerializer {
     public static let maximumDepth = 512
 
     public func encode<Value: Encodable>(_ value: Value) throws -> Data {
+        Data(try Self.bytes(of: value))
+    }
+
+    public func decode<Value: Decodable>(_ type: Value.Type, from data: Data) throws -> Value {
+        try data.withUnsafeBytes { raw in try Self.decode(type, from: raw) }
+    }
+
+    /// Writes the JSON straight after `buffer`'s bytes, without a `Data` in between.
+    public func encode<Value: Encodable>(_ value: Value, into buffer: inout ByteBuffer) throws {
+        buffer.writeBytes(try Self.bytes(of: value))
+    }
+
+    /// Reads the JSON in place in `buffer`, without copying it into a `Data`.
+    public func decode<Value: Decodable>(_ type: Value.Type, from buffer: ByteBuffer) throws -> Value {
+        try buffer.withUnsafeReadableBytes { raw in try Self.decode(type, from: raw) }
+    }
+
+    static func bytes<Value: Encodable>(of value: Value) throws -> [UInt8] {
         let encoder = FastJSONEncoder()
         let node = try encoder.encodeTopLevel(value)
         var writer = FastJSONWriter()
         writer.write(node)
-        return Data(writer.bytes)
+        return writer.bytes
     }
 
-    public func decode<Value: Decodable>(_ type: Value.Type, from data: Data) throws -> Value {
-        try data.withUnsafeBytes { raw in
-            let bytes = raw.bindMemory(to: UInt8.self)
-            let tape: [FastJSONTapeEntry]
-            do {
-                var parser = FastJSONParser(bytes: bytes, maximumDepth: Self.maximumDepth)
-                tape = try parser.parse()
-            } catch {
-                throw DecodingError.dataCorrupted(
-                    DecodingError.Context(codingPath: [], debugDescription: "The given data was not valid JSON: \(error)", underlyingError: error)
-                )
-            }
-            let decoder = FastJSONDecoder(bytes: bytes, tape: tape)
-            return try decoder.unbox(type, at: 0)
+    static func decode<Value: Decodable>(_ type: Value.Type, from raw: UnsafeRawBufferPointer) throws -> Value {
+        let bytes = raw.bindMemory(to: UInt8.self)
+        let tape: [FastJSONTapeEntry]
+        do {
+            var parser = FastJSONParser(bytes: bytes, maximumDepth: maximumDepth)
+            tape = try parser.parse()
+        } catch {
+            throw DecodingError.dataCorrupted(
+                DecodingError.Context(codingPath: [], debugDescription: "The given data was not valid JSON: \(error)", underlyingError: error)
+            )
         }
+        let decoder = FastJSONDecoder(bytes: bytes, tape: tape)
+        return try decoder.unbox(type, at: 0)
     }
 }
