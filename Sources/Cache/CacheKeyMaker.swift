@@ -21,6 +21,8 @@ final class CacheKeyMaker: Sendable {
     /// The stored key for `key` at `version` (the cache's version when `nil`).
     func make(_ key: String, version: Int? = nil) -> String {
         let stored = function(key, prefix, version ?? self.version)
+        // Once warned, the check has nothing left to say: skip scanning every key on every call.
+        guard !warned.load(ordering: .relaxed) else { return stored }
         if stored.utf8.count > 250 || stored.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }) {
             if !warned.exchange(true, ordering: .relaxed) {
                 logger.warning(
