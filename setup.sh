@@ -15,6 +15,10 @@ readonly RUNDIR=/run/redis
 readonly PIDFILE=/run/redis/redis-server.pid
 readonly LOG=/var/log/redis/redis-server.log
 readonly PACKAGES=(redis-server redis-tools libsqlite3-dev)
+# Only for `swift test`: the keyspace browser's test drives Debian's headless Chromium
+# (Tests/KeyspaceTests). Installed with --with-test-tools, or when CI=true; a reader who only
+# follows the guide never needs it.
+readonly TEST_PACKAGES=(chromium)
 readonly START_TIMEOUT=15 # seconds to wait for PONG, and for a stopping server to exit
 
 # The four directives, in file order. COMMENTED is the commented-out line (matched against
@@ -39,7 +43,7 @@ readonly D_REASON=(
 
 usage() {
   cat <<EOF
-Usage: ./setup.sh [--check | --help]
+Usage: ./setup.sh [--with-test-tools] [--check | --help]
 
 Installs and configures Redis for this guide (chapters 01-02), idempotently:
   - installs ${PACKAGES[*]} (apt-get)
@@ -51,9 +55,11 @@ Installs and configures Redis for this guide (chapters 01-02), idempotently:
     and waits until PING answers on the socket
 
 Options:
-  --check   change nothing; report each item as ok or would change.
-            Exit 0 if nothing would change, 1 otherwise.
-  --help    show this help.
+  --with-test-tools  also install what 'swift test' needs beyond the guide:
+                     ${TEST_PACKAGES[*]} (on by default when CI=true).
+  --check            change nothing; report each item as ok or would change.
+                     Exit 0 if nothing would change, 1 otherwise.
+  --help             show this help.
 
 Runs as root; re-runs itself with sudo when needed.
 EOF
@@ -73,6 +79,7 @@ else
 fi
 
 MODE=apply    # apply | check
+WITH_TEST_TOOLS=0 # 1: install TEST_PACKAGES too (--with-test-tools, or CI=true)
 CHANGES=0     # things changed (apply) or that would change (check)
 DEFERRED=()   # "ok" lines of a run that has changed nothing yet
 
@@ -121,6 +128,7 @@ parse_args() {
         exit 0
         ;;
       --check) MODE=check ;;
+      --with-test-tools) WITH_TEST_TOOLS=1 ;;
       *)
         err "unknown option: $1"
         usage | sed -n 1p >&2
@@ -181,11 +189,15 @@ installed() {
 
 step_packages() {
   local p missing=()
-  for p in "${PACKAGES[@]}"; do
+  local wanted=("${PACKAGES[@]}")
+  if ((WITH_TEST_TOOLS)) || [[ ${CI:-} == true ]]; then
+    wanted+=("${TEST_PACKAGES[@]}")
+  fi
+  for p in "${wanted[@]}"; do
     installed "$p" || missing+=("$p")
   done
   if ((${#missing[@]} == 0)); then
-    ok "packages installed: ${PACKAGES[*]}"
+    ok "packages installed: ${wanted[*]}"
     return
   fi
   if [[ $MODE == check ]]; then
