@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "Redis", targets: ["Redis"]),
         .library(name: "Cache", targets: ["Cache"]),
         .library(name: "WebCache", targets: ["WebCache"]),
+        .library(name: "RedisKeyspace", targets: ["RedisKeyspace"]),
         .executable(name: "install-redis", targets: ["install-redis"]),
         .executable(name: "configure-socket", targets: ["configure-socket"]),
         .executable(name: "cache-api", targets: ["cache-api"]),
@@ -70,6 +71,15 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // RedisKeyspace: a read-only inspector (chapter 06): INFO keyspace, SCAN, each key
+        // described, grouped by what wrote it. Sends only read commands, by type. (Not named
+        // `Keyspace`: Sources/Keyspace and the executable's Sources/keyspace would be one folder
+        // on a case-insensitive file system, macOS's default.)
+        .target(
+            name: "RedisKeyspace",
+            dependencies: ["Redis", "RESP", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         // Guide: what the chapters share: steps, checks, terminal output, the doctor.
@@ -170,6 +180,14 @@ let package = Package(
         .testTarget(
             name: "GuideTests",
             dependencies: ["Guide", "Redis", "RedisTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KeyspaceTests",
+            dependencies: [
+                "RedisKeyspace", "Redis", "RESP", "RedisTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

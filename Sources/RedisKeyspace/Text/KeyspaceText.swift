@@ -1,0 +1,62 @@
+import Redis
+
+/// The inspector's findings as terminal lines, shared by the `keyspace` command and chapter
+/// 06's steps. Every key name and value goes through ``DisplayText``: no key can put escape
+/// sequences on the reader's terminal.
+public enum KeyspaceText {
+    /// `db1:keys=9,expires=9,avg_ttl=899387  →  db1: 9 keys, 9 with a TTL, average TTL ≈ 899 s`.
+    public static func line(_ entry: KeyspaceEntry, raw: String) -> String {
+        var parsed = "db\(entry.database): \(entry.keys) key\(entry.keys == 1 ? "" : "s"), \(entry.expires) with a TTL"
+        parsed += entry.expires > 0 ? ", average TTL ≈ \(entry.averageTTLMilliseconds / 1000) s" : ""
+        if !entry.otherFields.isEmpty {
+            parsed += ", " + entry.otherFields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+        }
+        return DisplayText.escaped(raw, limit: 120) + "  →  " + DisplayText.escaped(parsed)
+    }
+
+    /// One key: name, type, TTL, memory, encoding, value, in columns.
+    public static func line(_ key: KeyDescription, nameWidth: Int = 40, valueLimit: Int = 100) -> String {
+        let name = key.name(limit: 120)
+        return pad(name, nameWidth) + "  " + pad(key.type, 6) + "  TTL " + pad(key.ttlText, 9) + "  "
+            + pad(key.memoryBytes.map { "\($0) B" } ?? "-", 7) + "  " + pad(key.encoding ?? "-", 8) + "  "
+            + key.value.summary(limit: valueLimit) + (key.isTruncated ? " (\(key.length ?? 0) bytes, only the start read)" : "")
+    }
+
+    /// The groups, headed as the chapter names them; each key as ``line(_:nameWidth:valueLimit:)``.
+    public static func lines(_ groups: KeyGroups, valueLimit: Int = 100) -> [String] {
+        var lines: [String] = []
+        let all = groups.pages.flatMap { $0.headers + $0.pages } + groups.cacheVersions.flatMap(\.keys)
+            + groups.sessions.flatMap(\.keys) + groups.other
+        let width = min(60, all.map { $0.name(limit: 120).count }.max() ?? 0)
+        func keys(_ list: [KeyDescription], indent: String = "    ") {
+            lines += list.map { indent + line($0, nameWidth: width, valueLimit: valueLimit) }
+        }
+        if !groups.pages.isEmpty {
+            lines.append("page cache (chapter 03): \(groups.pages.count) URL\(groups.pages.count == 1 ? "" : "s")")
+            for page in groups.pages {
+                let suffix = page.pairing.suffix.isEmpty ? "" : " (\(DisplayText.escaped(page.pairing.suffix, limit: 40)))"
+                let missing = page.headers.isEmpty ? ", no header list: never served" : ""
+                lines.append("  URL md5 \(page.pairing.urlHash)\(suffix): \(page.headers.count) header list, \(page.pages.count) page\(page.pages.count == 1 ? "" : "s")\(missing)")
+                keys(page.headers + page.pages, indent: "      ")
+            }
+        }
+        for version in groups.cacheVersions {
+            let prefix = version.id.prefix.isEmpty ? "" : ", key prefix \(DisplayText.escaped(version.id.prefix, limit: 40))"
+            lines.append("cache API (chapter 04), version \(version.id.version)\(prefix): \(version.keys.count) key\(version.keys.count == 1 ? "" : "s")")
+            keys(version.keys)
+        }
+        for session in groups.sessions {
+            lines.append("sessions (chapter 05), \(session.engine.title): \(session.keys.count)")
+            keys(session.keys)
+        }
+        if !groups.other.isEmpty {
+            lines.append("other: \(groups.other.count) key\(groups.other.count == 1 ? "" : "s"), shown raw")
+            keys(groups.other)
+        }
+        return lines
+    }
+
+    static func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+    }
+}
