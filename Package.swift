@@ -82,6 +82,16 @@ let package = Package(
             dependencies: ["Redis", "RESP", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
+        // KeyspaceBrowser: the inspector as a read-only web page (`keyspace --web`), loopback only.
+        .target(
+            name: "KeyspaceBrowser",
+            dependencies: [
+                "RedisKeyspace", "Redis",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Guide: what the chapters share: steps, checks, terminal output, the doctor.
         .target(
             name: "Guide",
@@ -185,8 +195,10 @@ let package = Package(
         .testTarget(
             name: "KeyspaceTests",
             dependencies: [
-                "RedisKeyspace", "Redis", "RESP", "RedisTestSupport",
+                "RedisKeyspace", "KeyspaceBrowser", "Redis", "RESP", "RedisTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

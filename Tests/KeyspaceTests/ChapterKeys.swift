@@ -41,8 +41,8 @@ enum ChapterKeys {
         (":2:craig", #""version two""#, 300),
         (":1:django.contrib.sessions.cache\(cacheSession)", #"{"count":1}"#, 1_209_600),
         (":1:django.contrib.sessions.cached_db\(cachedDBSession)", #"{"count":2}"#, 1_209_600),
-        (scriptKey, #"<img src=x onerror="document.title='PWNED'">"#, 600),
-        (htmlValueKey, "<script>document.title='PWNED'</script><b>bold</b>", nil),
+        (scriptKey, #"<img src=x onerror="document.body.setAttribute('data-pwned','img')">"#, 600),
+        (htmlValueKey, "<script>document.body.setAttribute('data-pwned','script')</script><b>bold</b>", nil),
     ]
 
     /// DB 0 (the standalone session store's).

@@ -1,0 +1,20 @@
+import Hummingbird
+import NIOCore
+
+/// Responses carrying a page.
+enum HTMLResponse {
+    static func page(_ html: HTML, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status, headers: [.contentType: "text/html; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: html.markup)))
+    }
+
+    /// A short page naming the problem, its text escaped like everything else.
+    static func error(_ error: any Error, status: HTTPResponse.Status) -> Response {
+        page(
+            """
+            <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Redis keyspace: error</title></head>
+            <body><p class="error">\("\(error)")</p><p><a href="/">back to the keyspace</a></p></body></html>
+            """, status: status)
+    }
+}
