@@ -22,6 +22,7 @@ let package = Package(
         .executable(name: "install-redis", targets: ["install-redis"]),
         .executable(name: "configure-socket", targets: ["configure-socket"]),
         .executable(name: "cache-api", targets: ["cache-api"]),
+        .executable(name: "keyspace", targets: ["keyspace"]),
         .executable(name: "guide", targets: ["guide"]),
         .executable(name: "bench", targets: ["bench"]),
     ],
@@ -102,7 +103,7 @@ let package = Package(
         // executable and the `guide` tour run the very same code.
         .target(
             name: "Chapters",
-            dependencies: ["Guide", "Redis", "RESP", "Cache", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["Guide", "Redis", "RESP", "Cache", "RedisKeyspace", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         // A private redis-server on a temporary socket, for tests that break, flush or restart it.
@@ -126,6 +127,14 @@ let package = Package(
         .executableTarget(
             name: "cache-api",
             dependencies: ["Chapters", "Guide"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "keyspace",
+            dependencies: [
+                "Chapters", "Guide", "RedisKeyspace", "KeyspaceBrowser", "Redis",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -8,6 +8,7 @@ public enum AllChapters {
             InstallRedis.chapter(settings),
             ConfigureSocket.chapter(settings),
             CacheAPI.chapter(settings),
+            KeyspaceChapter.chapter(settings),
         ]
     }
 }

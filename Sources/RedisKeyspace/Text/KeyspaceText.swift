@@ -25,10 +25,9 @@ public enum KeyspaceText {
     /// The groups, headed as the chapter names them; each key as ``line(_:nameWidth:valueLimit:)``.
     public static func lines(_ groups: KeyGroups, valueLimit: Int = 100) -> [String] {
         var lines: [String] = []
-        let all = groups.pages.flatMap { $0.headers + $0.pages } + groups.cacheVersions.flatMap(\.keys)
-            + groups.sessions.flatMap(\.keys) + groups.other
-        let width = min(60, all.map { $0.name(limit: 120).count }.max() ?? 0)
+        /// A group's keys, names padded to the longest of the group (at most 60 characters).
         func keys(_ list: [KeyDescription], indent: String = "    ") {
+            let width = min(60, list.map { $0.name(limit: 120).count }.max() ?? 0)
             lines += list.map { indent + line($0, nameWidth: width, valueLimit: valueLimit) }
         }
         if !groups.pages.isEmpty {

@@ -1,0 +1,22 @@
+import ArgumentParser
+import Guide
+import KeyspaceBrowser
+import RedisKeyspace
+
+struct WebCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "web", abstract: "The read-only browser page, on 127.0.0.1 only.")
+    static let defaultPort = 8086
+
+    @OptionGroup var server: ServerOptions
+    @Option(help: "The port on 127.0.0.1.") var port = WebCommand.defaultPort
+
+    func run() async throws {
+        try await Self.serve(try server.inspector(), port: port)
+    }
+
+    static func serve(_ inspector: KeyspaceInspector, port: Int) async throws {
+        try await KeyspaceBrowser(inspector: inspector, port: port).run { port in
+            Terminal().print("keyspace browser on http://127.0.0.1:\(port)/ (read-only; Ctrl-C to stop)")
+        }
+    }
+}
