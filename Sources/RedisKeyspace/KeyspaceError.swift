@@ -4,8 +4,8 @@ import Redis
 public enum KeyspaceError: Error, Sendable, CustomStringConvertible {
     /// Redis failed or refused; its error names the fix.
     case redis(RedisError)
-    /// A database number outside the server's `databases` setting.
-    case noSuchDatabase(Int, databases: Int)
+    /// A database number outside the server's `databases` setting (`nil` when not known).
+    case noSuchDatabase(Int, databases: Int?)
     /// A SCAN cursor that is not a non-negative integer (the page's link was edited by hand?).
     case invalidCursor(String)
     /// A COUNT hint or a limit outside what the inspector accepts.
@@ -17,8 +17,10 @@ public enum KeyspaceError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .redis(let error):
             "\(error)"
-        case .noSuchDatabase(let database, let databases):
+        case .noSuchDatabase(let database, let databases?):
             "there is no database \(database): this server has \(databases) (0–\(databases - 1), the `databases` setting of redis.conf)"
+        case .noSuchDatabase(let database, nil):
+            "there is no database \(database): databases are numbered from 0 (`databases` in redis.conf says how many)"
         case .invalidCursor(let cursor):
             "'\(cursor)' is not a SCAN cursor: a cursor is a number, 0 to start; use the one the previous page returned"
         case .invalidCount(let count, let allowed):

@@ -33,7 +33,7 @@ public struct KeyspaceInspector: Sendable {
 
     /// Runs `body` with a read-only connection on `database`.
     public func withDatabase<Result>(_ database: Int, _ body: (ReadOnlyConnection) async throws -> Result) async throws -> Result {
-        guard database >= 0 else { throw KeyspaceError.noSuchDatabase(database, databases: 16) }
+        guard database >= 0 else { throw KeyspaceError.noSuchDatabase(database, databases: nil) }
         var configuration = configuration
         configuration.database = database
         return try await ReadOnlyConnection.with(configuration, body)

@@ -17,7 +17,7 @@ public enum KeyValue: Hashable, Sendable {
     case raw([UInt8])
     /// The first elements of a list, hash, set, sorted set or stream, and how many there are.
     case elements([String], total: Int)
-    /// The key was gone (expired or deleted) by the time it was read.
+    /// No such key: it expired or was deleted before it was read, or never existed.
     case missing
 
     /// One line for a terminal or a table cell, at most about `limit` characters of the value,
@@ -43,7 +43,7 @@ public enum KeyValue: Hashable, Sendable {
             let shown = sample.map { DisplayText.escaped($0, limit: 40) }.joined(separator: ", ")
             return "\(total) element\(total == 1 ? "" : "s")" + (sample.isEmpty ? "" : ": \(shown)") + (sample.count < total ? ", …" : "")
         case .missing:
-            return "(gone: expired or deleted since the scan)"
+            return "(no such key: expired, deleted, or never written)"
         }
     }
 
