@@ -61,6 +61,22 @@ public final class RedisCache: Cache {
         return try bytes.map { buffer throws(CacheError) in try decode(type, from: buffer, key: key) }
     }
 
+    /// Both `GET`s in one pipeline: one write, one round trip.
+    public func get<First: Decodable & Sendable, Second: Decodable & Sendable>(
+        _ first: String, as firstType: First.Type, _ second: String, as secondType: Second.Type, version: Int?
+    ) async throws(CacheError) -> (First?, Second?) {
+        let firstKey = RedisKey(keys.make(first, version: version))
+        let secondKey = RedisKey(keys.make(second, version: version))
+        let (firstBytes, secondBytes) = try await backend(orIfDown: (nil, nil)) { () throws(RedisError) -> (ByteBuffer?, ByteBuffer?) in
+            let (firstReply, secondReply) = await client.execute(GET(firstKey), GET(secondKey))
+            return (try firstReply.get(), try secondReply.get())
+        }
+        return (
+            try firstBytes.map { buffer throws(CacheError) in try decode(firstType, from: buffer, key: first) },
+            try secondBytes.map { buffer throws(CacheError) in try decode(secondType, from: buffer, key: second) }
+        )
+    }
+
     public func add<Value: Encodable & Sendable>(_ key: String, _ value: Value, timeout: CacheTimeout, version: Int?) async throws(CacheError) -> Bool {
         let stored = RedisKey(keys.make(key, version: version))
         let bytes = try encode(value, key: key)
