@@ -153,7 +153,8 @@ let package = Package(
         .executableTarget(
             name: "bench",
             dependencies: [
-                "Redis", "RESP", "RedisTestSupport", "Guide", "Cache",
+                "Redis", "RESP", "RedisTestSupport", "Guide", "Cache", "WebCache", "Chapters", "WebTestSupport",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -81,6 +81,32 @@ final class PageCacheTests: XCTestCase {
         XCTAssertEqual(headerList, [], "no Vary: the header list is empty")
     }
 
+    func testTheStoredPageIsHTTPTextAndAGarbledOneIsAMissThatGetsReplaced() async throws {
+        let site = try await cachedHome()
+        let miss = try await site.client.get("/")
+        let pageKey = try await site.keys().keys.first { $0.contains("cache_page") }
+        let key = RedisKey(try XCTUnwrap(pageKey))
+        let redis = site.server.configuration(database: site.database)
+        let stored = try await RedisConnection.withConnection(configuration: redis) { connection in
+            try await connection.send(GET(key)).map { String(buffer: $0) }
+        }
+        let text = try XCTUnwrap(stored)
+        XCTAssertTrue(text.hasPrefix("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"), text)
+        XCTAssertTrue(text.hasSuffix("\r\n\r\n" + miss.text), text)
+
+        try await RedisConnection.withConnection(configuration: redis) { connection in
+            _ = try await connection.send(SET(key, "not a page", expiration: .seconds(60)))
+        }
+        let afterGarbage = try await site.client.get("/")
+        let repaired = try await RedisConnection.withConnection(configuration: redis) { connection in
+            try await connection.send(GET(key)).map { String(buffer: $0) }
+        }
+        await site.stop()
+        XCTAssertEqual(afterGarbage.status, 200)
+        XCTAssertEqual(site.runs, 2, "a garbled entry is a miss: the route runs")
+        XCTAssertEqual(repaired?.hasPrefix("HTTP/1.1 200 OK"), true, "the miss stores the page again")
+    }
+
     func testTheSpecsExampleURLHashesAsDjangoDoes() {
         let keys = PageCacheKeys()
         XCTAssertEqual(keys.headerKey(url: "http://127.0.0.1:8101/"), "views.decorators.cache.cache_header..c4aed54dc627f58462c271921e35da18.UTC")

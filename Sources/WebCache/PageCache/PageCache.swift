@@ -52,7 +52,7 @@ public struct PageCache: Sendable {
     public func lookup(_ request: Request) async throws(HTTPError) -> Lookup {
         guard PageCachePolicy.isCacheable(request.method) else { return .notCacheable }
         let keys = configuration.keys
-        let url = PageCacheKeys.absoluteURL(of: request)
+        let url = PageCacheKeys.URLHash(request)
         let headerKey = keys.headerKey(url: url)
         do throws(CacheError) {
             var headerList: [String]?
@@ -78,7 +78,7 @@ public struct PageCache: Sendable {
             guard let page else { return .miss }
             return .hit(page.response(now: HTTPDate.now(), head: request.method == .head))
         } catch {
-            try handle(error, while: "looking up \(url)")
+            try handle(error, while: "looking up \(url.url)")
             return .miss
         }
     }
@@ -105,7 +105,7 @@ public struct PageCache: Sendable {
         response.body = ResponseBody(byteBuffer: body)
 
         let keys = configuration.keys
-        let url = PageCacheKeys.absoluteURL(of: request)
+        let url = PageCacheKeys.URLHash(request)
         let headerKey = keys.headerKey(url: url)
         let headerList = keys.headerList(vary: response.headers[values: .vary])
         let pageKey = keys.pageKey(method: request.method.rawValue, url: url, headerList: headerList, request: request.headers)
@@ -115,7 +115,7 @@ public struct PageCache: Sendable {
             try await cache.set(pageKey, page, timeout: .seconds(seconds), version: nil)
             shared.remember(headerList, for: headerKey)
         } catch {
-            try handle(error, while: "storing \(url)")
+            try handle(error, while: "storing \(url.url)")
         }
         return response
     }

@@ -24,14 +24,43 @@ public struct PageCacheKeys: Sendable, Hashable {
         self.timeZone = timeZone
     }
 
+    /// An absolute URL and its MD5, computed once per request for both keys.
+    public struct URLHash: Sendable, Hashable {
+        /// `scheme://host/path?query`.
+        public let url: String
+        /// Its MD5 in hex.
+        public let md5: String
+
+        /// The hash of `url`.
+        public init(_ url: String) {
+            self.url = url
+            self.md5 = PageCacheKeys.md5Hex(url.utf8)
+        }
+
+        /// The hash of a request's absolute URL.
+        public init(_ request: Request) {
+            self.init(PageCacheKeys.absoluteURL(of: request))
+        }
+    }
+
     /// The header-list key of a page.
     public func headerKey(url: String) -> String {
-        suffixed("views.decorators.cache.cache_header.\(keyPrefix).\(Self.md5Hex(url.utf8))")
+        headerKey(url: URLHash(url))
+    }
+
+    /// The header-list key of a page whose URL is hashed already.
+    public func headerKey(url: URLHash) -> String {
+        suffixed("views.decorators.cache.cache_header.\(keyPrefix).\(url.md5)")
     }
 
     /// The key of one variant of a page: `method`, the URL, and the values of the request
     /// headers named in `headerList`.
     public func pageKey(method: String, url: String, headerList: [String], request: HTTPFields) -> String {
+        pageKey(method: method, url: URLHash(url), headerList: headerList, request: request)
+    }
+
+    /// The key of one variant of a page whose URL is hashed already.
+    public func pageKey(method: String, url: URLHash, headerList: [String], request: HTTPFields) -> String {
         var varyValues: [UInt8] = []
         for metaName in headerList {
             if let value = Self.value(ofMetaName: metaName, in: request) {
@@ -43,7 +72,7 @@ public struct PageCacheKeys: Sendable, Hashable {
             }
         }
         return suffixed(
-            "views.decorators.cache.cache_page.\(keyPrefix).\(method).\(Self.md5Hex(url.utf8)).\(Self.md5Hex(varyValues))")
+            "views.decorators.cache.cache_page.\(keyPrefix).\(method).\(url.md5).\(Self.md5Hex(varyValues))")
     }
 
     /// Django's absolute URI of a request: `scheme://host/path?query`, non-ASCII bytes
