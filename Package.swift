@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "RedisKeyspace", targets: ["RedisKeyspace"]),
         .executable(name: "install-redis", targets: ["install-redis"]),
         .executable(name: "configure-socket", targets: ["configure-socket"]),
+        .executable(name: "cache-backend", targets: ["cache-backend"]),
         .executable(name: "cache-api", targets: ["cache-api"]),
         .executable(name: "keyspace", targets: ["keyspace"]),
         .executable(name: "guide", targets: ["guide"]),
@@ -32,6 +33,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        // MD5 for Django's page-cache keys; HMAC-SHA256 for signed sessions.
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         // Counts allocations for `bench client --allocations` (preloaded, bench only).
         .package(url: "https://github.com/ordo-one/malloc-interposer.git", from: "1.6.1"),
     ],
@@ -64,12 +67,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // WebCache: Hummingbird integration (persist driver; page cache and sessions to come).
+        // WebCache: Hummingbird integration: the page cache middleware, the persist driver.
         .target(
             name: "WebCache",
             dependencies: [
                 "Cache", "Redis",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -103,13 +108,33 @@ let package = Package(
         // executable and the `guide` tour run the very same code.
         .target(
             name: "Chapters",
-            dependencies: ["Guide", "Redis", "RESP", "Cache", "RedisKeyspace", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: [
+                "Guide", "Redis", "RESP", "Cache", "RedisKeyspace", "WebCache", "RedisTestSupport", "WebTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         // A private redis-server on a temporary socket, for tests that break, flush or restart it.
         .target(
             name: "RedisTestSupport",
             dependencies: ["Redis", "RESP"],
+            swiftSettings: swiftSettings
+        ),
+
+        // A site started in process and a plain HTTP/1.1 client over loopback, for the chapters'
+        // demos, tests and benchmarks: they see the exact bytes served.
+        .target(
+            name: "WebTestSupport",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -122,6 +147,14 @@ let package = Package(
         .executableTarget(
             name: "configure-socket",
             dependencies: ["Chapters", "Guide"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "cache-backend",
+            dependencies: [
+                "Chapters", "Guide", "WebTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -149,7 +182,8 @@ let package = Package(
         .executableTarget(
             name: "bench",
             dependencies: [
-                "Redis", "RESP", "RedisTestSupport", "Guide", "Cache",
+                "Redis", "RESP", "RedisTestSupport", "Guide", "Cache", "WebCache", "Chapters", "WebTestSupport",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -190,7 +224,7 @@ let package = Package(
         .testTarget(
             name: "WebCacheTests",
             dependencies: [
-                "WebCache", "Cache", "Redis", "RedisTestSupport",
+                "WebCache", "Cache", "Redis", "RedisTestSupport", "WebTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -213,7 +247,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ChapterTests",
-            dependencies: ["Chapters", "Guide", "Redis", "Cache"],
+            dependencies: ["Chapters", "Guide", "Redis", "Cache", "WebCache", "RedisTestSupport", "WebTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,5 +1,14 @@
 /// Django's signatures with their defaults: `version` the cache's, `timeout` the default.
 extension Cache {
+    /// Two sequential reads: the default for backends without pipelining.
+    public func get<First: Decodable & Sendable, Second: Decodable & Sendable>(
+        _ first: String, as firstType: First.Type, _ second: String, as secondType: Second.Type, version: Int?
+    ) async throws(CacheError) -> (First?, Second?) {
+        let firstValue = try await get(first, as: firstType, version: version)
+        let secondValue = try await get(second, as: secondType, version: version)
+        return (firstValue, secondValue)
+    }
+
     /// Stores `value` under `key` with the default timeout and version.
     public func set<Value: Encodable & Sendable>(_ key: String, _ value: Value, timeout: CacheTimeout = .default) async throws(CacheError) {
         try await set(key, value, timeout: timeout, version: nil)

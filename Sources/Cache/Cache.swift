@@ -21,6 +21,13 @@ public protocol Cache: Sendable {
     ///   `type` (never a silent `nil`).
     func get<Value: Decodable & Sendable>(_ key: String, as type: Value.Type, version: Int?) async throws(CacheError) -> Value?
 
+    /// The values under two keys, read as two types, in one round trip where the backend
+    /// allows (the page cache reads a page's header list and the page this way). Each is `nil`
+    /// on a miss. The default reads one key, then the other.
+    func get<First: Decodable & Sendable, Second: Decodable & Sendable>(
+        _ first: String, as firstType: First.Type, _ second: String, as secondType: Second.Type, version: Int?
+    ) async throws(CacheError) -> (First?, Second?)
+
     /// Stores `value` only if `key` holds nothing; `true` if it was stored.
     func add<Value: Encodable & Sendable>(_ key: String, _ value: Value, timeout: CacheTimeout, version: Int?) async throws(CacheError) -> Bool
 

@@ -99,6 +99,11 @@ extension CacheConfiguration {
 
     /// `value` encoded by the configured serializer, or ``CacheError/unencodable(key:type:reason:)``.
     func encode<Value: Encodable>(_ value: Value, key: String) throws(CacheError) -> Data {
+        if let raw = value as? any CacheBytesRepresentable {
+            var buffer = ByteBuffer()
+            raw.writeCacheBytes(to: &buffer)
+            return Data(buffer.readableBytesView)
+        }
         do {
             return try serializer.encode(value)
         } catch {
@@ -108,6 +113,9 @@ extension CacheConfiguration {
 
     /// `bytes` decoded as `type`, or ``CacheError/undecodable(key:expected:reason:)`` saying why.
     func decode<Value: Decodable>(_ type: Value.Type, from bytes: Data, key: String) throws(CacheError) -> Value {
+        if type is any CacheBytesRepresentable.Type {
+            return try decode(type, from: ByteBuffer(bytes: bytes), key: key)
+        }
         do {
             return try serializer.decode(type, from: bytes)
         } catch {
@@ -118,6 +126,10 @@ extension CacheConfiguration {
     /// `value` appended to a new buffer by the serializer, or ``CacheError/unencodable(key:type:reason:)``.
     func encodeBuffer<Value: Encodable>(_ value: Value, key: String) throws(CacheError) -> ByteBuffer {
         var buffer = ByteBuffer()
+        if let raw = value as? any CacheBytesRepresentable {
+            raw.writeCacheBytes(to: &buffer)
+            return buffer
+        }
         do {
             try serializer.encode(value, into: &buffer)
             return buffer
@@ -129,6 +141,10 @@ extension CacheConfiguration {
     /// `buffer` decoded in place as `type`, or ``CacheError/undecodable(key:expected:reason:)``.
     func decode<Value: Decodable>(_ type: Value.Type, from buffer: ByteBuffer, key: String) throws(CacheError) -> Value {
         do {
+            if let raw = type as? any CacheBytesRepresentable.Type {
+                // The force cast cannot fail: `raw` is `type`.
+                return try raw.init(cacheBytes: buffer) as! Value
+            }
             return try serializer.decode(type, from: buffer)
         } catch {
             throw .undecodable(key: key, expected: "\(Value.self)", reason: Self.reason(error))

@@ -17,17 +17,30 @@ public final class RedisCache: Cache {
     /// The settings the cache runs with.
     public let configuration: CacheConfiguration
     let client: any RedisClient
-    private let ownedPool: RedisConnectionPool?
+    /// Closes the client the cache opened itself (none when it was given one).
+    private let closeOwnedClient: (@Sendable () async -> Void)?
     let keys: CacheKeyMaker
     /// Whether an outage was reported and has not ended: read on every operation, so atomic.
     private let outage = Atomic<Bool>(false)
 
-    /// A cache with a pool of its own on `configuration.redis`.
-    public init(configuration: CacheConfiguration = CacheConfiguration(), poolConfiguration: RedisConnectionPoolConfiguration = .init()) {
+    /// A cache with connections of its own on `configuration.redis`: a ``RedisMultiplexer``
+    /// (one connection per event loop, shared by every caller at once), which suits a
+    /// cache's short, independent commands best.
+    public init(configuration: CacheConfiguration = CacheConfiguration()) {
+        let redis = RedisMultiplexer(configuration: configuration.redis, logger: configuration.logger)
+        self.configuration = configuration
+        self.client = redis
+        self.closeOwnedClient = { await redis.close() }
+        self.keys = CacheKeyMaker(configuration: configuration)
+    }
+
+    /// A cache with a ``RedisConnectionPool`` of its own on `configuration.redis`, each
+    /// command on a connection leased for it.
+    public init(configuration: CacheConfiguration = CacheConfiguration(), poolConfiguration: RedisConnectionPoolConfiguration) {
         let pool = RedisConnectionPool(configuration: configuration.redis, poolConfiguration: poolConfiguration, logger: configuration.logger)
         self.configuration = configuration
         self.client = pool
-        self.ownedPool = pool
+        self.closeOwnedClient = { await pool.close() }
         self.keys = CacheKeyMaker(configuration: configuration)
     }
 
@@ -36,7 +49,7 @@ public final class RedisCache: Cache {
     public init(client: some RedisClient, configuration: CacheConfiguration = CacheConfiguration()) {
         self.configuration = configuration
         self.client = client
-        self.ownedPool = nil
+        self.closeOwnedClient = nil
         self.keys = CacheKeyMaker(configuration: configuration)
     }
 
@@ -59,6 +72,22 @@ public final class RedisCache: Cache {
         let stored = RedisKey(keys.make(key, version: version))
         let bytes = try await backend(orIfDown: nil) { () throws(RedisError) in try await client.send(GET(stored)) }
         return try bytes.map { buffer throws(CacheError) in try decode(type, from: buffer, key: key) }
+    }
+
+    /// Both `GET`s in one pipeline: one write, one round trip.
+    public func get<First: Decodable & Sendable, Second: Decodable & Sendable>(
+        _ first: String, as firstType: First.Type, _ second: String, as secondType: Second.Type, version: Int?
+    ) async throws(CacheError) -> (First?, Second?) {
+        let firstKey = RedisKey(keys.make(first, version: version))
+        let secondKey = RedisKey(keys.make(second, version: version))
+        let (firstBytes, secondBytes) = try await backend(orIfDown: (nil, nil)) { () throws(RedisError) -> (ByteBuffer?, ByteBuffer?) in
+            let (firstReply, secondReply) = await client.execute(GET(firstKey), GET(secondKey))
+            return (try firstReply.get(), try secondReply.get())
+        }
+        return (
+            try firstBytes.map { buffer throws(CacheError) in try decode(firstType, from: buffer, key: first) },
+            try secondBytes.map { buffer throws(CacheError) in try decode(secondType, from: buffer, key: second) }
+        )
     }
 
     public func add<Value: Encodable & Sendable>(_ key: String, _ value: Value, timeout: CacheTimeout, version: Int?) async throws(CacheError) -> Bool {
@@ -205,7 +234,7 @@ public final class RedisCache: Cache {
     }
 
     public func close() async {
-        await ownedPool?.close()
+        await closeOwnedClient?()
     }
 
     // MARK: Encoding

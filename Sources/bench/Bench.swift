@@ -9,7 +9,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks beside a reference measured in the same run.",
-        subcommands: [ClientBench.self, CacheBench.self]
+        subcommands: [ClientBench.self, CacheBench.self, PageBench.self]
     )
 }
 
@@ -93,6 +93,31 @@ struct CacheBench: AsyncParsableCommand {
             try report.printJSON()
         } else {
             report.printTable(reference: "raw client")
+        }
+    }
+}
+
+struct PageBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "page",
+        abstract: "Chapter 03's site under wrk (/, /uncached, /plain) beside the Django figures of the spec.",
+        discussion: "Starts its own redis-server on a temporary socket and the site on a free loopback port. Needs wrk: ./setup.sh --with-bench-tools.")
+
+    @Option(help: "Seconds per run (wrk -d).") var seconds = 10
+    @Option(help: "wrk threads (-t).") var threads = 2
+    @Option(help: "wrk connections (-c).") var connections = 32
+    @Flag(help: "Print JSON instead of a table.") var json = false
+
+    func run() async throws {
+        let json = json
+        let suite = PageSuite(
+            seconds: seconds, threads: threads, connections: connections,
+            progress: { line in if !json { FileHandle.standardError.write(Data((line + "\n").utf8)) } })
+        let report = try await suite.run()
+        if json {
+            try report.printJSON()
+        } else {
+            report.printTable(reference: "Django", unit: "req/s")
         }
     }
 }

@@ -12,6 +12,9 @@ struct BenchRow: Codable, Sendable {
     /// Median latency of one request (or one pipeline of requests), in microseconds.
     var oursP50Microseconds: Double?
     var referenceP50Microseconds: Double?
+    /// 99th percentile latency, in microseconds, where the suite measures it.
+    var oursP99Microseconds: Double?
+    var referenceP99Microseconds: Double?
 }
 
 /// A suite's rows, printed as a table or as `{"suite":…,"rows":[…]}`.
@@ -19,15 +22,24 @@ struct BenchReport: Codable, Sendable {
     var suite: String
     var rows: [BenchRow]
 
-    func printTable(reference: String) {
-        let header = ["test", "ours ops/s", "\(reference) ops/s", "ratio", "ours p50 µs", "ref p50 µs"]
+    func printTable(reference: String, unit: String = "ops/s") {
+        let withP99 = rows.contains { $0.oursP99Microseconds != nil }
+        var header = ["test", "ours \(unit)", "\(reference) \(unit)", "ratio", "ours p50 µs", "ref p50 µs"]
+        if withP99 { header += ["ours p99 µs", "ref p99 µs"] }
         var lines = [header]
         for row in rows {
-            lines.append([
+            var line = [
                 row.name, Self.format(row.ours, decimals: 0), Self.format(row.reference, decimals: 0), Self.format(row.ratio, decimals: 2),
                 row.oursP50Microseconds.map { Self.format($0, decimals: 1) } ?? "-",
                 row.referenceP50Microseconds.map { Self.format($0, decimals: 1) } ?? "-",
-            ])
+            ]
+            if withP99 {
+                line += [
+                    row.oursP99Microseconds.map { Self.format($0, decimals: 0) } ?? "-",
+                    row.referenceP99Microseconds.map { Self.format($0, decimals: 0) } ?? "-",
+                ]
+            }
+            lines.append(line)
         }
         let widths = header.indices.map { column in lines.map { $0[column].count }.max() ?? 0 }
         for (index, line) in lines.enumerated() {

@@ -31,9 +31,9 @@ struct CacheSuite {
         let redis = server.configuration(database: 1)
         var rows: [BenchRow] = []
         for tasks in concurrency {
-            let pool = RedisConnectionPoolConfiguration(maximumConnections: tasks)
-            let cache = RedisCache(configuration: CacheConfiguration(redis: redis), poolConfiguration: pool)
-            let raw = RedisConnectionPool(configuration: redis, poolConfiguration: pool)
+            // Both on the cache's default client: one connection per event loop, shared.
+            let cache = RedisCache(configuration: CacheConfiguration(redis: redis))
+            let raw = RedisMultiplexer(configuration: redis)
             let value = ArticleValue()
             let bytes = ByteBuffer(data: try JSONCacheSerializer().encode(value))
             let key = RedisKey(":1:my-key")

@@ -24,6 +24,16 @@ final class ChapterTests: XCTestCase {
         XCTAssertEqual(report.fact("owner"), "redis:redis")
     }
 
+    func testChapter03CacheBackendMissesThenHitsAndSurvivesRedisDown() async throws {
+        // Port 0: a free port, so the test never clashes with a site the reader runs on 8000.
+        let report = await CacheBackend.chapter(options: .init(port: 0)).run()
+        XCTAssertTrue(report.passed, Self.explain(report))
+        let miss = try XCTUnwrap(report.fact("miss-ms").flatMap { Int($0) }, "no miss time recorded")
+        let hit = try XCTUnwrap(report.fact("hit-ms").flatMap { Int($0) }, "no hit time recorded")
+        XCTAssertGreaterThanOrEqual(miss, 20, "a miss renders the 20 ms page")
+        XCTAssertLessThan(hit, miss, "a hit should not render the page")
+    }
+
     func testChapter04CacheAPIPassesAndLeavesDjangosKeys() async throws {
         let report = await CacheAPI.chapter().run()
         XCTAssertTrue(report.passed, Self.explain(report))

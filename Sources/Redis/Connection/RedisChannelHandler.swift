@@ -23,6 +23,9 @@ final class RedisChannelHandler: ChannelInboundHandler {
     private var context: ChannelHandlerContext?
     private var deadlineTimer: Scheduled<Void>?
     private var armedDeadline: NIODeadline?
+    /// Whether a flush is queued on the event loop: writes handed over by callers off the loop
+    /// in the same tick go out in one syscall.
+    private var flushQueued = false
     private let endpoint: RedisEndpoint
     private let logger: Logger
     /// Set once the connection can no longer answer; later commands fail with it at once.
@@ -74,7 +77,14 @@ final class RedisChannelHandler: ChannelInboundHandler {
         }
         waiting.append(contentsOf: replies)
         if let deadline = waiting.last?.deadline { watch(deadline: deadline, context: context) }
-        context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
+        context.write(wrapOutboundOut(bytes), promise: nil)
+        guard !flushQueued else { return }
+        flushQueued = true
+        // Runs after the writes already queued by other callers: one flush for all of them.
+        context.eventLoop.assumeIsolated().execute {
+            self.flushQueued = false
+            self.context?.flush()
+        }
     }
 
     // MARK: Reading

@@ -1,0 +1,122 @@
+import Cache
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// A response as the page cache stores it: HTTP/1.1 text, the status line, the header fields
+/// and the body, so that `redis-cli get` shows the page as a browser would receive it:
+///
+/// ```
+/// HTTP/1.1 200 OK
+/// Content-Type: text/html; charset=utf-8
+/// Content-Length: 201
+/// Expires: Thu, 26 Nov 2026 14:34:11 GMT
+/// Cache-Control: max-age=900
+///
+/// <!doctype html>...
+/// ```
+///
+/// Django pickles its `HttpResponse` instead; no other program reads these entries.
+public struct CachedPage: CacheBytesRepresentable, Equatable {
+    /// The status code (200).
+    public var status: HTTPResponse.Status
+    /// The header fields, in order, names as the route wrote them.
+    public var headers: HTTPFields
+    /// The body.
+    public var body: ByteBuffer
+
+    /// A page from its parts.
+    public init(status: HTTPResponse.Status, headers: HTTPFields, body: ByteBuffer) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// `response`'s status and headers with `body`; `Set-Cookie` fields are left out, so one
+    /// visitor's cookie is never replayed to the next.
+    init(response: Response, body: ByteBuffer) {
+        status = response.status
+        headers = response.headers
+        headers[.setCookie] = nil
+        self.body = body
+    }
+
+    /// The response a hit sends: the stored one, plus `Age` (Django's
+    /// `max(0, max-age − (Expires − now))`, when both are readable), with an empty body for `HEAD`.
+    func response(now: Int, head: Bool) -> Response {
+        var fields = headers
+        if let expiresText = fields[.expires], let expires = HTTPDate.parse(expiresText),
+           let maxAge = CacheControl(parsing: fields[values: .cacheControl]).maxAge {
+            fields[.age] = String(max(0, maxAge - (expires - now)))
+        }
+        if head {
+            fields[.contentLength] = String(body.readableBytes)
+            return Response(status: status, headers: fields, body: .init())
+        }
+        return Response(status: status, headers: fields, body: .init(byteBuffer: body))
+    }
+
+    // MARK: Stored form
+
+    /// What is wrong with a stored page.
+    public struct FormatError: Error, CustomStringConvertible {
+        /// What was expected.
+        public let problem: String
+        public var description: String { "not a cached page (\(problem)); it is replaced on the next miss" }
+    }
+
+    public func writeCacheBytes(to buffer: inout ByteBuffer) {
+        buffer.reserveCapacity(minimumWritableBytes: 64 + headers.count * 40 + body.readableBytes)
+        buffer.writeString("HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\n")
+        for field in headers {
+            buffer.writeString(field.name.rawName)
+            buffer.writeString(": ")
+            buffer.writeString(field.value)
+            buffer.writeString("\r\n")
+        }
+        buffer.writeString("\r\n")
+        buffer.writeImmutableBuffer(body)
+    }
+
+    public init(cacheBytes: ByteBuffer) throws {
+        var buffer = cacheBytes
+        guard let statusLine = Self.readLine(&buffer), statusLine.hasPrefix("HTTP/1.1 "),
+              let code = Int(statusLine.dropFirst(9).prefix(3)), (100...999).contains(code)
+        else { throw FormatError(problem: "no HTTP/1.1 status line") }
+        status = HTTPResponse.Status(code: code, reasonPhrase: String(statusLine.dropFirst(13)))
+        headers = HTTPFields()
+        while true {
+            guard let line = Self.readLine(&buffer) else { throw FormatError(problem: "headers without an end") }
+            if line.isEmpty { break }
+            guard let colon = line.firstIndex(of: ":"), let name = HTTPField.Name(String(line[..<colon])) else {
+                throw FormatError(problem: "a header line without a name")
+            }
+            headers.append(HTTPField(name: name, value: String(line[line.index(after: colon)...].trimmingSpaces())))
+        }
+        body = buffer  // the rest, a slice: no copy
+    }
+
+    /// The next CRLF-terminated line, moving past it.
+    private static func readLine(_ buffer: inout ByteBuffer) -> Substring? {
+        guard let end = buffer.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+        let length = end - buffer.readerIndex
+        guard var line = buffer.readString(length: length + 1) else { return nil }
+        line.removeLast()  // \n
+        if line.hasSuffix("\r") { line.removeLast() }
+        return Substring(line)
+    }
+
+    // MARK: Codable (the cache's operations ask for it)
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        try self.init(cacheBytes: ByteBuffer(string: text))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var buffer = ByteBuffer()
+        writeCacheBytes(to: &buffer)
+        var container = encoder.singleValueContainer()
+        try container.encode(String(buffer: buffer))
+    }
+}

@@ -1,0 +1,345 @@
+import Cache
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Redis
+import RedisTestSupport
+import Synchronization
+import WebCache
+import WebTestSupport
+import XCTest
+
+/// The page cache over real sockets: a Hummingbird site on loopback, pages in a private Redis
+/// (spec/page-cache.md).
+final class PageCacheTests: XCTestCase {
+    static let redis = SuiteServer()
+    override class func tearDown() { redis.stop() }
+
+    /// A site with `cachePage(60 * 15)` on `/`, like chapter 03's.
+    func cachedHome() async throws -> PageCacheFixture {
+        let server = try await Self.redis.server()
+        return try await PageCacheFixture.start(server: server) { router, pageCache, runs in
+            router.cachePage(60 * 15, pageCache).get("/") { _, _ in
+                let run = runs.increment()
+                return page("home, render \(run)")
+            }
+        }
+    }
+
+    func md5(_ text: String) -> String {
+        Insecure.MD5.hash(data: Array(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    // MARK: Miss, hit, keys
+
+    func testMissThenHitServesTheSameBytesWithExpiresUnchangedAndAnAge() async throws {
+        let site = try await cachedHome()
+        let miss = try await site.client.get("/")
+        let hit = try await site.client.get("/")
+        await site.stop()
+        XCTAssertEqual(miss.status, 200)
+        XCTAssertEqual(hit.status, 200)
+        XCTAssertEqual(site.runs, 1, "the route ran on the hit")
+        XCTAssertEqual(hit.body, miss.body, "the hit's body differs from the stored page")
+        XCTAssertEqual(miss.text, "<p>home, render 1</p>")
+        let expires = try XCTUnwrap(miss["Expires"], "a miss gains Expires")
+        XCTAssertEqual(hit["Expires"], expires, "a hit keeps the stored Expires")
+        XCTAssertEqual(miss["Cache-Control"], "max-age=900")
+        XCTAssertEqual(hit["Cache-Control"], "max-age=900")
+        XCTAssertNil(miss["Age"], "a miss has no Age")
+        let age = try XCTUnwrap(hit["Age"].flatMap(Int.init), "a hit has an Age")
+        XCTAssertTrue((0...2).contains(age), "Age \(age)")
+        XCTAssertEqual(hit["Content-Type"], "text/html; charset=utf-8", "stored header names keep their case")
+    }
+
+    func testHeadIsServedFromTheGetEntryWithoutABody() async throws {
+        let site = try await cachedHome()
+        let miss = try await site.client.get("/")
+        let head = try await site.client.send("HEAD", "/")
+        await site.stop()
+        XCTAssertEqual(site.runs, 1, "HEAD ran the route instead of using the GET entry")
+        XCTAssertEqual(head.status, 200)
+        XCTAssertEqual(head.body, [])
+        XCTAssertEqual(head["Content-Length"], "\(miss.body.count)")
+        XCTAssertEqual(head["Expires"], miss["Expires"])
+        XCTAssertNotNil(head["Age"])
+    }
+
+    func testKeysAreDjangosNamesForTheAbsoluteURLWithTTL900() async throws {
+        let site = try await cachedHome()
+        _ = try await site.client.get("/")
+        let keys = try await site.keys()
+        let url = md5("http://127.0.0.1:\(site.site.port)/")
+        let header = ":1:views.decorators.cache.cache_header..\(url).UTC"
+        let pageKey = ":1:views.decorators.cache.cache_page..GET.\(url).d41d8cd98f00b204e9800998ecf8427e.UTC"
+        XCTAssertEqual(Set(keys.keys), [header, pageKey])
+        XCTAssertEqual(keys[header], 900)
+        XCTAssertEqual(keys[pageKey], 900)
+        let headerList = try await site.cache.get(String(header.dropFirst(3)), as: [String].self)
+        await site.stop()
+        XCTAssertEqual(headerList, [], "no Vary: the header list is empty")
+    }
+
+    func testTheStoredPageIsHTTPTextAndAGarbledOneIsAMissThatGetsReplaced() async throws {
+        let site = try await cachedHome()
+        let miss = try await site.client.get("/")
+        let pageKey = try await site.keys().keys.first { $0.contains("cache_page") }
+        let key = RedisKey(try XCTUnwrap(pageKey))
+        let redis = site.server.configuration(database: site.database)
+        let stored = try await RedisConnection.withConnection(configuration: redis) { connection in
+            try await connection.send(GET(key)).map { String(buffer: $0) }
+        }
+        let text = try XCTUnwrap(stored)
+        XCTAssertTrue(text.hasPrefix("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"), text)
+        XCTAssertTrue(text.hasSuffix("\r\n\r\n" + miss.text), text)
+
+        try await RedisConnection.withConnection(configuration: redis) { connection in
+            _ = try await connection.send(SET(key, "not a page", expiration: .seconds(60)))
+        }
+        let afterGarbage = try await site.client.get("/")
+        let repaired = try await RedisConnection.withConnection(configuration: redis) { connection in
+            try await connection.send(GET(key)).map { String(buffer: $0) }
+        }
+        await site.stop()
+        XCTAssertEqual(afterGarbage.status, 200)
+        XCTAssertEqual(site.runs, 2, "a garbled entry is a miss: the route runs")
+        XCTAssertEqual(repaired?.hasPrefix("HTTP/1.1 200 OK"), true, "the miss stores the page again")
+    }
+
+    func testTheSpecsExampleURLHashesAsDjangoDoes() {
+        let keys = PageCacheKeys()
+        XCTAssertEqual(keys.headerKey(url: "http://127.0.0.1:8101/"), "views.decorators.cache.cache_header..c4aed54dc627f58462c271921e35da18.UTC")
+        let noTimeZone = PageCacheKeys(keyPrefix: "site", language: "en-us", timeZone: nil)
+        XCTAssertEqual(noTimeZone.headerKey(url: "http://127.0.0.1:8101/"), "views.decorators.cache.cache_header.site.c4aed54dc627f58462c271921e35da18.en-us")
+    }
+
+    func testVaryValuesAreNetstringsWithADashForAnAbsentHeader() {
+        let keys = PageCacheKeys()
+        let url = "http://h/"
+        let request: HTTPFields = [.cookie: "a=1"]
+        let key = keys.pageKey(method: "GET", url: url, headerList: ["HTTP_ACCEPT_ENCODING", "HTTP_COOKIE"], request: request)
+        XCTAssertEqual(key, "views.decorators.cache.cache_page..GET.\(md5(url)).\(md5("-,3:a=1,")).UTC")
+        XCTAssertEqual(keys.headerList(vary: ["Cookie, accept-encoding"]), ["HTTP_ACCEPT_ENCODING", "HTTP_COOKIE"])
+    }
+
+    // MARK: Vary and cookies
+
+    func testAPageVaryingOnCookieIsStoredOncePerCookie() async throws {
+        let server = try await Self.redis.server()
+        let site = try await PageCacheFixture.start(server: server) { router, pageCache, runs in
+            router.cachePage(60, pageCache).get("/mine") { request, _ in
+                runs.increment()
+                return page("for \(request.headers[.cookie] ?? "nobody")", headers: [.vary: "Cookie"])
+            }
+        }
+        let alice = try await site.client.get("/mine", headers: [("Cookie", "who=alice")])
+        let bob = try await site.client.get("/mine", headers: [("Cookie", "who=bob")])
+        let aliceAgain = try await site.client.get("/mine", headers: [("Cookie", "who=alice")])
+        let keys = try await site.keys()
+        let url = md5("http://127.0.0.1:\(site.site.port)/mine")
+        let headerList = try await site.cache.get("views.decorators.cache.cache_header..\(url).UTC", as: [String].self)
+        await site.stop()
+        XCTAssertEqual(alice.text, "<p>for who=alice</p>")
+        XCTAssertEqual(bob.text, "<p>for who=bob</p>", "bob was served alice's page")
+        XCTAssertEqual(aliceAgain.text, "<p>for who=alice</p>")
+        XCTAssertEqual(site.runs, 2, "alice's second request should be a hit")
+        XCTAssertEqual(keys.keys.filter { $0.contains("cache_page") }.count, 2, "one entry per cookie: \(keys.keys)")
+        XCTAssertNotNil(keys[":1:views.decorators.cache.cache_page..GET.\(url).\(md5("9:who=alice,")).UTC"])
+        XCTAssertEqual(headerList, ["HTTP_COOKIE"])
+    }
+
+    func testAPageThatSetsACookieAndVariesOnCookieIsNotStored() async throws {
+        let server = try await Self.redis.server()
+        let site = try await PageCacheFixture.start(server: server) { router, pageCache, runs in
+            router.cachePage(60, pageCache).get("/login") { _, _ in
+                runs.increment()
+                return page("welcome", headers: [.vary: "Cookie", .setCookie: "sessionid=abc; HttpOnly"])
+            }
+        }
+        _ = try await site.client.get("/login")
+        _ = try await site.client.get("/login")
+        let keys = try await site.keys()
+        await site.stop()
+        XCTAssertEqual(site.runs, 2)
+        XCTAssertTrue(keys.isEmpty, "stored: \(keys.keys)")
+    }
+
+    func testASetCookieIsNeverReplayedFromTheCache() async throws {
+        let server = try await Self.redis.server()
+        let site = try await PageCacheFixture.start(server: server) { router, pageCache, runs in
+            router.cachePage(60, pageCache).get("/banner") { _, _ in
+                runs.increment()
+                return page("banner", headers: [.setCookie: "seen=1"])
+            }
+        }
+        let miss = try await site.client.get("/banner")
+        let hit = try await site.client.get("/banner")
+        await site.stop()
+        XCTAssertEqual(site.runs, 1)
+        XCTAssertEqual(miss["Set-Cookie"], "seen=1")
+        XCTAssertNil(hit["Set-Cookie"], "the first visitor's cookie was replayed")
+    }
+
+    func testAuthorizationAddsVaryAuthorizationAndSeparatesUsers() async throws {
+        let server = try await Self.redis.server()
+        let site = try await PageCacheFixture.start(server: server) { router, pageCache, runs in
+            router.cachePage(60, pageCache).get("/account") { request, _ in
+                runs.increment()
+                return page("account of \(request.headers[.authorization] ?? "-")")
+            }
+        }
+        let first = try await site.client.get("/account", headers: [("Authorization", "Bearer one")])
+        let second = try await site.client.get("/account", headers: [("Authorization", "Bearer two")])
+        await site.stop()
+        XCTAssertEqual(first["Vary"], "Authorization")
+        XCTAssertEqual(second.text, "<p>account of Bearer two</p>", "user two was served user one's page")
+        XCTAssertEqual(site.runs, 2)
+    }
+
+    // MARK: What is never stored
+
+    func testNothingIsStoredForPostPrivateNoStoreVaryStarZeroMaxAgeErrorsOrStreams() async throws {
+        let server = try await Self.redis.server()
+        let site = try await PageCacheFixture.start(server: server) { router, pageCache, runs in
+            let cached = router.cachePage(60, pageCache)
+            cached.post("/form") { _, _ in runs.increment(); return page("posted") }
+            cached.get("/private") { _, _ in runs.increment(); return page("p", headers: [.cacheControl: "private"]) }
+            cached.get("/nostore") { _, _ in runs.increment(); return page("p", headers: [.cacheControl: "no-store"]) }
+            cached.get("/nocache") { _, _ in runs.increment(); return page("p", headers: [.cacheControl: "no-cache"]) }
+            cached.get("/star") { _, _ in runs.increment(); return page("p", headers: [.vary: "*"]) }
+            cached.get("/zero") { _, _ in runs.increment(); return page("p", headers: [.cacheControl: "max-age=0"]) }
+            cached.get("/missing") { _, _ -> Response in runs.increment(); throw HTTPError(.notFound) }
+            cached.get("/stream") { _, _ in
+                runs.increment()
+                return Response(status: .ok, body: .init { writer in
+                    try await writer.write(ByteBuffer(string: "part"))
+                    try await writer.finish(nil)
+                })
+            }
+            router.neverCache().get("/uncached") { _, _ in runs.increment(); return page("fresh") }
+        }
+        let paths = ["/private", "/nostore", "/nocache", "/star", "/zero", "/missing", "/stream", "/uncached"]
+        for path in paths {
+            _ = try await site.client.get(path)
+            _ = try await site.client.get(path)
+        }
+        _ = try await site.client.send("POST", "/form", body: Array("x=1".utf8))
+        _ = try await site.client.send("POST", "/form", body: Array("x=1".utf8))
+        let uncached = try await site.client.get("/uncached")
+        let keys = try await site.keys()
+        await site.stop()
+        XCTAssertTrue(keys.isEmpty, "stored: \(keys.keys.sorted())")
+        XCTAssertEqual(site.runs, paths.count * 2 + 2 + 1, "some route did not run every time")
+        XCTAssertEqual(uncached["Cache-Control"], "max-age=0, no-cache, no-store, must-revalidate, private")
+        XCTAssertNotNil(uncached["Expires"])
+    }
+
+    func testTheResponsesOwnMaxAgeIsTheTimeout() async throws {
+        let server = try await Self.redis.server()
+        let site = try await PageCacheFixture.start(server: server) { router, pageCache, _ in
+            router.cachePage(900, pageCache).get("/short") { _, _ in page("short", headers: [.cacheControl: "public, max-age=30"]) }
+        }
+        let miss = try await site.client.get("/short")
+        let keys = try await site.keys()
+        await site.stop()
+        XCTAssertEqual(miss["Cache-Control"], "public, max-age=30")
+        XCTAssertEqual(Set(keys.values), [30], "\(keys)")
+    }
+
+    // MARK: Site-wide cache
+
+    func testSiteWideCacheStoresFor600SecondsAndSeesTheMiddlewareBetween() async throws {
+        struct AddsVaryCookie: RouterMiddleware {
+            func handle(_ request: Request, context: BasicRequestContext, next: (Request, BasicRequestContext) async throws -> Response) async throws -> Response {
+                var response = try await next(request, context)
+                response.headers[.vary] = "Cookie"  // what a session middleware does
+                return response
+            }
+        }
+        let server = try await Self.redis.server()
+        let site = try await PageCacheFixture.start(server: server) { router, pageCache, runs in
+            router.addSiteWideCache(pageCache, between: [AddsVaryCookie()])
+            router.get("/plain") { _, _ in runs.increment(); return page("plain") }
+        }
+        _ = try await site.client.get("/plain", headers: [("Cookie", "a=1")])
+        let hit = try await site.client.get("/plain", headers: [("Cookie", "a=1")])
+        let keys = try await site.keys()
+        let headerKey = keys.keys.first { $0.contains("cache_header") }.map { String($0.dropFirst(3)) }
+        let headerList = try await site.cache.get(try XCTUnwrap(headerKey), as: [String].self)
+        await site.stop()
+        XCTAssertEqual(site.runs, 1)
+        XCTAssertEqual(hit["Vary"], "Cookie")
+        XCTAssertEqual(keys.count, 2)
+        XCTAssertEqual(Set(keys.values), [600], "\(keys)")
+        XCTAssertEqual(headerList, ["HTTP_COOKIE"], "the header list must include what the middleware between added")
+    }
+
+    func testSiteWideAndCachePageOnOneRouteWriteOneEntry() async throws {
+        let server = try await Self.redis.server()
+        let site = try await PageCacheFixture.start(server: server) { router, pageCache, runs in
+            router.addSiteWideCache(pageCache)
+            router.cachePage(60 * 15, pageCache).get("/") { _, _ in runs.increment(); return page("home") }
+        }
+        _ = try await site.client.get("/")
+        _ = try await site.client.get("/")
+        let keys = try await site.keys()
+        await site.stop()
+        XCTAssertEqual(site.runs, 1)
+        XCTAssertEqual(keys.count, 2, "\(keys.keys)")
+        XCTAssertEqual(Set(keys.values), [900], "the route's timeout wins: \(keys)")
+    }
+
+    func testFetchWithoutUpdateStoresNothingButServes() async throws {
+        let server = try await Self.redis.server()
+        let site = try await PageCacheFixture.start(server: server) { router, pageCache, runs in
+            // The wrong way round: only the fetch half, by hand.
+            router.add(middleware: FetchFromCacheMiddleware(pageCache))
+            router.get("/plain") { _, _ in runs.increment(); return page("plain") }
+        }
+        let first = try await site.client.get("/plain")
+        let keys = try await site.keys()
+        await site.stop()
+        XCTAssertEqual(first.status, 200)
+        XCTAssertTrue(keys.isEmpty)
+    }
+
+    // MARK: Failure
+
+    func testWithRedisKilledPagesAreServedAndCachingResumesAfterARestart() async throws {
+        let server = try await PrivateRedisServer.start()
+        defer { server.shutDownAndRemove() }
+        let site = try await PageCacheFixture.start(server: server, database: 0) { router, pageCache, runs in
+            router.cachePage(60 * 15, pageCache).get("/") { _, _ in
+                let run = runs.increment()
+                return page("render \(run)")
+            }
+        }
+        _ = try await site.client.get("/")
+        server.kill()
+        var statuses: [Int] = []
+        for _ in 0..<5 { statuses.append(try await site.client.get("/").status) }
+        XCTAssertEqual(statuses, [200, 200, 200, 200, 200])
+        XCTAssertEqual(site.runs, 6, "with Redis down every request runs the route")
+        try await server.restart()
+        let miss = try await site.client.get("/")
+        let hit = try await site.client.get("/")
+        let keys = try await site.keys()
+        await site.stop()
+        XCTAssertEqual(site.runs, 7)
+        XCTAssertEqual(hit.body, miss.body)
+        XCTAssertEqual(keys.count, 2, "the next miss is stored again")
+    }
+
+    func testFailClosedAnswers503WhileRedisIsDown() async throws {
+        let server = try await PrivateRedisServer.start()
+        defer { server.shutDownAndRemove() }
+        let site = try await PageCacheFixture.start(server: server, database: 0, configuration: PageCacheConfiguration(failureMode: .failClosed)) { router, pageCache, _ in
+            router.cachePage(60, pageCache).get("/") { _, _ in page("home") }
+        }
+        server.kill()
+        let response = try await site.client.get("/")
+        await site.stop()
+        XCTAssertEqual(response.status, 503)
+    }
+}
