@@ -7,6 +7,8 @@ public enum AllChapters {
         [
             InstallRedis.chapter(settings),
             ConfigureSocket.chapter(settings),
+            // Any free port: the tour never clashes with a site the reader runs on 8000.
+            CacheBackend.chapter(settings, options: .init(port: 0)),
             CacheAPI.chapter(settings),
             KeyspaceChapter.chapter(settings),
         ]
