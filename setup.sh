@@ -14,11 +14,15 @@ readonly SOCK=/var/run/redis/redis.sock
 readonly RUNDIR=/run/redis
 readonly PIDFILE=/run/redis/redis-server.pid
 readonly LOG=/var/log/redis/redis-server.log
-readonly PACKAGES=(redis-server redis-tools libsqlite3-dev)
+# curl: the chapters show pages and headers with `curl -i`.
+readonly PACKAGES=(redis-server redis-tools libsqlite3-dev curl)
 # Only for `swift test`: the keyspace browser's test drives Debian's headless Chromium
 # (Tests/KeyspaceTests). Installed with --with-test-tools, or when CI=true; a reader who only
 # follows the guide never needs it.
 readonly TEST_PACKAGES=(chromium)
+# Only for benchmarks (`swift run -c release bench page|sessions`): the reference's HTTP load
+# generator. Installed with --with-bench-tools.
+readonly BENCH_PACKAGES=(wrk)
 readonly START_TIMEOUT=15 # seconds to wait for PONG, and for a stopping server to exit
 
 # The four directives, in file order. COMMENTED is the commented-out line (matched against
@@ -43,7 +47,7 @@ readonly D_REASON=(
 
 usage() {
   cat <<EOF
-Usage: ./setup.sh [--with-test-tools] [--check | --help]
+Usage: ./setup.sh [--with-test-tools] [--with-bench-tools] [--check | --help]
 
 Installs and configures Redis for this guide (chapters 01-02), idempotently:
   - installs ${PACKAGES[*]} (apt-get)
@@ -57,6 +61,7 @@ Installs and configures Redis for this guide (chapters 01-02), idempotently:
 Options:
   --with-test-tools  also install what 'swift test' needs beyond the guide:
                      ${TEST_PACKAGES[*]} (on by default when CI=true).
+  --with-bench-tools also install what the benchmarks need: ${BENCH_PACKAGES[*]}.
   --check            change nothing; report each item as ok or would change.
                      Exit 0 if nothing would change, 1 otherwise.
   --help             show this help.
@@ -80,6 +85,7 @@ fi
 
 MODE=apply    # apply | check
 WITH_TEST_TOOLS=0 # 1: install TEST_PACKAGES too (--with-test-tools, or CI=true)
+WITH_BENCH_TOOLS=0 # 1: install BENCH_PACKAGES too (--with-bench-tools)
 CHANGES=0     # things changed (apply) or that would change (check)
 DEFERRED=()   # "ok" lines of a run that has changed nothing yet
 
@@ -129,6 +135,7 @@ parse_args() {
         ;;
       --check) MODE=check ;;
       --with-test-tools) WITH_TEST_TOOLS=1 ;;
+      --with-bench-tools) WITH_BENCH_TOOLS=1 ;;
       *)
         err "unknown option: $1"
         usage | sed -n 1p >&2
@@ -192,6 +199,9 @@ step_packages() {
   local wanted=("${PACKAGES[@]}")
   if ((WITH_TEST_TOOLS)) || [[ ${CI:-} == true ]]; then
     wanted+=("${TEST_PACKAGES[@]}")
+  fi
+  if ((WITH_BENCH_TOOLS)); then
+    wanted+=("${BENCH_PACKAGES[@]}")
   fi
   for p in "${wanted[@]}"; do
     installed "$p" || missing+=("$p")

@@ -106,12 +106,14 @@ struct PageBench: AsyncParsableCommand {
     @Option(help: "Seconds per run (wrk -d).") var seconds = 10
     @Option(help: "wrk threads (-t).") var threads = 2
     @Option(help: "wrk connections (-c).") var connections = 32
+    @Option(help: "Paths to load (comma-separated).") var paths = "/,/uncached,/plain"
     @Flag(help: "Print JSON instead of a table.") var json = false
 
     func run() async throws {
         let json = json
         let suite = PageSuite(
             seconds: seconds, threads: threads, connections: connections,
+            paths: paths.split(separator: ",").map(String.init),
             progress: { line in if !json { FileHandle.standardError.write(Data((line + "\n").utf8)) } })
         let report = try await suite.run()
         if json {

@@ -14,6 +14,8 @@ struct PageSuite {
     var seconds: Int
     var threads: Int
     var connections: Int
+    /// The paths to load, each in a run of its own.
+    var paths: [String]
     var progress: (String) -> Void
 
     /// The article's stack (django-redis-cache, gunicorn, 2 sync workers), req/s and p99 µs.
@@ -37,7 +39,7 @@ struct PageSuite {
         let client = LoopbackHTTPClient(port: site.port)
 
         var rows: [BenchRow] = []
-        for path in (ProcessInfo.processInfo.environment["PAGES"] ?? "/,/uncached,/plain").split(separator: ",").map(String.init) {
+        for path in paths {
             // Store the page first, so that every request of the run is a hit.
             let warm = try await client.get(path)
             guard warm.status == 200 else { throw BenchError("GET \(path) answered \(warm.status)") }
@@ -45,7 +47,7 @@ struct PageSuite {
             progress("wrk -t\(threads) -c\(connections) -d\(seconds)s --latency \(url)")
             let run = try WrkRun.run(url: url, threads: threads, connections: connections, seconds: seconds)
             guard run.failures == 0 else { throw BenchError("\(run.failures) failed requests on \(path)") }
-            let reference = Self.django[path] ?? (1, nil)
+            guard let reference = Self.django[path] else { throw BenchError("no Django figure for \(path): choose among \(Self.django.keys.sorted())") }
             let name = "GET \(path) wrk -c\(connections)"
             progress("\(name): \(Int(run.requestsPerSecond)) req/s, p50 \(Int(run.p50Microseconds)) µs, p99 \(Int(run.p99Microseconds)) µs; Django \(Int(reference.rate)) req/s")
             rows.append(BenchRow(

@@ -127,7 +127,7 @@ public enum CacheBackend {
 
     // snippet: page-cache-configuration
     static func makeCache(_ location: String) throws -> RedisCache {
-        // The pages go through the low-level cache of chapter 04: DB 1, keys :1:..., JSON.
+        // Pages go through the low-level cache of chapter 04: DB 1, keys :1:...
         let configuration = try CacheConfiguration(location: location)  // unix:///var/run/redis/redis.sock?db=1
         return RedisCache(configuration: configuration)
     }

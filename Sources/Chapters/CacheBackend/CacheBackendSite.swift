@@ -18,7 +18,6 @@ public enum CacheBackendSite {
     /// The site's router, caching pages through `pageCache` and calling `cache` on `/cacheapi`.
     public static func router(pageCache: PageCache, cache: some Cache) -> Router<BasicRequestContext> {
         let router = Router(options: .autoGenerateHeadEndpoints)
-        router.get("/hello") { _, _ in html(title: "hello", body: "<p>static</p>") }
         // snippet: site-wide-cache
         // Django's MIDDLEWARE: UpdateCacheMiddleware first, FetchFromCacheMiddleware last.
         router.addSiteWideCache(pageCache)
