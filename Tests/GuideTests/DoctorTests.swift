@@ -32,6 +32,19 @@ final class DoctorTests: XCTestCase {
         XCTAssertEqual(report.check("server: TCP is off")?.passed, true)
     }
 
+    func testTheKeyspaceIsReportedPerDatabase() async throws {
+        let server = try await PrivateRedisServer.start()
+        defer { server.shutDownAndRemove() }
+        let empty = await Doctor.examine(try options(for: server))
+        XCTAssertEqual(empty.check("keyspace (INFO keyspace; swift run keyspace groups the keys)")?.detail, "empty: no database holds a key")
+        try await RedisConnection.withConnection(configuration: server.configuration(database: 2)) { redis in
+            _ = try await redis.send(SET("a", "1", expiration: .seconds(60)))
+            _ = try await redis.send(SET("b", "2"))
+        }
+        let report = await Doctor.examine(try options(for: server))
+        XCTAssertEqual(report.check("keyspace (INFO keyspace; swift run keyspace groups the keys)")?.detail, "db2: 2 keys (1 expire)")
+    }
+
     func testTCPTurnedOnInTheConfigIsReportedWithTheFix() async throws {
         let port = try LoopbackPort.unused()
         let server = try await PrivateRedisServer.start(tcpPort: port)

@@ -66,6 +66,20 @@ final class PageCacheTests: XCTestCase {
         XCTAssertNotNil(head["Age"])
     }
 
+    func testAHeadMissIsStoredUnderTheHeadKeyAndKeepsTheContentLength() async throws {
+        let site = try await cachedHome()
+        let first = try await site.client.send("HEAD", "/")
+        let second = try await site.client.send("HEAD", "/")
+        let get = try await site.client.get("/")
+        let keys = try await site.keys()
+        await site.stop()
+        XCTAssertEqual(site.runs, 2, "the second HEAD is a hit; the GET after it a miss (no GET entry yet)")
+        XCTAssertEqual(second["Content-Length"], first["Content-Length"])
+        XCTAssertEqual(second["Content-Length"], "\(get.body.count)", "a HEAD hit must give the GET body's length")
+        XCTAssertNotNil(second["Age"])
+        XCTAssertEqual(keys.keys.filter { $0.contains("cache_page..HEAD.") }.count, 1, "\(keys.keys)")
+    }
+
     func testKeysAreDjangosNamesForTheAbsoluteURLWithTTL900() async throws {
         let site = try await cachedHome()
         _ = try await site.client.get("/")

@@ -178,19 +178,28 @@ public enum Doctor {
         do {
             try await RedisConnection.withConnection(configuration: configuration) { redis in
                 let pong = try await redis.send(PING())
-                let info = try await redis.send(INFO(["server"]))
+                let info = try await redis.send(INFO(["server", "keyspace"]))
                 checks.append(
                     .pass(
                         "server answers PING on the socket",
                         "\(pong), Redis \(info.serverVersion ?? "?"), pid \(info["server"]["process_id"] ?? "?"), RESP\(redis.protocolVersion)"))
                 let live = try await redis.send(CONFIG_GET(["port", "protected-mode", "unixsocketperm", "bind"]))
                 checks += liveConfiguration(live, options: options, config: config)
+                checks.append(.pass("keyspace (INFO keyspace; swift run keyspace groups the keys)", keyspaceSummary(info.keyspace)))
             }
         } catch {
             checks.append(.fail("server answers PING on the socket", "\(error)", fix: fix(for: error)))
         }
         checks.append(await tcpRefused(options.tcpProbe))
         return checks
+    }
+
+    /// `db0: 3 keys (3 expire); db1: 12 keys (12 expire)`, or `empty`.
+    static func keyspaceSummary(_ entries: [KeyspaceEntry]) -> String {
+        guard !entries.isEmpty else { return "empty: no database holds a key" }
+        return entries.sorted { $0.database < $1.database }
+            .map { "db\($0.database): \($0.keys) key\($0.keys == 1 ? "" : "s") (\($0.expires) expire)" }
+            .joined(separator: "; ")
     }
 
     static func liveConfiguration(_ live: [String: String], options: DoctorOptions, config: RedisConfFile?) -> [DoctorCheck] {

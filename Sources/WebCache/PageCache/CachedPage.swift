@@ -50,7 +50,9 @@ public struct CachedPage: CacheBytesRepresentable, Equatable {
             fields[.age] = String(max(0, maxAge - (expires - now)))
         }
         if head {
-            fields[.contentLength] = String(body.readableBytes)
+            // The length of the GET body the HEAD stands for: the stored one (an entry stored
+            // for a HEAD has an empty body but the GET's Content-Length).
+            if fields[.contentLength] == nil { fields[.contentLength] = String(body.readableBytes) }
             return Response(status: status, headers: fields, body: .init())
         }
         return Response(status: status, headers: fields, body: .init(byteBuffer: body))
