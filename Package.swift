@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "Redis", targets: ["Redis"]),
         .library(name: "Cache", targets: ["Cache"]),
         .library(name: "WebCache", targets: ["WebCache"]),
+        .library(name: "Sessions", targets: ["Sessions"]),
         .library(name: "RedisKeyspace", targets: ["RedisKeyspace"]),
         .executable(name: "install-redis", targets: ["install-redis"]),
         .executable(name: "configure-socket", targets: ["configure-socket"]),
@@ -35,6 +36,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         // MD5 for Django's page-cache keys; HMAC-SHA256 for signed sessions.
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        // SQLite (system libsqlite3) for the cached-DB session engine's django_session table.
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        // Hummingbird's own SessionMiddleware, shown running on our RedisCache persist driver.
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         // Counts allocations for `bench client --allocations` (preloaded, bench only).
         .package(url: "https://github.com/ordo-one/malloc-interposer.git", from: "1.6.1"),
     ],
@@ -79,6 +84,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Sessions: Django's session engines (cache, cached DB on SQLite, standalone Redis with
+        // signed values) and the session middleware with Django's rules (chapter 05).
+        .target(
+            name: "Sessions",
+            dependencies: [
+                "Cache", "Redis", "RESP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // RedisKeyspace: a read-only inspector (chapter 06): INFO keyspace, SCAN, each key
         // described, grouped by what wrote it. Sends only read commands, by type. (Not named
         // `Keyspace`: Sources/Keyspace and the executable's Sources/keyspace would be one folder
@@ -109,7 +128,7 @@ let package = Package(
         .target(
             name: "Chapters",
             dependencies: [
-                "Guide", "Redis", "RESP", "Cache", "RedisKeyspace", "WebCache", "RedisTestSupport", "WebTestSupport",
+                "Guide", "Redis", "RESP", "Cache", "RedisKeyspace", "WebCache", "Sessions", "RedisTestSupport", "WebTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -182,7 +201,7 @@ let package = Package(
         .executableTarget(
             name: "bench",
             dependencies: [
-                "Redis", "RESP", "RedisTestSupport", "Guide", "Cache", "WebCache", "Chapters", "WebTestSupport",
+                "Redis", "RESP", "RedisTestSupport", "Guide", "Cache", "WebCache", "Sessions", "Chapters", "WebTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
@@ -226,6 +245,17 @@ let package = Package(
             dependencies: [
                 "WebCache", "Cache", "Redis", "RedisTestSupport", "WebTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SessionsTests",
+            dependencies: [
+                "Sessions", "Cache", "Redis", "WebCache", "RedisTestSupport", "WebTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -26,12 +26,14 @@ public final class RunningSite: Sendable {
     }
 
     /// Starts `router` on `host:port` (port 0: any free port) and returns when it listens.
+    /// The router may use any request context Hummingbird's `Application` can create
+    /// (`BasicRequestContext`, or one carrying a session for chapter 05).
     ///
     /// - Throws: ``StartError`` when the server stops before listening (say, the port is taken).
-    public static func start(
-        _ router: Router<BasicRequestContext>, host: String = "127.0.0.1", port: Int = 0,
+    public static func start<Context: RequestContext>(
+        _ router: Router<Context>, host: String = "127.0.0.1", port: Int = 0,
         logger: Logger = Logger(label: "site")
-    ) async throws -> RunningSite {
+    ) async throws -> RunningSite where Context.Source == ApplicationRequestContextSource {
         let (listening, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
             router: router,

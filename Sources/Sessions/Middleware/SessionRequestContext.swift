@@ -1,0 +1,23 @@
+import Hummingbird
+
+/// A request context that carries a ``Session``, set by ``SessionMiddleware``.
+public protocol SessionRequestContext: RequestContext {
+    /// The request's session (``Session/unattached`` until the middleware runs).
+    var session: Session { get set }
+}
+
+/// Hummingbird's `BasicRequestContext` plus a session.
+///
+/// ```swift
+/// let router = Router(context: BasicSessionRequestContext.self)
+/// router.add(middleware: SessionMiddleware(store: store))
+/// ```
+public struct BasicSessionRequestContext: SessionRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public var session: Session
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        session = .unattached
+    }
+}

@@ -1,0 +1,190 @@
+import Synchronization
+
+/// One request's session, as Django's `request.session`: loaded from the store at first
+/// access, saved by ``SessionMiddleware`` when the response goes out.
+///
+/// ```swift
+/// router.get("session") { _, context in
+///     let count = (try await context.session.get("count", as: Int.self) ?? 0) + 1
+///     try await context.session.set("count", count)
+///     return "visits: \(count)"
+/// }
+/// ```
+///
+/// Key rules (spec/sessions.md): a key the client sends is only used if the store holds it;
+/// otherwise the request gets an empty session and, if it saves, a new 32-character key
+/// claimed atomically. Call ``cycleKey()`` at login (same data, new key) and ``flush()`` at
+/// logout (data and key gone).
+public final class Session: Sendable {
+    private let store: (any SessionStore)?
+    private let age: Int
+    private let state: Mutex<State>
+    /// Whether the request carried the session cookie (valid or not).
+    let requestHadCookie: Bool
+
+    struct State {
+        /// The current key: the client's until a load finds nothing, then a new one on save.
+        var key: String?
+        /// The data, once loaded.
+        var data: SessionData?
+        var accessed = false
+        var modified = false
+    }
+
+    /// A session for a request whose cookie carried `key` (already checked with
+    /// ``SessionKey/isValid(_:)``; `nil` for none or an invalid one).
+    public init(store: any SessionStore, key: String?, age: Int = SessionConfiguration().cookieAge, requestHadCookie: Bool = false) {
+        self.store = store
+        self.age = age
+        self.requestHadCookie = requestHadCookie
+        self.state = Mutex(State(key: key))
+    }
+
+    private init() {
+        store = nil
+        age = 0
+        requestHadCookie = false
+        state = Mutex(State())
+    }
+
+    /// The session of a context no ``SessionMiddleware`` ran for: every use throws.
+    public static let unattached = Session()
+
+    // MARK: Reading and writing
+
+    /// The session key: the client's (until a load finds nothing), a new one after a save,
+    /// `nil` for a session never saved or flushed.
+    public var key: String? { state.withLock { $0.key } }
+
+    /// The whole session, loading it if needed.
+    public func data() async throws(SessionError) -> SessionData {
+        try await loaded()
+    }
+
+    /// The value under `key` as `type`, or `nil`; loads the session at first use.
+    ///
+    /// - Throws: ``SessionError/storeUnavailable(store:reason:)`` when the store cannot be
+    ///   reached (the middleware answers 503), ``SessionError/undecodable(key:expected:reason:)``
+    ///   when the value is of another type.
+    public func get<Value: Decodable>(_ key: String, as type: Value.Type = Value.self) async throws(SessionError) -> Value? {
+        try await loaded().get(key, as: type)
+    }
+
+    /// Stores `value` under `key` (saved when the response goes out).
+    public func set<Value: Encodable>(_ key: String, _ value: Value) async throws(SessionError) {
+        let stored = try SessionData.sessionValue(value, key: key)
+        try await modify { $0.values[key] = stored }
+    }
+
+    /// Removes `key`; returns the value it held (the session is modified only if it held one).
+    @discardableResult
+    public func remove(_ key: String) async throws(SessionError) -> SessionValue? {
+        _ = try await loaded()
+        return state.withLock { state in
+            guard let removed = state.data?.values.removeValue(forKey: key) else { return nil }
+            state.modified = true
+            return removed
+        }
+    }
+
+    /// Changes the data in place, under the session's lock (a read-modify-write that no
+    /// other task of the request interleaves with).
+    public func modify<Result>(_ body: (inout SessionData) throws(SessionError) -> Result) async throws(SessionError) -> Result {
+        _ = try await loaded()
+        return try state.withLock { (state: inout State) throws(SessionError) -> Result in
+            var data = state.data ?? SessionData()
+            let result = try body(&data)
+            state.data = data
+            state.modified = true
+            return result
+        }
+    }
+
+    // MARK: Login and logout
+
+    /// Gives the same data a new key and deletes the old one (Django's `cycle_key`, for login:
+    /// a key an attacker planted before login is worthless after it).
+    public func cycleKey() async throws(SessionError) {
+        let data = try await loaded()
+        let old = key
+        try await create(data)
+        if let old { try await requireStore().delete(key: old) }
+    }
+
+    /// Empties the session, deletes it from the store and drops the key (Django's `flush`,
+    /// for logout). The middleware then deletes the cookie.
+    public func flush() async throws(SessionError) {
+        let old = state.withLock { state -> String? in
+            let old = state.key
+            state = State(key: nil, data: SessionData(), accessed: true, modified: true)
+            return old
+        }
+        if let old { try await requireStore().delete(key: old) }
+    }
+
+    // MARK: For the middleware
+
+    /// Whether the session was read or written during the request.
+    var accessed: Bool { state.withLock { $0.accessed } }
+    /// Whether it was written.
+    var modified: Bool { state.withLock { $0.modified } }
+    /// Django's `is_empty`: no key, and no data loaded or nothing in it.
+    var isEmpty: Bool { state.withLock { $0.key == nil && ($0.data?.isEmpty ?? true) } }
+
+    /// Django's `save`: a session without a key is created under a new one; one with a key
+    /// is updated, and ``SessionError/interrupted(key:)`` when it is gone from the store.
+    func save() async throws(SessionError) {
+        let (key, data) = state.withLock { ($0.key, $0.data) }
+        let current: SessionData
+        if let data { current = data } else { current = try await loaded() }
+        guard let key else {
+            try await create(current)
+            return
+        }
+        guard try await requireStore().update(key: key, data: current, age: age) else { throw .interrupted(key: key) }
+    }
+
+    /// Claims a new key with `SET NX` / `INSERT`, drawing again on a collision (Django's `create`).
+    private func create(_ data: SessionData) async throws(SessionError) {
+        let store = try requireStore()
+        let attempts = 100
+        for _ in 0..<attempts {
+            let key = SessionKey.generate()
+            if try await store.create(key: key, data: data, age: age) {
+                state.withLock {
+                    $0.key = key
+                    $0.modified = true
+                }
+                return
+            }
+        }
+        throw .noFreeKey(attempts: attempts)
+    }
+
+    /// The data, loaded at first use. A key the store does not hold is dropped: the session
+    /// starts empty and gets a new key when saved (no fixation).
+    private func loaded() async throws(SessionError) -> SessionData {
+        let (data, key) = state.withLock { state in
+            state.accessed = true
+            return (state.data, state.key)
+        }
+        if let data { return data }
+        let store = try requireStore()
+        var found: SessionData?
+        if let key { found = try await store.load(key: key) }
+        return state.withLock { state in
+            if let data = state.data { return data }  // another task of the request loaded it first
+            if found == nil, state.key == key { state.key = nil }
+            let data = found ?? SessionData()
+            state.data = data
+            return data
+        }
+    }
+
+    private func requireStore() throws(SessionError) -> any SessionStore {
+        guard let store else {
+            throw .invalidConfiguration("this request has no session: add SessionMiddleware to the router before the route")
+        }
+        return store
+    }
+}

@@ -1,0 +1,92 @@
+import Cache
+
+/// Django's `cache` session engine (`SESSION_ENGINE = "django.contrib.sessions.backends.cache"`):
+/// sessions live only in the cache, as `:1:django.contrib.sessions.cache<key>` in the cache's
+/// database (DB 1), the session dictionary through the cache serializer (JSON), TTL = the
+/// session's age (1,209,600 s, 14 days).
+///
+/// Nothing else holds them: `FLUSHALL`, `cache.clear()` or a Redis restart without
+/// persistence ends every session (spec/sessions.md, "Survival").
+///
+/// ```swift
+/// let cache = RedisCache(configuration: try CacheConfiguration(location: "unix:///var/run/redis/redis.sock?db=1"))
+/// let store = try CacheSessionStore(cache: cache)
+/// ```
+public struct CacheSessionStore: SessionStore {
+    /// Django's `KEY_PREFIX` of the cache engine; the cache adds its own `:1:` before it.
+    public static let keyPrefix = "django.contrib.sessions.cache"
+
+    /// The cache the sessions live in.
+    public let cache: any Cache
+    private let redisCache: RedisCache?
+    public var name: String { "cache" }
+
+    /// Sessions in `cache`.
+    ///
+    /// - Throws: ``SessionError/invalidConfiguration(_:)`` when `cache` is a ``RedisCache``
+    ///   that fails open: a session store that reads "nothing there" while Redis is down would
+    ///   hand every visitor a new, unsaveable session. The engine needs the default, fail-closed.
+    public init(cache: any Cache) throws(SessionError) {
+        if let redis = cache as? RedisCache, redis.configuration.failureMode == .failOpen {
+            throw .invalidConfiguration(
+                "the cache session engine needs a fail-closed cache (CacheConfiguration.failureMode = .failClosed, the default)")
+        }
+        self.cache = cache
+        self.redisCache = cache as? RedisCache
+    }
+
+    /// The cache key of session `key`, before the cache's `:1:`.
+    public static func cacheKey(_ key: String) -> String { keyPrefix + key }
+
+    public func load(key: String) async throws(SessionError) -> SessionData? {
+        do {
+            return try await cache.get(Self.cacheKey(key), as: SessionData.self, version: nil)
+        } catch {
+            return try Self.absentOrThrow(error, store: name)
+        }
+    }
+
+    public func create(key: String, data: SessionData, age: Int) async throws(SessionError) -> Bool {
+        do {
+            return try await cache.add(Self.cacheKey(key), data, timeout: .seconds(age), version: nil)
+        } catch {
+            throw Self.sessionError(error, store: name)
+        }
+    }
+
+    /// One `SET ... XX EX age` on a ``RedisCache``; on other caches Django's way, `get` then `set`.
+    public func update(key: String, data: SessionData, age: Int) async throws(SessionError) -> Bool {
+        do {
+            if let redisCache {
+                return try await redisCache.update(Self.cacheKey(key), data, timeout: .seconds(age))
+            }
+            guard try await cache.hasKey(Self.cacheKey(key), version: nil) else { return false }
+            try await cache.set(Self.cacheKey(key), data, timeout: .seconds(age), version: nil)
+            return true
+        } catch {
+            throw Self.sessionError(error, store: name)
+        }
+    }
+
+    public func delete(key: String) async throws(SessionError) {
+        do {
+            _ = try await cache.delete(Self.cacheKey(key), version: nil)
+        } catch {
+            throw Self.sessionError(error, store: name)
+        }
+    }
+
+    /// A value that is not a session (written by something else) reads as no session.
+    static func absentOrThrow(_ error: CacheError, store: String) throws(SessionError) -> SessionData? {
+        if case .undecodable = error { return nil }
+        throw sessionError(error, store: store)
+    }
+
+    static func sessionError(_ error: CacheError, store: String) -> SessionError {
+        switch error {
+        case .backend(let redis): return .storeUnavailable(store: store, reason: "\(redis)")
+        case .unencodable(let key, _, let reason): return .unencodable(key: key, reason: reason)
+        default: return .storeUnavailable(store: store, reason: "\(error)")
+        }
+    }
+}

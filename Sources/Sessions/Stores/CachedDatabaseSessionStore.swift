@@ -1,0 +1,113 @@
+import Cache
+import Foundation
+import Logging
+import Synchronization
+
+/// Django's `cached_db` session engine: every session is a row of `django_session` (SQLite),
+/// read through the cache as `:1:django.contrib.sessions.cached_db<key>` (DB 1, TTL = the
+/// session's remaining age).
+///
+/// - load: the cache; on a miss, the table, then the cache is refilled with the remaining
+///   lifetime (so a session survives `FLUSHALL` and a Redis restart);
+/// - save: the table first, then the cache;
+/// - delete: both.
+///
+/// Unlike Django's (whose load writes the cache unguarded, so every request fails with Redis
+/// down), this store keeps working from SQL while Redis is down: cache errors are logged once
+/// per outage and otherwise ignored, and the cache fills again once Redis is back
+/// (spec/sessions.md, "Redis down").
+public final class CachedDatabaseSessionStore: SessionStore {
+    /// Django's `KEY_PREFIX` of the cached-DB engine; the cache adds its `:1:`.
+    public static let keyPrefix = "django.contrib.sessions.cached_db"
+
+    /// The table.
+    public let database: DatabaseSessionStore
+    /// The cache in front of it.
+    public let cache: any Cache
+    private let logger: Logger
+    private let cacheDown = Atomic<Bool>(false)
+    public var name: String { "cached_db" }
+
+    /// Sessions in `database`, read through `cache`.
+    public init(database: DatabaseSessionStore, cache: any Cache, logger: Logger = Logger(label: "sessions")) {
+        self.database = database
+        self.cache = cache
+        self.logger = logger
+    }
+
+    /// The cache key of session `key`, before the cache's `:1:`.
+    public static func cacheKey(_ key: String) -> String { keyPrefix + key }
+
+    public func load(key: String) async throws(SessionError) -> SessionData? {
+        if let cached = await cacheGet(key) { return cached }
+        let now = Date()
+        guard let (data, expires) = try await database.loadWithExpiry(key: key, now: now) else { return nil }
+        let remaining = Int(expires.timeIntervalSince(now).rounded(.down))
+        if remaining > 0 { await cacheSet(key, data, age: remaining) }
+        return data
+    }
+
+    public func create(key: String, data: SessionData, age: Int) async throws(SessionError) -> Bool {
+        guard try await database.create(key: key, data: data, age: age) else { return false }
+        await cacheSet(key, data, age: age)
+        return true
+    }
+
+    public func update(key: String, data: SessionData, age: Int) async throws(SessionError) -> Bool {
+        guard try await database.update(key: key, data: data, age: age) else {
+            // Deleted meanwhile: a cache entry left by a failed delete must not revive it.
+            await cacheDelete(key)
+            return false
+        }
+        await cacheSet(key, data, age: age)
+        return true
+    }
+
+    public func delete(key: String) async throws(SessionError) {
+        try await database.delete(key: key)
+        await cacheDelete(key)
+    }
+
+    // MARK: The cache, best effort
+
+    private func cacheGet(_ key: String) async -> SessionData? {
+        do {
+            let data = try await cache.get(Self.cacheKey(key), as: SessionData.self, version: nil)
+            noteCacheUp()
+            return data
+        } catch {
+            noteCacheDown(error)
+            return nil
+        }
+    }
+
+    private func cacheSet(_ key: String, _ data: SessionData, age: Int) async {
+        do {
+            try await cache.set(Self.cacheKey(key), data, timeout: .seconds(age), version: nil)
+            noteCacheUp()
+        } catch {
+            noteCacheDown(error)
+        }
+    }
+
+    private func cacheDelete(_ key: String) async {
+        do {
+            _ = try await cache.delete(Self.cacheKey(key), version: nil)
+            noteCacheUp()
+        } catch {
+            noteCacheDown(error)
+        }
+    }
+
+    private func noteCacheDown(_ error: CacheError) {
+        guard case .backend = error else { return }  // an undecodable entry is just a miss
+        if !cacheDown.exchange(true, ordering: .relaxed) {
+            logger.warning("session cache unreachable: serving sessions from SQL until it is back", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func noteCacheUp() {
+        guard cacheDown.load(ordering: .relaxed), cacheDown.exchange(false, ordering: .relaxed) else { return }
+        logger.notice("session cache reachable again")
+    }
+}

@@ -1,0 +1,25 @@
+/// Where sessions live: the storage half of Django's `SessionBase` (its `load`, `exists`,
+/// `save(must_create=...)`, `delete`). ``Session`` adds the key rules on top (new keys,
+/// never adopting a key the store lacks, `cycleKey`, `flush`).
+///
+/// Three stores: ``CacheSessionStore`` (the `cache` engine), ``CachedDatabaseSessionStore``
+/// (`cached_db`) and ``RedisSessionStore`` (standalone Redis, django-redis-sessions).
+public protocol SessionStore: Sendable {
+    /// A short name for messages: `cache`, `cached_db`, `redis`.
+    var name: String { get }
+
+    /// The session under `key`, or `nil` when the store does not hold it (never created,
+    /// expired, deleted, or unreadable: a tampered signed value reads as absent).
+    func load(key: String) async throws(SessionError) -> SessionData?
+
+    /// Stores `data` under `key` if the key is free, atomically (`SET NX`, `INSERT`), living
+    /// `age` seconds; `false` when the key is taken.
+    func create(key: String, data: SessionData, age: Int) async throws(SessionError) -> Bool
+
+    /// Replaces the data under `key`, only if the key still exists (`SET XX`, `UPDATE`),
+    /// living `age` seconds from now; `false` when it was deleted meanwhile.
+    func update(key: String, data: SessionData, age: Int) async throws(SessionError) -> Bool
+
+    /// Deletes `key` (nothing happens if it does not exist).
+    func delete(key: String) async throws(SessionError)
+}

@@ -1,0 +1,66 @@
+// Hummingbird's own SessionMiddleware (hummingbird-auth) on our RedisCache persist driver,
+// for readers already using it. No `import Sessions` here: both modules name a
+// `SessionMiddleware` and a `SessionRequestContext`.
+import Cache
+import Foundation
+import Hummingbird
+import HummingbirdAuth
+import Logging
+import Redis
+import RedisTestSupport
+import WebCache
+import WebTestSupport
+import XCTest
+
+final class HummingbirdAuthSessionTests: XCTestCase {
+    struct Visits: Codable, Sendable {
+        var count: Int
+    }
+
+    func testHummingbirdsSessionMiddlewareKeepsSessionsInOurRedisCache() async throws {
+        let server = try await PrivateRedisServer.start()
+        defer { server.shutDownAndRemove() }
+        var configuration = CacheConfiguration(redis: server.configuration(database: 1))
+        configuration.logger.logLevel = .critical
+        let cache = RedisCache(configuration: configuration)
+
+        // snippet: session-hummingbird-auth
+        let router = Router(context: BasicSessionRequestContext<Visits, String>.self)
+        router.add(middleware: SessionMiddleware(storage: cache))  // RedisCache is a PersistDriver
+        router.get("visits") { _, context -> String in
+            let count = (context.sessions.session?.count ?? 0) + 1
+            if !context.sessions.updateSession(Visits(count: count)) {
+                context.sessions.createSession(Visits(count: count))  // the first visit: a new id
+            }
+            return "visits \(count)"
+        }
+        // snippet: end
+        var logger = Logger(label: "hb-auth-test")
+        logger.logLevel = .critical
+        let site = try await RunningSite.start(router, port: 0, logger: logger)
+        let client = LoopbackHTTPClient(port: site.port)
+        do {
+            let first = try await client.get("/visits")
+            XCTAssertEqual(first.text, "visits 1")
+            let cookie = try XCTUnwrap(first["Set-Cookie"]?.split(separator: ";").first.map(String.init))
+            XCTAssertTrue(cookie.hasPrefix("SESSION_ID="), cookie)
+            let second = try await client.get("/visits", headers: [("Cookie", cookie)])
+            XCTAssertEqual(second.text, "visits 2")
+
+            let id = String(cookie.dropFirst("SESSION_ID=".count))
+            let key = ":1:hbs.\(id)"
+            let (stored, ttl) = try await RedisConnection.withConnection(configuration: server.configuration(database: 1)) { redis in
+                (try await redis.send(GET(RedisKey(key))).map { String(buffer: $0) }, try await redis.send(PTTL(RedisKey(key))))
+            }
+            XCTAssertEqual(stored, #"{"count":2}"#, "through the cache's serializer, under the cache's :1: prefix")
+            guard case .expires(let remaining) = ttl else { return XCTFail("no TTL: \(ttl)") }
+            XCTAssertGreaterThan(remaining, .seconds(12 * 3600 - 60), "hummingbird-auth's default 12 hours")
+        } catch {
+            await site.stop()
+            await cache.close()
+            throw error
+        }
+        await site.stop()
+        await cache.close()
+    }
+}
