@@ -24,6 +24,7 @@ let package = Package(
         .executable(name: "configure-socket", targets: ["configure-socket"]),
         .executable(name: "cache-backend", targets: ["cache-backend"]),
         .executable(name: "cache-api", targets: ["cache-api"]),
+        .executable(name: "sessions", targets: ["sessions"]),
         .executable(name: "keyspace", targets: ["keyspace"]),
         .executable(name: "guide", targets: ["guide"]),
         .executable(name: "bench", targets: ["bench"]),
@@ -95,6 +96,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -130,6 +132,7 @@ let package = Package(
             dependencies: [
                 "Guide", "Redis", "RESP", "Cache", "RedisKeyspace", "WebCache", "Sessions", "RedisTestSupport", "WebTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -179,6 +182,14 @@ let package = Package(
         .executableTarget(
             name: "cache-api",
             dependencies: ["Chapters", "Guide"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "sessions",
+            dependencies: [
+                "Chapters", "Guide",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -252,7 +263,7 @@ let package = Package(
         .testTarget(
             name: "SessionsTests",
             dependencies: [
-                "Sessions", "Cache", "Redis", "WebCache", "RedisTestSupport", "WebTestSupport",
+                "Sessions", "Chapters", "Cache", "Redis", "WebCache", "RedisTestSupport", "WebTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "GRDB", package: "GRDB.swift"),

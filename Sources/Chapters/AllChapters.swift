@@ -10,6 +10,7 @@ public enum AllChapters {
             // Any free port: the tour never clashes with a site the reader runs on 8000.
             CacheBackend.chapter(settings, options: .init(port: 0)),
             CacheAPI.chapter(settings),
+            SessionsChapter.chapter(settings),
             KeyspaceChapter.chapter(settings),
         ]
     }

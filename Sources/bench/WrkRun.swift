@@ -10,17 +10,17 @@ struct WrkRun {
     /// Responses that were not 2xx/3xx, and socket errors.
     var failures: Int
 
-    /// Runs `wrk -t<threads> -c<connections> -d<seconds>s --latency url`.
+    /// Runs `wrk -t<threads> -c<connections> -d<seconds>s --latency [-H header]... url`.
     ///
     /// - Throws: ``BenchError`` when wrk is missing (with the command that installs it) or
     ///   prints something unexpected.
-    static func run(url: String, threads: Int = 2, connections: Int = 32, seconds: Int = 10) throws -> WrkRun {
+    static func run(url: String, threads: Int = 2, connections: Int = 32, seconds: Int = 10, headers: [String] = []) throws -> WrkRun {
         guard let wrk = ["/usr/bin/wrk", "/usr/local/bin/wrk"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             throw BenchError("wrk is not installed: run ./setup.sh --with-bench-tools (or apt-get install wrk)")
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: wrk)
-        process.arguments = ["-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--latency", url]
+        process.arguments = ["-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--latency"] + headers.flatMap { ["-H", $0] } + [url]
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe

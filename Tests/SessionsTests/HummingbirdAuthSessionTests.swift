@@ -2,6 +2,7 @@
 // for readers already using it. No `import Sessions` here: both modules name a
 // `SessionMiddleware` and a `SessionRequestContext`.
 import Cache
+import Chapters
 import Foundation
 import Hummingbird
 import HummingbirdAuth
@@ -13,10 +14,6 @@ import WebTestSupport
 import XCTest
 
 final class HummingbirdAuthSessionTests: XCTestCase {
-    struct Visits: Codable, Sendable {
-        var count: Int
-    }
-
     func testHummingbirdsSessionMiddlewareKeepsSessionsInOurRedisCache() async throws {
         let server = try await PrivateRedisServer.start()
         defer { server.shutDownAndRemove() }
@@ -24,17 +21,7 @@ final class HummingbirdAuthSessionTests: XCTestCase {
         configuration.logger.logLevel = .critical
         let cache = RedisCache(configuration: configuration)
 
-        // snippet: session-hummingbird-auth
-        let router = Router(context: BasicSessionRequestContext<Visits, String>.self)
-        router.add(middleware: SessionMiddleware(storage: cache))  // RedisCache is a PersistDriver
-        router.get("visits") { _, context -> String in
-            let count = (context.sessions.session?.count ?? 0) + 1
-            if !context.sessions.updateSession(Visits(count: count)) {
-                context.sessions.createSession(Visits(count: count))  // the first visit: a new id
-            }
-            return "visits \(count)"
-        }
-        // snippet: end
+        let router = HummingbirdAuthSite.router(cache: cache)
         var logger = Logger(label: "hb-auth-test")
         logger.logLevel = .critical
         let site = try await RunningSite.start(router, port: 0, logger: logger)

@@ -2,6 +2,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOCore
+import Redis
 
 /// Django's `SessionMiddleware` on Hummingbird: puts a lazily loaded ``Session`` in the
 /// request context and, when the response goes out, applies Django's rules
@@ -28,11 +30,17 @@ public struct SessionMiddleware<Context: SessionRequestContext>: RouterMiddlewar
     public let store: any SessionStore
     /// The cookie and save settings.
     public let configuration: SessionConfiguration
+    /// Whether the rest of the request runs on its connection's event loop (when the context
+    /// knows it), so that the store's commands, sent on that loop's Redis connection
+    /// (``EventLoopRedisClient``), are written and answered on one thread without hand-offs.
+    /// Routes must then not block (no synchronous file or database calls). Default `true`.
+    public let runsOnEventLoop: Bool
 
     /// The middleware for `store`, with Django's defaults unless `configuration` says otherwise.
-    public init(store: any SessionStore, configuration: SessionConfiguration = SessionConfiguration()) {
+    public init(store: any SessionStore, configuration: SessionConfiguration = SessionConfiguration(), runsOnEventLoop: Bool = true) {
         self.store = store
         self.configuration = configuration
+        self.runsOnEventLoop = runsOnEventLoop
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -48,6 +56,16 @@ public struct SessionMiddleware<Context: SessionRequestContext>: RouterMiddlewar
         var context = context
         context.session = session
 
+        if runsOnEventLoop, let eventLoop = context.eventLoop {
+            return try await withTaskExecutorPreference(EventLoopTaskExecutor(eventLoop)) {
+                try await respond(request, context: context, session: session, next: next)
+            }
+        }
+        return try await respond(request, context: context, session: session, next: next)
+    }
+
+    /// Runs the rest of the chain, then applies Django's rules to the response.
+    func respond(_ request: Request, context: Context, session: Session, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response: Response
         do {
             response = try await next(request, context)

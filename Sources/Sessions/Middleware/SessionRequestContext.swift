@@ -1,9 +1,12 @@
 import Hummingbird
+import NIOCore
 
 /// A request context that carries a ``Session``, set by ``SessionMiddleware``.
 public protocol SessionRequestContext: RequestContext {
     /// The request's session (``Session/unattached`` until the middleware runs).
     var session: Session { get set }
+    /// The event loop of the request's connection, if known.
+    var eventLoop: (any EventLoop)? { get }
 }
 
 /// Hummingbird's `BasicRequestContext` plus a session.
@@ -15,9 +18,11 @@ public protocol SessionRequestContext: RequestContext {
 public struct BasicSessionRequestContext: SessionRequestContext {
     public var coreContext: CoreRequestContextStorage
     public var session: Session
+    public let eventLoop: (any EventLoop)?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         session = .unattached
+        eventLoop = source.channel.eventLoop
     }
 }

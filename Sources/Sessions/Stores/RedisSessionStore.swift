@@ -22,7 +22,7 @@ public final class RedisSessionStore: SessionStore {
     public let configuration: RedisSessionConfiguration
     /// Signs and checks values.
     public let signer: SessionSigner
-    private let client: RedisMultiplexer
+    private let client: EventLoopRedisClient
     private let logger: Logger
     private let outage = Atomic<Bool>(false)
     public var name: String { "redis" }
@@ -31,7 +31,7 @@ public final class RedisSessionStore: SessionStore {
         self.configuration = configuration
         self.signer = signer
         self.logger = logger
-        self.client = RedisMultiplexer(configuration: configuration.redis, logger: logger)
+        self.client = EventLoopRedisClient(configuration: configuration.redis, logger: logger)
     }
 
     /// Checks the configuration against the running server (the socket answers `PING` on the

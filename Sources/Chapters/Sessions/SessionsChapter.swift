@@ -1,0 +1,248 @@
+import Cache
+import Foundation
+import Guide
+import Logging
+import NIOCore
+import Redis
+import RedisTestSupport
+import Sessions
+import WebTestSupport
+
+/// Chapter 05: sessions in Redis (chapters/05-sessions.md): the article's three engines on the
+/// reader's Redis, then, on a private redis-server that the chapter may flush, restart and
+/// kill, the spec's survival table reproduced from real runs.
+public enum SessionsChapter {
+    /// What the steps share; steps run one after another.
+    final class Demo: @unchecked Sendable {
+        var server: PrivateRedisServer?
+        var survival: [SurvivalRow] = []
+    }
+
+    /// One engine's line of the survival table.
+    struct SurvivalRow {
+        var engine: SessionsSite.Engine
+        var flush: String
+        var restart: String
+        var down: String
+        /// `lost|lost|503`: what the chapter's test compares with the spec.
+        var facts: String
+    }
+
+    /// A temporary folder for the cached DB engine's SQLite file.
+    static func folder() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("redis-guide-sessions-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
+    /// The chapter's steps against the Redis in `settings`.
+    public static func chapter(_ settings: GuideSettings = GuideSettings()) -> Chapter {
+        let demo = Demo()
+        var steps: [Step] = SessionsSite.Engine.allCases.map { engine in
+            Step("\(engine.title): GET /session twice, then the session in Redis") { log in
+                try await liveEngine(engine, settings: settings, log: &log)
+            }
+        }
+        steps.append(Step("the article's standalone settings: an error at start-up, not a fallback to TCP") { log in
+            try await startUpErrors(&log)
+        })
+        steps.append(Step("start a private redis-server (temporary socket, no persistence) for FLUSHALL, restart, kill") { log in
+            let server = try await PrivateRedisServer.start()
+            demo.server = server
+            log.show("redis-server pid \(server.pid.map(String.init) ?? "?") on \(server.socketPath)")
+        })
+        for engine in SessionsSite.Engine.allCases {
+            steps.append(Step("\(engine.title): FLUSHALL, a restart, Redis killed") { log in
+                guard let server = demo.server else { throw StepFailure("no private server", fix: "the step that starts it failed; see its message") }
+                let row = try await survival(engine, server: server, log: &log)
+                demo.survival.append(row)
+                log.record("survival-\(engine.rawValue)", row.facts)
+            })
+        }
+        steps.append(Step("the survival table, from these runs") { log in
+            log.show("engine                   after FLUSHALL       after a restart      Redis down")
+            for row in demo.survival {
+                log.show(pad(row.engine.title, 25) + pad(row.flush, 21) + pad(row.restart, 21) + row.down)
+            }
+        })
+        steps.append(Step("clearsessions: expired rows leave the django_session table") { log in
+            try await clearSessions(&log)
+        })
+        steps.append(Step("stop the private redis-server") { log in
+            demo.server?.shutDownAndRemove()
+            demo.server = nil
+            log.show("stopped and removed")
+        })
+        return Chapter(number: 5, name: "sessions", title: "Sessions in Redis", steps: steps)
+    }
+
+    static func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
+    }
+
+    static func quietLogger() -> Logger {
+        var logger = Logger(label: "sessions")
+        logger.logLevel = .critical
+        return logger
+    }
+
+    /// The `sessionid=<key>` pair of a response's cookie, or `nil`.
+    static func cookie(_ response: LoopbackHTTPClient.Response) -> String? {
+        response.values("Set-Cookie").first { $0.hasPrefix("sessionid=") }?.split(separator: ";").first.map(String.init)
+    }
+
+    static func key(ofCookie cookie: String?) -> String? {
+        cookie.map { String($0.dropFirst("sessionid=".count)) }
+    }
+
+    /// Where an engine keeps session `key`: the Redis key and database.
+    static func redisLocation(_ engine: SessionsSite.Engine, key: String) -> (key: String, database: Int) {
+        switch engine {
+        case .cache: (":1:" + CacheSessionStore.cacheKey(key), 1)
+        case .cachedDB: (":1:" + CachedDatabaseSessionStore.cacheKey(key), 1)
+        case .redis: (key, 0)
+        }
+    }
+
+    // MARK: Live, on the reader's Redis
+
+    static func liveEngine(_ engine: SessionsSite.Engine, settings: GuideSettings, log: inout StepLog) async throws {
+        let backend = try await SessionsSite.backend(
+            engine, socketPath: settings.socketPath, databasePath: try folder().appendingPathComponent("db.sqlite3").path,
+            secret: SessionsSite.secret(), logger: quietLogger())
+        let site = try await RunningSite.start(SessionsSite.router(store: backend.store), port: 0, logger: quietLogger())
+        defer { Task { await site.stop(); await backend.close() } }
+        let client = LoopbackHTTPClient(port: site.port)
+
+        let first = try await client.get("/session")
+        log.show("GET /session            → \(first.status) \(first.text.trimmingCharacters(in: .newlines))")
+        for header in first.values("Set-Cookie") { log.show("  Set-Cookie: \(header)") }
+        if let vary = first["Vary"] { log.show("  Vary: \(vary)") }
+        guard let cookie = cookie(first), let key = key(ofCookie: cookie) else {
+            throw StepFailure("the first response set no session cookie (status \(first.status))", fix: "is Redis running on \(settings.socketPath)? run swift run guide doctor")
+        }
+        let second = try await client.get("/session", headers: [("Cookie", cookie)])
+        log.show("GET /session + cookie   → \(second.status) \(second.text.trimmingCharacters(in: .newlines))")
+        guard second.text == "count 2\n" else {
+            throw StepFailure("the second request saw \(second.text.debugDescription), not count 2", fix: "run the chapter again")
+        }
+        let location = redisLocation(engine, key: key)
+        let redis = RedisConfiguration(endpoint: .unixSocket(path: settings.socketPath), database: location.database)
+        // snippet: session-in-redis
+        let (value, ttl) = try await RedisConnection.withConnection(configuration: redis) { connection in
+            let value = try await connection.send(GET(RedisKey(location.key))).map { String(buffer: $0) }
+            return (value, try await connection.send(PTTL(RedisKey(location.key))))
+        }
+        // snippet: end
+        log.show("DB \(location.database)  \(location.key)")
+        log.show("      TTL \(ttl.seconds)  value \(value ?? "(none)")")
+        if let table = backend.database, let row = try await table.row(key: key) {
+            log.show("SQLite django_session: \(key) | \(row.sessionData) | expires \(row.expireDate)")
+        }
+        guard value != nil, case .expires(let remaining) = ttl, remaining > .seconds(1_209_000) else {
+            throw StepFailure("the session is not stored with a 14-day TTL at \(location.key)", fix: "run the chapter again")
+        }
+        log.record("\(engine.rawValue)-key", location.key)
+    }
+
+    static func startUpErrors(_ log: inout StepLog) async throws {
+        // The article's settings.py, read by a store that never falls back to TCP.
+        do {
+            _ = try RedisSessionConfiguration(settings: ["SESSION_REDIS_HOST": "localhost", "SESSION_REDIS_PORT": "6379"])
+            throw StepFailure("a configuration without a socket was accepted", fix: "this is a bug in RedisSessionConfiguration")
+        } catch let error as SessionError {
+            log.show("no socket named       → \(error)")
+        }
+        let missing = "/var/run/redis/no-such.sock"
+        do {
+            _ = try await RedisSessionStore.connect(
+                configuration: try RedisSessionConfiguration(socketPath: missing), signer: try SessionSigner(secret: SessionsSite.secret()))
+            throw StepFailure("a store on \(missing) started", fix: "this is a bug in RedisSessionStore.connect")
+        } catch let error as SessionError {
+            log.show("a socket that is not there → \(error)")
+        }
+    }
+
+    // MARK: On a private server
+
+    static func survival(_ engine: SessionsSite.Engine, server: PrivateRedisServer, log: inout StepLog) async throws -> SurvivalRow {
+        let folder = try folder().appendingPathComponent("survival-\(engine.rawValue)-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let backend = try await SessionsSite.backend(
+            engine, socketPath: server.socketPath, databasePath: folder.appendingPathComponent("db.sqlite3").path,
+            secret: SessionsSite.secret(), logger: quietLogger())
+        let site = try await RunningSite.start(SessionsSite.router(store: backend.store), port: 0, logger: quietLogger())
+        defer { Task { await site.stop(); await backend.close() } }
+        let client = LoopbackHTTPClient(port: site.port)
+        var cookie: String?
+
+        /// GET /session with the current cookie; follows a new cookie.
+        func visit() async throws -> (status: Int, text: String, sameKey: Bool, took: Duration) {
+            let started = ContinuousClock.now
+            let response = try await client.get("/session", headers: cookie.map { [("Cookie", $0)] } ?? [])
+            let took = ContinuousClock.now - started
+            let newCookie = Self.cookie(response)
+            let same = newCookie == nil || newCookie == cookie
+            if let newCookie { cookie = newCookie }
+            return (response.status, response.text.trimmingCharacters(in: .newlines), same, took)
+        }
+        func describe(_ visit: (status: Int, text: String, sameKey: Bool, took: Duration)) -> String {
+            visit.status == 200 ? "\(visit.text), \(visit.sameKey ? "same key" : "new key")" : "\(visit.status) \(visit.text.prefix(60))"
+        }
+
+        _ = try await visit()
+        let before = try await visit()
+        log.show("before:             \(describe(before))   (key \(key(ofCookie: cookie) ?? "-"))")
+
+        try await RedisConnection.withConnection(configuration: server.configuration()) { redis in
+            _ = try await redis.send("FLUSHALL")
+        }
+        let afterFlush = try await visit()
+        log.show("after FLUSHALL:     \(describe(afterFlush))")
+        _ = try await visit()  // count 2 again (or 3) before the restart
+
+        try await server.restart()
+        let afterRestart = try await visit()
+        log.show("after a restart:    \(describe(afterRestart))")
+
+        server.kill()
+        let down = try await visit()
+        log.show("Redis killed:       \(down.status == 200 ? describe(down) : "\(down.status) \(down.text)") in \(down.took.milliseconds) ms")
+        try await server.restart()
+        let back = try await visit()
+        log.show("Redis back:         \(describe(back))")
+
+        let survivedFlush = afterFlush.sameKey && afterFlush.text == "count 3"
+        let survivedRestart = afterRestart.sameKey && afterRestart.status == 200 && !afterRestart.text.hasSuffix(" 1")
+        let expectSurvival = engine == .cachedDB
+        let downAsSpecified = expectSurvival ? down.status == 200 : down.status == 503
+        guard survivedFlush == expectSurvival, survivedRestart == expectSurvival, downAsSpecified, back.status == 200 else {
+            throw StepFailure("the \(engine.title) did not behave as spec/sessions.md says", fix: "see the lines above")
+        }
+        return SurvivalRow(
+            engine: engine,
+            flush: survivedFlush ? "survives" : "lost (new key)",
+            restart: survivedRestart ? "survives" : "lost (new key)",
+            down: down.status == 200 ? "served from SQL" : "\(down.status), back by itself",
+            facts: "\(survivedFlush ? "survives" : "lost")|\(survivedRestart ? "survives" : "lost")|\(down.status)")
+    }
+
+    static func clearSessions(_ log: inout StepLog) async throws {
+        let folder = try folder().appendingPathComponent("clearsessions-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let table = try DatabaseSessionStore(path: folder.appendingPathComponent("db.sqlite3").path, signer: try SessionSigner(secret: SessionsSite.secret()))
+        // Two sessions that expired a minute ago, one that lives on.
+        for age in [-60, -60, 1_209_600] {
+            _ = try await table.create(key: SessionKey.generate(), data: SessionData(["count": 1]), age: age)
+        }
+        let before = try await table.count()
+        // snippet: session-clearsessions
+        let deleted = try await table.clearExpired()  // DELETE FROM django_session WHERE expire_date < now
+        // snippet: end
+        let after = try await table.count()
+        log.show("rows before: \(before), deleted: \(deleted), rows after: \(after)   (journal_mode \(try table.journalMode()))")
+        guard deleted == 2, after == 1 else { throw StepFailure("clearsessions deleted \(deleted) rows, not the 2 expired ones", fix: "run the chapter again") }
+    }
+}
