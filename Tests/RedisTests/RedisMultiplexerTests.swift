@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import NIOCore
 import RESP
 import Redis
@@ -80,6 +83,59 @@ final class RedisMultiplexerTests: XCTestCase {
         await redis.close()
     }
 
+    func testConnectionsOpenedAcrossARestartUnderLoadAreAllClosedByClose() async throws {
+        // A late waiter of a failed connect must not clobber a newer attempt: otherwise
+        // connections opened after the restart are orphaned and outlive close().
+        let server = try await PrivateRedisServer.start()
+        defer { server.shutDownAndRemove() }
+        var configuration = server.configuration()
+        configuration.clientName = "mux-restart-\(UUID().uuidString.prefix(8))"
+        let redis = RedisMultiplexer(configuration: configuration, connections: 2)
+        func load() async {
+            await withTaskGroup(of: Void.self) { group in
+                for _ in 0..<500 { group.addTask { _ = try? await redis.send(PING()) } }
+            }
+        }
+        await load()
+        server.kill()
+        async let during: Void = load()
+        try await server.restart()
+        await during
+        await load()
+        await redis.close()
+        let left = try await clientCount(redis, on: server)
+        XCTAssertEqual(left, 0, "connections outlived close(): \(left)")
+    }
+
+    func testAServerThatDoesNotAnswerConnectsIsFailedFastAfterTheFirstTimeout() async throws {
+        // A listener whose accept queue is full: the kernel drops further SYNs, so a connect
+        // hangs until its timeout, like a Redis host that went away.
+        let listener = try FullBacklogListener()
+        defer { listener.close() }
+        var configuration = RedisConfiguration(endpoint: .tcp(host: "127.0.0.1", port: listener.port))
+        configuration.connectTimeout = .milliseconds(300)
+        let redis = RedisMultiplexer(configuration: configuration, connections: 1)
+        let first = ContinuousClock.now
+        do {
+            _ = try await redis.send(PING())
+            XCTFail("PING answered by a listener that never accepts")
+        } catch {
+            guard case .connectTimeout = error else { return XCTFail("expected a connect timeout, got \(error)") }
+        }
+        XCTAssertGreaterThanOrEqual(ContinuousClock.now - first, .milliseconds(250))
+        let next = ContinuousClock.now
+        for _ in 0..<10 {
+            do {
+                _ = try await redis.send(PING())
+                XCTFail("PING answered")
+            } catch {
+                guard case .connectTimeout = error else { return XCTFail("expected the remembered timeout, got \(error)") }
+            }
+        }
+        XCTAssertLessThan(ContinuousClock.now - next, .milliseconds(200), "calls in the backoff window must not wait for a connect")
+        await redis.close()
+    }
+
     func testCloseFailsLaterCallsWithPoolClosed() async throws {
         let server = try await Self.redis.server()
         let redis = named(server, connections: 2)
@@ -93,5 +149,44 @@ final class RedisMultiplexerTests: XCTestCase {
         }
         let connections = try await clientCount(redis, on: server)
         XCTAssertEqual(connections, 0, "close() must close the connections")
+    }
+}
+
+/// A loopback TCP listener that never accepts, its queue filled so that new connects hang.
+final class FullBacklogListener {
+    let port: Int
+    private let descriptor: Int32
+    private let fillers: [Int32]
+
+    init() throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.descriptor = descriptor
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(descriptor, pointer, length) == 0 && getsockname(descriptor, pointer, &length) == 0
+            }
+        }
+        guard bound, listen(descriptor, 0) == 0 else { throw POSIXError(.EADDRINUSE) }
+        port = Int(UInt16(bigEndian: address.sin_port))
+        var fillers: [Int32] = []
+        // Fill the accept queue (backlog 0 holds one connection on Linux), without blocking.
+        for _ in 0..<4 {
+            let filler = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+            var target = address
+            _ = withUnsafeMutablePointer(to: &target) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(filler, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            fillers.append(filler)
+        }
+        self.fillers = fillers
+    }
+
+    func close() {
+        for filler in fillers { Glibc.close(filler) }
+        Glibc.close(descriptor)
     }
 }

@@ -12,9 +12,11 @@ import Synchronization
 /// It suits caches and session stores: short, independent commands. Commands that change a
 /// connection's state (`SELECT`, `AUTH`, ...) are refused on it, as on a pooled connection.
 ///
-/// A connection that closes (Redis restarted or killed) is replaced on the next call; while
-/// Redis cannot be reached, each call fails at once with the connect error, so a cache that
-/// fails open keeps serving.
+/// A connection that closes (Redis restarted or killed) is replaced on the next call. While
+/// Redis refuses connections (stopped, socket gone), each call fails at once with the connect
+/// error; when a connect times out (a server that does not answer), calls fail at once for a
+/// while (250 ms, doubling up to 4 s) instead of each waiting out the connect timeout. Either
+/// way a cache that fails open keeps serving.
 ///
 /// ```swift
 /// let redis = RedisMultiplexer(configuration: try .init(url: "unix:///var/run/redis/redis.sock?db=1"))
@@ -27,7 +29,6 @@ public final class RedisMultiplexer: RedisClient, Sendable {
     private let logger: Logger
     private let slots: [Slot]
     private let nextSlot = Atomic<Int>(0)
-    private let closed = Atomic<Bool>(false)
 
     /// One connection, opened on demand; concurrent callers share one connect attempt.
     private final class Slot: Sendable {
@@ -35,9 +36,18 @@ public final class RedisMultiplexer: RedisClient, Sendable {
             case empty
             case connecting(Task<RedisConnection, any Error>)
             case open(RedisConnection)
+            /// A connect timed out (the server does not answer): calls fail at once with that
+            /// error until `retryAt`, so a cache failing open does not make every request wait
+            /// out the connect timeout. A refused connect is retried on the next call.
+            case unreachable(RedisError, retryAt: ContinuousClock.Instant, backoff: Duration)
+            case closed
         }
         let state = Mutex<State>(.empty)
     }
+
+    /// The first wait after a connect timed out; it doubles up to ``maximumBackoff``.
+    static let initialBackoff: Duration = .milliseconds(250)
+    static let maximumBackoff: Duration = .seconds(4)
 
     /// A multiplexer over `connections` connections (default: one per event loop of
     /// `eventLoopGroup`), each opened with `configuration` on first use.
@@ -56,16 +66,22 @@ public final class RedisMultiplexer: RedisClient, Sendable {
 
     deinit {
         for slot in slots {
-            if case .open(let connection) = slot.state.withLock({ $0 }) { connection.channel.close(promise: nil) }
+            switch slot.state.withLock({ $0 }) {
+            case .open(let connection): connection.channel.close(promise: nil)
+            case .connecting(let task): task.cancel()
+            case .empty, .unreachable, .closed: break
+            }
         }
     }
 
     /// Sends one command on the next connection.
+    @inlinable
     public func send<Command: RedisCommand>(_ command: Command) async throws(RedisError) -> Command.Response {
         try await connection().send(command)
     }
 
     /// Sends commands of one type together on one connection.
+    @inlinable
     public func execute<Command: RedisCommand>(_ commands: [Command]) async -> [Result<Command.Response, RedisError>] {
         do throws(RedisError) {
             return try await connection().execute(commands)
@@ -75,6 +91,7 @@ public final class RedisMultiplexer: RedisClient, Sendable {
     }
 
     /// Sends two commands of different types together on one connection.
+    @inlinable
     public func execute<First: RedisCommand, Second: RedisCommand>(
         _ first: First, _ second: Second
     ) async -> (Result<First.Response, RedisError>, Result<Second.Response, RedisError>) {
@@ -87,61 +104,90 @@ public final class RedisMultiplexer: RedisClient, Sendable {
 
     /// Closes every connection; later calls fail with ``RedisError/poolClosed``.
     public func close() async {
-        closed.store(true, ordering: .relaxed)
         for slot in slots {
             let state = slot.state.withLock { state in
-                defer { state = .empty }
+                defer { state = .closed }
                 return state
             }
             switch state {
             case .open(let connection): await connection.close()
             case .connecting(let task): task.cancel()
-            case .empty: break
+            case .empty, .unreachable, .closed: break
             }
         }
     }
 
     /// The next slot's open connection, opening one if it has none (or its last one closed).
+    @usableFromInline
     func connection() async throws(RedisError) -> RedisConnection {
-        guard !closed.load(ordering: .relaxed) else { throw .poolClosed }
         let slot = slots[Int(UInt(bitPattern: nextSlot.wrappingAdd(1, ordering: .relaxed).oldValue) % UInt(slots.count))]
-        enum Next { case use(RedisConnection), wait(Task<RedisConnection, any Error>) }
+        enum Next {
+            case use(RedisConnection)
+            case wait(Task<RedisConnection, any Error>, previousBackoff: Duration?)
+            case fail(RedisError)
+        }
         let next: Next = slot.state.withLock { state in
+            var previousBackoff: Duration?
             switch state {
+            case .closed:
+                return .fail(.poolClosed)
             case .open(let connection) where connection.isOpen:
                 return .use(connection)
             case .connecting(let task):
-                return .wait(task)
+                return .wait(task, previousBackoff: nil)
+            case .unreachable(let error, let retryAt, let backoff):
+                if ContinuousClock.now < retryAt { return .fail(error) }
+                previousBackoff = backoff
             case .open, .empty:
-                let task = Task { [configuration, eventLoopGroup, logger] () async throws -> RedisConnection in
-                    let connection = try await RedisConnection.connect(configuration: configuration, eventLoopGroup: eventLoopGroup, logger: logger)
-                    connection.markPooled()
-                    return connection
-                }
-                state = .connecting(task)
-                return .wait(task)
+                break
             }
+            let task = Task { [configuration, eventLoopGroup, logger] () async throws -> RedisConnection in
+                let connection = try await RedisConnection.connect(configuration: configuration, eventLoopGroup: eventLoopGroup, logger: logger)
+                connection.markPooled()
+                return connection
+            }
+            state = .connecting(task)
+            return .wait(task, previousBackoff: previousBackoff)
         }
         switch next {
         case .use(let connection):
             return connection
-        case .wait(let task):
-            do {
-                let connection = try await task.value
+        case .fail(let error):
+            throw error
+        case .wait(let task, let previousBackoff):
+            let outcome = await task.result
+            // Only this attempt's own state may change: a late waiter must not overwrite a
+            // newer attempt, a newer connection, or close().
+            switch outcome {
+            case .success(let connection):
+                let kept: Bool = slot.state.withLock { state in
+                    switch state {
+                    case .connecting(let current) where current == task:
+                        state = .open(connection)
+                        return true
+                    case .open(let current):
+                        return current === connection
+                    default:
+                        return false
+                    }
+                }
+                if kept { return connection }
+                // Closed meanwhile, or superseded: this connection is nobody's.
+                await connection.close()
+                throw slot.state.withLock { if case .closed = $0 { return RedisError.poolClosed } else { return nil } }
+                    ?? .connectionClosed(configuration.endpoint)
+            case .failure(let failure):
+                let error = failure as? RedisError ?? .connectionClosed(configuration.endpoint)
                 slot.state.withLock { state in
-                    if case .connecting = state { state = .open(connection) }
+                    guard case .connecting(let current) = state, current == task else { return }
+                    if case .connectTimeout = error {
+                        let backoff = previousBackoff.map { min($0 * 2, Self.maximumBackoff) } ?? Self.initialBackoff
+                        state = .unreachable(error, retryAt: .now + backoff, backoff: backoff)
+                    } else {
+                        state = .empty  // refused or missing socket: the next call tries again, at once
+                    }
                 }
-                if closed.load(ordering: .relaxed) {
-                    await connection.close()
-                    throw RedisError.poolClosed
-                }
-                return connection
-            } catch {
-                // Failed: the next call tries again (and fails fast while Redis is down).
-                slot.state.withLock { state in
-                    if case .connecting = state { state = .empty }
-                }
-                throw error as? RedisError ?? .connectionClosed(configuration.endpoint)
+                throw error
             }
         }
     }
