@@ -211,6 +211,22 @@ final class PageCacheTests: XCTestCase {
         XCTAssertEqual(site.runs, 2)
     }
 
+    func testAnAnonymousPageIsNeverServedToARequestWithCredentials() async throws {
+        let server = try await Self.redis.server()
+        let site = try await PageCacheFixture.start(server: server) { router, pageCache, runs in
+            router.cachePage(60, pageCache).get("/account") { request, _ in
+                runs.increment()
+                return page("account of \(request.headers[.authorization] ?? "nobody")")
+            }
+        }
+        let anonymous = try await site.client.get("/account")
+        let withCredentials = try await site.client.get("/account", headers: [("Authorization", "Bearer one")])
+        await site.stop()
+        XCTAssertEqual(anonymous.text, "<p>account of nobody</p>")
+        XCTAssertEqual(withCredentials.text, "<p>account of Bearer one</p>", "the anonymous page was served to a user")
+        XCTAssertEqual(site.runs, 2)
+    }
+
     // MARK: What is never stored
 
     func testNothingIsStoredForPostPrivateNoStoreVaryStarZeroMaxAgeErrorsOrStreams() async throws {

@@ -175,10 +175,20 @@ public enum CacheBackend {
         let cache = RedisCache(configuration: configuration)
         let site = try await RunningSite.start(
             CacheBackendSite.router(pageCache: PageCache(cache: cache), cache: cache), port: 0, logger: quietLogger())
+        do {
+            try await demonstrateOutage(server: server, site: site, cache: cache, log: &log)
+            await site.stop()
+            await cache.close()
+        } catch {
+            await site.stop()
+            await cache.close()
+            throw error
+        }
+    }
+
+    static func demonstrateOutage(server: PrivateRedisServer, site: RunningSite, cache: RedisCache, log: inout StepLog) async throws {
         let client = LoopbackHTTPClient(port: site.port)
         let keys = pageKeys(port: site.port)
-        defer { Task { await site.stop(); await cache.close() } }
-
         _ = try await client.get("/")
         log.show("Redis up:         GET / → stored: \(try await cache.hasKey(keys.page, version: nil))")
         server.kill()
@@ -195,7 +205,7 @@ public enum CacheBackend {
         let storedAgain = try await cache.hasKey(keys.page, version: nil)
         log.show("Redis restarted:  GET / → stored again: \(storedAgain)")
         guard storedAgain else {
-            throw StepFailure("the page was not stored after Redis came back", fix: "the cache's pool should reconnect by itself")
+            throw StepFailure("the page was not stored after Redis came back", fix: "the cache's connections should reopen by themselves once Redis answers")
         }
     }
 

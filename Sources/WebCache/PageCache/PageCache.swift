@@ -72,6 +72,9 @@ public struct PageCache: Sendable {
                 }
             }
             guard let headerList else { return .miss }
+            // A request with credentials is never answered with a page stored for a header list
+            // that ignores them (stored for an anonymous request): the route decides.
+            if request.headers[.authorization] != nil, !headerList.contains("HTTP_AUTHORIZATION") { return .miss }
             if page == nil, request.method == .head {
                 page = try await cache.get(keys.pageKey(method: "HEAD", url: url, headerList: headerList, request: request.headers), as: CachedPage.self, version: nil)
             }
