@@ -16,7 +16,7 @@ import Synchronization
 public final class RedisCache: Cache {
     /// The settings the cache runs with.
     public let configuration: CacheConfiguration
-    let client: any RedisClient
+    let client: CacheRedisClient
     /// Closes the client the cache opened itself (none when it was given one).
     private let closeOwnedClient: (@Sendable () async -> Void)?
     let keys: CacheKeyMaker
@@ -29,7 +29,7 @@ public final class RedisCache: Cache {
     public init(configuration: CacheConfiguration = CacheConfiguration()) {
         let redis = RedisMultiplexer(configuration: configuration.redis, logger: configuration.logger)
         self.configuration = configuration
-        self.client = redis
+        self.client = .multiplexer(redis)
         self.closeOwnedClient = { await redis.close() }
         self.keys = CacheKeyMaker(configuration: configuration)
     }
@@ -39,7 +39,7 @@ public final class RedisCache: Cache {
     public init(configuration: CacheConfiguration = CacheConfiguration(), poolConfiguration: RedisConnectionPoolConfiguration) {
         let pool = RedisConnectionPool(configuration: configuration.redis, poolConfiguration: poolConfiguration, logger: configuration.logger)
         self.configuration = configuration
-        self.client = pool
+        self.client = .pool(pool)
         self.closeOwnedClient = { await pool.close() }
         self.keys = CacheKeyMaker(configuration: configuration)
     }
@@ -48,7 +48,7 @@ public final class RedisCache: Cache {
     /// is not used: the client decides where commands go. ``close()`` leaves the client open.
     public init(client: some RedisClient, configuration: CacheConfiguration = CacheConfiguration()) {
         self.configuration = configuration
-        self.client = client
+        self.client = CacheRedisClient(client)
         self.closeOwnedClient = nil
         self.keys = CacheKeyMaker(configuration: configuration)
     }
