@@ -100,13 +100,13 @@ struct CacheBench: AsyncParsableCommand {
 struct PageBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "page",
-        abstract: "Chapter 03's site under wrk (/, /uncached, /plain) beside the Django figures of the spec.",
+        abstract: "Chapter 03's site under wrk (/ and /uncached) beside the Django figures of the spec.",
         discussion: "Starts its own redis-server on a temporary socket and the site on a free loopback port. Needs wrk: ./setup.sh --with-bench-tools.")
 
     @Option(help: "Seconds per run (wrk -d).") var seconds = 10
     @Option(help: "wrk threads (-t).") var threads = 2
     @Option(help: "wrk connections (-c).") var connections = 32
-    @Option(help: "Paths to load (comma-separated).") var paths = "/,/uncached,/plain"
+    @Option(help: "Paths to load (comma-separated): those the spec has Django figures for.") var paths = "/,/uncached"
     @Flag(help: "Print JSON instead of a table.") var json = false
 
     func run() async throws {

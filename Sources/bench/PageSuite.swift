@@ -8,8 +8,8 @@ import WebCache
 import WebTestSupport
 
 /// `bench page`: chapter 03's site, started in this (release) process on a private Redis,
-/// loaded with the reference's `wrk -t2 -c32 -d10s` on `/` (every request a hit),
-/// `/uncached` and `/plain`, beside the Django figures of spec/reference-figures.md.
+/// loaded with the reference's `wrk -t2 -c32 -d10s` on `/` (every request a hit) and
+/// `/uncached`, beside the Django figures of spec/reference-figures.md.
 struct PageSuite {
     var seconds: Int
     var threads: Int
@@ -22,7 +22,6 @@ struct PageSuite {
     static let django: [String: (rate: Double, p99Microseconds: Double?)] = [
         "/": (2_571, 16_000),
         "/uncached": (93, nil),
-        "/plain": (2_571, 16_000),  // a site-wide hit: the same work as / for Django
     ]
 
     func run() async throws -> BenchReport {
@@ -35,7 +34,7 @@ struct PageSuite {
         // The cache's default client: one connection per event loop, shared by all requests.
         let cache = RedisCache(configuration: configuration)
         let site = try await RunningSite.start(
-            CacheBackendSite.router(pageCache: PageCache(cache: cache), cache: cache), port: 0, logger: logger)
+            CacheBackendSite.router(pageCache: CacheBackendSite.pageCache(over: cache), cache: cache), port: 0, logger: logger)
         let client = LoopbackHTTPClient(port: site.port)
 
         var rows: [BenchRow] = []
@@ -45,7 +44,7 @@ struct PageSuite {
             guard warm.status == 200 else { throw BenchError("GET \(path) answered \(warm.status)") }
             let url = "http://127.0.0.1:\(site.port)\(path)"
             progress("wrk -t\(threads) -c\(connections) -d\(seconds)s --latency \(url)")
-            let run = try WrkRun.run(url: url, threads: threads, connections: connections, seconds: seconds)
+            let run = try await WrkRun.run(url: url, threads: threads, connections: connections, seconds: seconds)
             guard run.failures == 0 else { throw BenchError("\(run.failures) failed requests on \(path)") }
             guard let reference = Self.django[path] else { throw BenchError("no Django figure for \(path): choose among \(Self.django.keys.sorted())") }
             let name = "GET \(path) wrk -c\(connections)"

@@ -49,13 +49,13 @@ struct SessionSuite {
                 throw BenchError("GET /session on the \(engine.title) answered \(first.status) without a cookie")
             }
             progress("wrk -t\(threads) -c\(connections) -d\(seconds)s --latency -H 'Cookie: \(cookie)' \(url)   (\(engine.title))")
-            let run = try WrkRun.run(url: url, threads: threads, connections: connections, seconds: seconds, headers: ["Cookie: \(cookie)"])
+            let run = try await WrkRun.run(url: url, threads: threads, connections: connections, seconds: seconds, headers: ["Cookie: \(cookie)"])
             guard run.failures == 0 else { throw BenchError("\(run.failures) failed requests on the \(engine.title)") }
             rows.append(row("GET \(path) with a cookie, \(engine.title)", run, reference: Self.django[engine] ?? 1))
 
             if newSessions && engine == .cache {
                 progress("wrk -t\(threads) -c\(connections) -d\(seconds)s --latency \(url)   (\(engine.title), no cookie)")
-                let fresh = try WrkRun.run(url: url, threads: threads, connections: connections, seconds: seconds)
+                let fresh = try await WrkRun.run(url: url, threads: threads, connections: connections, seconds: seconds)
                 guard fresh.failures == 0 else { throw BenchError("\(fresh.failures) failed requests without a cookie") }
                 rows.append(row("GET /session, no cookie (new session), \(engine.title)", fresh, reference: Self.djangoNewSession))
                 let keys = try await RedisConnection.withConnection(configuration: server.configuration(database: 1)) { redis in

@@ -14,7 +14,18 @@ struct WrkRun {
     ///
     /// - Throws: ``BenchError`` when wrk is missing (with the command that installs it) or
     ///   prints something unexpected.
-    static func run(url: String, threads: Int = 2, connections: Int = 32, seconds: Int = 10, headers: [String] = []) throws -> WrkRun {
+    /// wrk runs on a thread of its own while the caller waits: the site under load shares
+    /// this process's two concurrency threads, and a blocking wait would take one from it.
+    static func run(url: String, threads: Int = 2, connections: Int = 32, seconds: Int = 10, headers: [String] = []) async throws -> WrkRun {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                continuation.resume(with: Result { try runBlocking(url: url, threads: threads, connections: connections, seconds: seconds, headers: headers) })
+            }
+            thread.start()
+        }
+    }
+
+    private static func runBlocking(url: String, threads: Int, connections: Int, seconds: Int, headers: [String]) throws -> WrkRun {
         guard let wrk = ["/usr/bin/wrk", "/usr/local/bin/wrk"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             throw BenchError("wrk is not installed: run ./setup.sh --with-bench-tools (or apt-get install wrk)")
         }

@@ -227,6 +227,28 @@ final class PageCacheTests: XCTestCase {
         XCTAssertEqual(site.runs, 2)
     }
 
+    func testEachHostIsItsOwnPageAndHostsOutsideTheAllowedListAreNotCached() async throws {
+        let server = try await Self.redis.server()
+        let site = try await PageCacheFixture.start(server: server, configuration: PageCacheConfiguration(allowedHosts: ["127.0.0.1", "localhost"])) { router, pageCache, runs in
+            router.cachePage(60, pageCache).get("/") { request, _ in
+                runs.increment()
+                return page("for \(request.head.authority ?? "-")")
+            }
+        }
+        let port = site.site.port
+        let viaAddress = try await LoopbackHTTPClient(port: port).get("/")
+        let viaName = try await LoopbackHTTPClient(port: port, host: "localhost:\(port)").get("/")
+        let madeUp = try await LoopbackHTTPClient(port: port, host: "attacker.example").get("/")
+        _ = try await LoopbackHTTPClient(port: port, host: "attacker.example").get("/")
+        let keys = try await site.keys()
+        await site.stop()
+        XCTAssertEqual(viaAddress.text, "<p>for 127.0.0.1:\(port)</p>")
+        XCTAssertEqual(viaName.text, "<p>for localhost:\(port)</p>", "another host was served the first host's page")
+        XCTAssertEqual(madeUp.status, 200)
+        XCTAssertEqual(site.runs, 4, "a host outside the list must run the route every time")
+        XCTAssertEqual(keys.count, 4, "two allowed hosts, two keys each: \(keys.keys.sorted())")
+    }
+
     // MARK: What is never stored
 
     func testNothingIsStoredForPostPrivateNoStoreVaryStarZeroMaxAgeErrorsOrStreams() async throws {

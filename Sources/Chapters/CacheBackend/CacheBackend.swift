@@ -45,7 +45,7 @@ public enum CacheBackend {
                 Step("start the site: site-wide cache, cachePage(60 * 15) on /") { log in
                     let cache = try makeCache(location)
                     let site = try await RunningSite.start(
-                        CacheBackendSite.router(pageCache: PageCache(cache: cache), cache: cache),
+                        CacheBackendSite.router(pageCache: CacheBackendSite.pageCache(over: cache), cache: cache),
                         host: options.host, port: options.port, logger: quietLogger())
                     demo.cache = cache
                     demo.site = site
@@ -174,7 +174,7 @@ public enum CacheBackend {
         configuration.logger = quietLogger()
         let cache = RedisCache(configuration: configuration)
         let site = try await RunningSite.start(
-            CacheBackendSite.router(pageCache: PageCache(cache: cache), cache: cache), port: 0, logger: quietLogger())
+            CacheBackendSite.router(pageCache: CacheBackendSite.pageCache(over: cache), cache: cache), port: 0, logger: quietLogger())
         do {
             try await demonstrateOutage(server: server, site: site, cache: cache, log: &log)
             await site.stop()
@@ -226,6 +226,6 @@ extension CacheBackend {
     public static func serve(_ settings: GuideSettings = GuideSettings(), host: String, port: Int) async throws -> RunningSite {
         let cache = try makeCache("\(settings.url)?db=1")
         return try await RunningSite.start(
-            CacheBackendSite.router(pageCache: PageCache(cache: cache), cache: cache), host: host, port: port)
+            CacheBackendSite.router(pageCache: CacheBackendSite.pageCache(over: cache), cache: cache), host: host, port: port)
     }
 }

@@ -15,6 +15,14 @@ public enum CacheBackendSite {
     /// How long the pretend page takes to render: the reference view's 20 ms.
     public static let renderTime: Duration = .milliseconds(20)
 
+    /// The site's page cache over `cache`: Django's defaults, pages kept for the hosts the site
+    /// answers on only (Django's `ALLOWED_HOSTS`), so a made-up `Host` makes no entry.
+    public static func pageCache(over cache: RedisCache) -> PageCache {
+        // snippet: page-cache
+        PageCache(cache: cache, configuration: PageCacheConfiguration(allowedHosts: ["127.0.0.1", "localhost"]))
+        // snippet: end
+    }
+
     /// The site's router, caching pages through `pageCache` and calling `cache` on `/cacheapi`.
     public static func router(pageCache: PageCache, cache: some Cache) -> Router<BasicRequestContext> {
         let router = Router(options: .autoGenerateHeadEndpoints)

@@ -50,7 +50,7 @@ public struct PageCache: Sendable {
     /// - Throws: `HTTPError(.serviceUnavailable)` when the cache is down and the failure mode
     ///   is ``CacheConfiguration/FailureMode/failClosed``.
     public func lookup(_ request: Request) async throws(HTTPError) -> Lookup {
-        guard PageCachePolicy.isCacheable(request.method) else { return .notCacheable }
+        guard PageCachePolicy.isCacheable(request.method), isAllowed(host: request.head.authority) else { return .notCacheable }
         let keys = configuration.keys
         let url = PageCacheKeys.URLHash(request)
         let headerKey = keys.headerKey(url: url)
@@ -121,6 +121,19 @@ public struct PageCache: Sendable {
             try handle(error, while: "storing \(url.url)")
         }
         return response
+    }
+
+    /// Whether pages of `authority` (`host[:port]`) may be cached.
+    func isAllowed(host authority: String?) -> Bool {
+        guard let allowed = configuration.allowedHosts else { return true }
+        guard let authority else { return false }
+        let host: Substring
+        if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {
+            host = authority[...close]  // [::1]:8000
+        } else {
+            host = authority.split(separator: ":", maxSplits: 1).first ?? ""
+        }
+        return allowed.contains(String(host).lowercased())
     }
 
     /// A cache failure: an undecodable entry is a miss (it is overwritten on the next store);

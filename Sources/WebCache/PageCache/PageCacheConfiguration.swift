@@ -14,6 +14,10 @@ public struct PageCacheConfiguration: Sendable {
     public var failureMode: CacheConfiguration.FailureMode
     /// Bodies longer than this are served but not stored. Default 1 MiB.
     public var maximumBodySize: Int
+    /// The hosts whose pages are cached (Django's `ALLOWED_HOSTS`), compared with the request's
+    /// `Host` without its port; `nil` caches any. The host is part of every key: without a
+    /// list, each made-up `Host` a client sends makes new entries.
+    public var allowedHosts: Set<String>?
     /// Where the cache's misuse reports go (middleware in the wrong order, undecodable entries).
     public var logger: Logger
 
@@ -23,8 +27,10 @@ public struct PageCacheConfiguration: Sendable {
         timeout: Int = 600,
         failureMode: CacheConfiguration.FailureMode = .failOpen,
         maximumBodySize: Int = 1 << 20,
+        allowedHosts: Set<String>? = nil,
         logger: Logger = Logger(label: "page-cache")
     ) {
+        self.allowedHosts = allowedHosts
         self.keys = keys
         self.timeout = timeout
         self.failureMode = failureMode
