@@ -30,10 +30,12 @@ final class PageCacheFixture: Sendable {
     static func start(
         server: PrivateRedisServer, database: Int = 3,
         configuration: PageCacheConfiguration = PageCacheConfiguration(),
+        cacheLogger: Logger? = nil,
         build: (Router<BasicRequestContext>, PageCache, RouteCounter) -> Void
     ) async throws -> PageCacheFixture {
         var cacheConfiguration = CacheConfiguration(redis: server.configuration(database: database))
         cacheConfiguration.logger.logLevel = .critical
+        if let cacheLogger { cacheConfiguration.logger = cacheLogger }
         let cache = RedisCache(configuration: cacheConfiguration)
         try await cache.clear()
         var configuration = configuration
@@ -85,4 +87,36 @@ final class RouteCounter: Sendable {
     func increment() -> Int { value.add(1, ordering: .relaxed).newValue }
 
     var count: Int { value.load(ordering: .relaxed) }
+}
+
+/// Keeps every message logged through it, to count warnings.
+final class LogRecorder: Sendable {
+    private let messages = Mutex<[(Logger.Level, String)]>([])
+
+    /// A logger writing here, at `level` and above.
+    func logger(level: Logger.Level = .info) -> Logger {
+        var logger = Logger(label: "recorded") { _ in Handler(recorder: self) }
+        logger.logLevel = level
+        return logger
+    }
+
+    /// The messages logged at `level`.
+    func messages(at level: Logger.Level) -> [String] {
+        messages.withLock { $0.filter { $0.0 == level }.map(\.1) }
+    }
+
+    struct Handler: LogHandler {
+        let recorder: LogRecorder
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            recorder.messages.withLock { $0.append((event.level, "\(event.message)")) }
+        }
+    }
 }

@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import Redis
 import RedisTestSupport
 import Synchronization
@@ -287,6 +288,35 @@ final class PageCacheTests: XCTestCase {
         XCTAssertNotNil(uncached["Expires"])
     }
 
+    func testA304GainsExpiryHeadersButIsNotStoredAndBigBodiesAreServedNotStored() async throws {
+        let server = try await Self.redis.server()
+        var configuration = PageCacheConfiguration()
+        configuration.maximumBodySize = 1_000
+        let site = try await PageCacheFixture.start(server: server, configuration: configuration) { router, pageCache, runs in
+            let cached = router.cachePage(60, pageCache)
+            cached.get("/unchanged") { _, _ in runs.increment(); return Response(status: .notModified) }
+            cached.get("/big") { _, _ in runs.increment(); return page(String(repeating: "x", count: 1_001)) }
+        }
+        let notModified = try await site.client.get("/unchanged")
+        _ = try await site.client.get("/unchanged")
+        let big = try await site.client.get("/big")
+        _ = try await site.client.get("/big")
+        let keys = try await site.keys()
+        await site.stop()
+        XCTAssertEqual(notModified.status, 304)
+        XCTAssertEqual(notModified["Cache-Control"], "max-age=60")
+        XCTAssertNotNil(notModified["Expires"])
+        XCTAssertEqual(big.body.count, 1_008)
+        XCTAssertEqual(site.runs, 4)
+        XCTAssertTrue(keys.isEmpty, "stored: \(keys.keys.sorted())")
+    }
+
+    func testAcceptLanguageLeavesTheHeaderListWhenTheLanguageIsInTheKey() {
+        let i18n = PageCacheKeys(language: "en-us")
+        XCTAssertEqual(i18n.headerList(vary: ["Accept-Language, Cookie"]), ["HTTP_COOKIE"])
+        XCTAssertEqual(PageCacheKeys().headerList(vary: ["Accept-Language, Cookie"]), ["HTTP_ACCEPT_LANGUAGE", "HTTP_COOKIE"])
+    }
+
     func testTheResponsesOwnMaxAgeIsTheTimeout() async throws {
         let server = try await Self.redis.server()
         let site = try await PageCacheFixture.start(server: server) { router, pageCache, _ in
@@ -381,6 +411,23 @@ final class PageCacheTests: XCTestCase {
         XCTAssertEqual(site.runs, 7)
         XCTAssertEqual(hit.body, miss.body)
         XCTAssertEqual(keys.count, 2, "the next miss is stored again")
+    }
+
+    func testAnOutageIsOneWarningAndItsEndOneNotice() async throws {
+        let server = try await PrivateRedisServer.start()
+        defer { server.shutDownAndRemove() }
+        let recorder = LogRecorder()
+        let site = try await PageCacheFixture.start(server: server, database: 0, cacheLogger: recorder.logger()) { router, pageCache, _ in
+            router.cachePage(60, pageCache).get("/") { _, _ in page("home") }
+        }
+        _ = try await site.client.get("/")
+        server.kill()
+        for _ in 0..<10 { _ = try await site.client.get("/?down") }
+        try await server.restart()
+        for _ in 0..<3 { _ = try await site.client.get("/?up") }
+        await site.stop()
+        XCTAssertEqual(recorder.messages(at: .warning).count, 1, "\(recorder.messages(at: .warning))")
+        XCTAssertEqual(recorder.messages(at: .notice).count, 1, "\(recorder.messages(at: .notice))")
     }
 
     func testFailClosedAnswers503WhileRedisIsDown() async throws {
