@@ -28,6 +28,15 @@ final class PageCacheTests: XCTestCase {
         }
     }
 
+    /// How many times the server has run `command` (`INFO commandstats`).
+    func calls(_ command: String, on server: PrivateRedisServer) async throws -> Int {
+        try await RedisConnection.withConnection(configuration: server.configuration()) { connection in
+            let info = try await connection.send(INFO(["commandstats"]))
+            let stats = info["commandstats"]["cmdstat_\(command)"] ?? ""
+            return stats.split(separator: ",").first { $0.hasPrefix("calls=") }.flatMap { Int($0.dropFirst(6)) } ?? 0
+        }
+    }
+
     func md5(_ text: String) -> String {
         Insecure.MD5.hash(data: Array(text.utf8)).map { String(format: "%02x", $0) }.joined()
     }
@@ -363,13 +372,16 @@ final class PageCacheTests: XCTestCase {
             router.addSiteWideCache(pageCache)
             router.cachePage(60 * 15, pageCache).get("/") { _, _ in runs.increment(); return page("home") }
         }
+        let setsBefore = try await calls("set", on: server)
         _ = try await site.client.get("/")
+        let setsForTheMiss = try await calls("set", on: server) - setsBefore
         _ = try await site.client.get("/")
         let keys = try await site.keys()
         await site.stop()
         XCTAssertEqual(site.runs, 1)
         XCTAssertEqual(keys.count, 2, "\(keys.keys)")
         XCTAssertEqual(Set(keys.values), [900], "the route's timeout wins: \(keys)")
+        XCTAssertEqual(setsForTheMiss, 2, "the page must be stored once (header key and page key), not by both layers")
     }
 
     func testFetchWithoutUpdateStoresNothingButServes() async throws {

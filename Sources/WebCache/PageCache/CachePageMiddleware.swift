@@ -16,6 +16,13 @@ public struct CachePageMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        // Inside the site-wide cache, which has just missed on the same keys: no second
+        // lookup, and the outer half leaves the storing to the route's timeout.
+        if let exchange = PageCacheExchange.current, exchange.state == .miss {
+            let response = try await next(request, context)
+            exchange.state = .storedByRoute
+            return try await pageCache.update(request, response: response, timeout: seconds)
+        }
         switch try await pageCache.lookup(request) {
         case .hit(let response):
             return response

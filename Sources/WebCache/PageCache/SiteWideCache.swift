@@ -12,7 +12,11 @@ import Synchronization
 /// The two halves talk through a task-local exchange: Fetch tells Update whether the request
 /// missed (store the response), hit or was not cacheable (leave it).
 final class PageCacheExchange: Sendable {
-    enum State: Sendable { case notFetched, miss, hit, notCacheable }
+    enum State: Sendable {
+        case notFetched, miss, hit, notCacheable
+        /// A `cachePage` route inside stored the page already (with its own timeout).
+        case storedByRoute
+    }
 
     @TaskLocal static var current: PageCacheExchange?
 
@@ -49,7 +53,7 @@ public struct UpdateCacheMiddleware<Context: RequestContext>: RouterMiddleware {
                     "UpdateCacheMiddleware saw a response that FetchFromCacheMiddleware never looked up, so it is not cached. Add the fetch half last (router.addSiteWideCache does), or check that no middleware between them answers by itself")
             }
             return response
-        case .hit, .notCacheable:
+        case .hit, .notCacheable, .storedByRoute:
             return response
         }
     }
