@@ -39,7 +39,7 @@ final class PageCacheFixture: Sendable {
         let cache = RedisCache(configuration: cacheConfiguration)
         try await cache.clear()
         var configuration = configuration
-        configuration.logger.logLevel = .critical
+        if configuration.logger.label == "page-cache" { configuration.logger.logLevel = .critical }  // quiet unless a test listens
         let pageCache = PageCache(cache: cache, configuration: configuration)
         let router = Router(options: .autoGenerateHeadEndpoints)
         let runs = RouteCounter()

@@ -442,6 +442,24 @@ final class PageCacheTests: XCTestCase {
         XCTAssertEqual(recorder.messages(at: .notice).count, 1, "\(recorder.messages(at: .notice))")
     }
 
+    func testARedisThatRefusesWritesServesPagesAndSaysSoOnce() async throws {
+        // maxmemory 1 byte with noeviction: every SET is refused with OOM, reads still work.
+        let server = try await PrivateRedisServer.start(extraDirectives: ["maxmemory 1", "maxmemory-policy noeviction"])
+        defer { server.shutDownAndRemove() }
+        let recorder = LogRecorder()
+        var configuration = PageCacheConfiguration()
+        configuration.logger = recorder.logger()
+        let site = try await PageCacheFixture.start(server: server, database: 0, configuration: configuration) { router, pageCache, runs in
+            router.cachePage(60, pageCache).get("/") { _, _ in runs.increment(); return page("home") }
+        }
+        var statuses: [Int] = []
+        for _ in 0..<3 { statuses.append(try await site.client.get("/").status) }
+        await site.stop()
+        XCTAssertEqual(statuses, [200, 200, 200])
+        XCTAssertEqual(site.runs, 3)
+        XCTAssertEqual(recorder.messages(at: .warning).filter { $0.contains("refused") }.count, 1, "\(recorder.messages(at: .warning))")
+    }
+
     func testFailClosedAnswers503WhileRedisIsDown() async throws {
         let server = try await PrivateRedisServer.start()
         defer { server.shutDownAndRemove() }

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import Redis
 import Synchronization
 
 /// Django's page cache on any ``Cache`` (a ``RedisCache`` in the chapters): looks a request
@@ -27,6 +28,10 @@ public struct PageCache: Sendable {
         self.cache = cache
         self.configuration = configuration
         self.shared = SharedState()
+        if configuration.failureMode == .failClosed, let redis = cache as? RedisCache, redis.configuration.failureMode == .failOpen {
+            configuration.logger.warning(
+                "the page cache fails closed but its RedisCache fails open, so an outage reads as misses and pages are served: make the cache fail closed too")
+        }
     }
 
     /// What a lookup found.
@@ -141,7 +146,16 @@ public struct PageCache: Sendable {
     /// itself logs one warning per outage.
     private func handle(_ error: CacheError, while doing: String) throws(HTTPError) {
         switch error {
-        case .backend:
+        case .backend(let redisError):
+            // An error reply (OOM under noeviction, READONLY after a failover) is no outage, and
+            // the cache does not log it: say so once, or pages silently stop being cached.
+            if case .server(let refusal) = redisError {
+                if !shared.reportedServerError.exchange(true, ordering: .relaxed) {
+                    configuration.logger.warning(
+                        "Redis refused a page cache command; pages are served uncached while it does",
+                        metadata: ["while": "\(doing)", "error": "\(refusal)"])
+                }
+            }
             guard configuration.failureMode == .failClosed else { return }
             throw HTTPError(.serviceUnavailable, message: "The page cache is unavailable.")
         default:
@@ -159,6 +173,7 @@ extension PageCache {
         private let memoLimit = 4096
         let reportedFetchWithoutUpdate = Atomic<Bool>(false)
         let reportedUpdateWithoutFetch = Atomic<Bool>(false)
+        let reportedServerError = Atomic<Bool>(false)
 
         func headerList(for key: String) -> [String]? {
             headerLists.withLock { $0[key] }
