@@ -5,8 +5,14 @@ import NIOCore
 public protocol SessionRequestContext: RequestContext {
     /// The request's session (``Session/unattached`` until the middleware runs).
     var session: Session { get set }
-    /// The event loop of the request's connection, if known.
+    /// The event loop of the request's connection, if known (``SessionMiddleware`` then runs
+    /// the request there). Default `nil`.
     var eventLoop: (any EventLoop)? { get }
+}
+
+extension SessionRequestContext {
+    /// Not known: the request runs where Hummingbird runs it.
+    public var eventLoop: (any EventLoop)? { nil }
 }
 
 /// Hummingbird's `BasicRequestContext` plus a session.

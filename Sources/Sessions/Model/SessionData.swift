@@ -1,5 +1,6 @@
 import Cache
 import Foundation
+import NIOCore
 
 /// What a session holds: Django's session dictionary, string keys to JSON values, with typed
 /// accessors for any `Codable` value.
@@ -97,7 +98,7 @@ public struct SessionData: Sendable, Hashable {
 
     /// The session read from JSON text (an object), or `nil` when `json` is not one.
     public init?(json: some Collection<UInt8>) {
-        guard let object = try? FastJSONCacheSerializer().decode([String: SessionValue].self, from: Data(json)) else { return nil }
+        guard let object = SessionJSONParser.parseObject(Array(json)) else { return nil }
         self.values = object
     }
 }
@@ -110,5 +111,26 @@ extension SessionData: Codable {
 
     public func encode(to encoder: any Encoder) throws {
         try values.encode(to: encoder)
+    }
+}
+
+extension SessionData: CacheBytesRepresentable {
+    /// Writes the session's JSON (`{"count":2}`), the bytes the cache's default JSON
+    /// serializer would write, with keys in sorted order. The cache engines store sessions
+    /// this way whatever serializer the cache is configured with, so that every engine and
+    /// `redis-cli` see the same JSON.
+    public func writeCacheBytes(to buffer: inout ByteBuffer) {
+        buffer.writeBytes(json)
+    }
+
+    /// The session read back from its JSON.
+    ///
+    /// - Throws: ``SessionError/undecodable(key:expected:reason:)`` when the bytes are not a
+    ///   JSON object (the stores then read the key as holding no session).
+    public init(cacheBytes: ByteBuffer) throws {
+        guard let data = SessionData(json: cacheBytes.readableBytesView) else {
+            throw SessionError.undecodable(key: "", expected: "a session (a JSON object)", reason: "not a JSON object")
+        }
+        self = data
     }
 }

@@ -22,7 +22,9 @@ public struct SessionSigner: Sendable {
     /// Django's salt for session data (`"django.contrib.sessions." + SessionStore.__qualname__`).
     public static let djangoSessionSalt = "django.contrib.sessions.SessionStore"
 
-    private let key: SymmetricKey
+    /// HMAC-SHA256 with the key already absorbed: copied per value, so the key's padding
+    /// blocks are hashed once, not for every signature.
+    private let keyed: HMAC<SHA256>
 
     /// A signer with `secret` (Django's `SECRET_KEY`) and `salt`.
     ///
@@ -33,7 +35,7 @@ public struct SessionSigner: Sendable {
             throw .invalidConfiguration("the session signing secret is empty: set a long random secret (Django's SECRET_KEY)")
         }
         // salted_hmac: the HMAC key is sha256(key_salt + secret), key_salt = salt + "signer".
-        key = SymmetricKey(data: SHA256.hash(data: Array((salt + "signer" + secret).utf8)))
+        keyed = HMAC<SHA256>(key: SymmetricKey(data: SHA256.hash(data: Array((salt + "signer" + secret).utf8))))
     }
 
     /// `data` signed at `date`: `base64url(JSON):time:signature`.
@@ -43,9 +45,9 @@ public struct SessionSigner: Sendable {
         Base64URL.encode(data.json, into: &output)
         output.append(UInt8(ascii: ":"))
         output.append(contentsOf: Base62.encode(Int(date.timeIntervalSince1970)).utf8)
-        let code = HMAC<SHA256>.authenticationCode(for: output, using: key)
+        let code = signature(output)
         output.append(UInt8(ascii: ":"))
-        Base64URL.encode(Array(code), into: &output)
+        Base64URL.encode(code, into: &output)
         return String(decoding: output, as: UTF8.self)
     }
 
@@ -55,14 +57,31 @@ public struct SessionSigner: Sendable {
     public func unsign(_ value: some BidirectionalCollection<UInt8>) -> SessionData? {
         guard let signatureColon = value.lastIndex(of: UInt8(ascii: ":")) else { return nil }
         let signed = value[..<signatureColon]
-        guard let signature = Base64URL.decode(value[value.index(after: signatureColon)...]),
-            HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: Array(signed), using: key),
+        guard let given = Base64URL.decode(value[value.index(after: signatureColon)...]),
+            Self.constantTimeEqual(given, signature(signed)),
             let timeColon = signed.lastIndex(of: UInt8(ascii: ":")),
             Base62.decode(signed[signed.index(after: timeColon)...]) != nil
         else { return nil }
         let payload = signed[..<timeColon]
         guard payload.first != UInt8(ascii: "."), let json = Base64URL.decode(payload) else { return nil }
         return SessionData(json: json)
+    }
+
+    /// HMAC-SHA256 of `bytes` with the derived key.
+    private func signature(_ bytes: some Collection<UInt8>) -> [UInt8] {
+        var hmac = keyed
+        let contiguous: Void? = bytes.withContiguousStorageIfAvailable { hmac.update(data: UnsafeRawBufferPointer($0)) }
+        if contiguous == nil { hmac.update(data: Array(bytes)) }
+        return Array(hmac.finalize())
+    }
+
+    /// Compares every byte whatever the first difference (Django's `constant_time_compare`),
+    /// so the time taken tells an attacker nothing about how much of a forgery was right.
+    static func constantTimeEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        var difference: UInt8 = 0
+        for index in lhs.indices { difference |= lhs[index] ^ rhs[index] }
+        return difference == 0
     }
 
     /// The session in the signed string `value`, or `nil` (see ``unsign(_:)-(BidirectionalCollection<UInt8>)``).
