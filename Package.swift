@@ -265,6 +265,7 @@ let package = Package(
             dependencies: [
                 "Sessions", "Chapters", "Cache", "Redis", "WebCache", "RedisTestSupport", "WebTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

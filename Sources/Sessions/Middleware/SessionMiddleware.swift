@@ -31,7 +31,7 @@ public struct SessionMiddleware<Context: SessionRequestContext>: RouterMiddlewar
     /// The cookie and save settings.
     public let configuration: SessionConfiguration
     /// Whether the rest of the request runs on its connection's event loop (when the context
-    /// knows it), so that the store's commands, sent on that loop's Redis connection
+    /// knows it and it is one of NIO's shared group, Hummingbird's default), so that the store's commands, sent on that loop's Redis connection
     /// (``EventLoopRedisClient``), are written and answered on one thread without hand-offs.
     /// Routes must then not block (no synchronous file or database calls). Default `true`.
     public let runsOnEventLoop: Bool
@@ -56,8 +56,8 @@ public struct SessionMiddleware<Context: SessionRequestContext>: RouterMiddlewar
         var context = context
         context.session = session
 
-        if runsOnEventLoop, let eventLoop = context.eventLoop {
-            return try await withTaskExecutorPreference(EventLoopTaskExecutor(eventLoop)) {
+        if runsOnEventLoop, let eventLoop = context.eventLoop, let executor = EventLoopExecutors.executor(for: eventLoop) {
+            return try await withTaskExecutorPreference(executor) {
                 try await respond(request, context: context, session: session, next: next)
             }
         }

@@ -1,0 +1,33 @@
+import Cache
+import Hummingbird
+import HummingbirdTesting
+import Sessions
+import XCTest
+
+/// The middleware on Hummingbird's in-process test client (an embedded event loop, no socket)
+/// and the cache engine on a `MemoryCache`: Django's get-then-set path, and no attempt to run
+/// the request on an event loop that is not NIO's shared group.
+final class InMemorySessionTests: XCTestCase {
+    func testCounterOnAMemoryCacheThroughHummingbirdsTestClient() async throws {
+        let store = try CacheSessionStore(cache: MemoryCache())
+        let router = Router(context: BasicSessionRequestContext.self)
+        router.add(middleware: SessionMiddleware(store: store))
+        router.get("session") { _, context -> String in
+            let count = (try await context.session.get("count", as: Int.self) ?? 0) + 1
+            try await context.session.set("count", count)
+            return "count \(count)"
+        }
+        let app = Application(router: router)
+        try await app.test(.router) { client in
+            let cookie = try await client.execute(uri: "/session", method: .get) { response -> String in
+                XCTAssertEqual(String(buffer: response.body), "count 1")
+                let header = try XCTUnwrap(response.headers[.setCookie])
+                return String(header.prefix { $0 != ";" })
+            }
+            try await client.execute(uri: "/session", method: .get, headers: [.cookie: cookie]) { response in
+                XCTAssertEqual(String(buffer: response.body), "count 2")
+                XCTAssertNil(response.headers[.setCookie].flatMap { $0.contains("sessionid=\"\"") ? $0 : nil })
+            }
+        }
+    }
+}
