@@ -30,4 +30,27 @@ final class InMemorySessionTests: XCTestCase {
             }
         }
     }
+
+    func testTheSessionCookieIsFoundAnywhereInTheCookieHeader() async throws {
+        let store = try CacheSessionStore(cache: MemoryCache())
+        let key = SessionKey.generate()
+        let awaited1 = try await store.create(key: key, data: SessionData(["count": 5]), age: 60)
+        XCTAssertTrue(awaited1)
+        let router = Router(context: BasicSessionRequestContext.self)
+        router.add(middleware: SessionMiddleware(store: store))
+        router.get("read") { _, context -> String in "count \(try await context.session.get("count", as: Int.self) ?? 0)" }
+        try await Application(router: router).test(.router) { client in
+            let found = ["sessionid=\(key)", "a=1; sessionid=\(key)", "xsessionid=no; sessionid=\(key); b=2", "sessionid=\"\(key)\"", "a=1;sessionid=\(key) "]
+            for header in found {
+                try await client.execute(uri: "/read", method: .get, headers: [.cookie: header]) { response in
+                    XCTAssertEqual(String(buffer: response.body), "count 5", header)
+                }
+            }
+            for header in ["xsessionid=\(key)", "a=1; b=2", "session=\(key)"] {
+                try await client.execute(uri: "/read", method: .get, headers: [.cookie: header]) { response in
+                    XCTAssertEqual(String(buffer: response.body), "count 0", header)
+                }
+            }
+        }
+    }
 }

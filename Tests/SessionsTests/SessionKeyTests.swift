@@ -25,3 +25,4 @@ final class SessionKeyTests: XCTestCase {
         XCTAssertFalse(SessionKey.isValid(String(repeating: "a", count: 41)))
     }
 }
+

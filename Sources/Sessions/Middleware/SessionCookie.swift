@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -22,7 +23,7 @@ enum SessionCookie {
         var parts = ["\(configuration.cookieName)=\(key)"]
         if let domain = configuration.cookieDomain { parts.append("Domain=\(domain)") }
         if !configuration.expireAtBrowserClose {
-            parts.append("expires=\(httpDate(now.timeIntervalSince1970 + Double(configuration.cookieAge)))")
+            parts.append("expires=\(cachedHTTPDate(Int(now.timeIntervalSince1970) + configuration.cookieAge))")
         }
         if configuration.cookieHTTPOnly { parts.append("HttpOnly") }
         if !configuration.expireAtBrowserClose { parts.append("Max-Age=\(configuration.cookieAge)") }
@@ -51,6 +52,16 @@ enum SessionCookie {
     static let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
     static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
+    /// The last date formatted: every response of one second carries the same `expires`.
+    private static let lastDate = Mutex<(seconds: Int, text: String)>((-1, ""))
+
+    static func cachedHTTPDate(_ seconds: Int) -> String {
+        if let text = lastDate.withLock({ $0.seconds == seconds ? $0.text : nil }) { return text }
+        let text = httpDate(Double(seconds))
+        lastDate.withLock { $0 = (seconds, text) }
+        return text
+    }
+
     /// RFC 7231's date, `Thu, 10 Dec 2026 14:40:27 GMT` (Django's `http_date`).
     static func httpDate(_ secondsSince1970: Double) -> String {
         var seconds = time_t(secondsSince1970.rounded(.down))
@@ -61,15 +72,28 @@ enum SessionCookie {
             + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) GMT"
     }
 
-    /// The value of cookie `name` in a `Cookie` request header, or `nil`.
+    /// The value of cookie `name` in a `Cookie` request header, or `nil`. Scans the bytes
+    /// once, without splitting the header into parts (it runs on every request).
     static func value(named name: String, in header: Substring) -> Substring? {
-        for pair in header.split(separator: ";") {
-            let trimmed = pair.drop { $0 == " " }
-            guard let equals = trimmed.firstIndex(of: "="), trimmed[..<equals] == name else { continue }
-            var value = trimmed[trimmed.index(after: equals)...]
-            while value.last == " " { value = value.dropLast() }
-            if value.count >= 2, value.first == "\"", value.last == "\"" { value = value.dropFirst().dropLast() }
-            return value
+        let bytes = header.utf8
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            // Skip the spaces before a pair, then compare its name.
+            while index < bytes.endIndex, bytes[index] == UInt8(ascii: " ") { index = bytes.index(after: index) }
+            var nameIndex = name.utf8.startIndex
+            var cursor = index
+            while cursor < bytes.endIndex, nameIndex < name.utf8.endIndex, bytes[cursor] == name.utf8[nameIndex] {
+                cursor = bytes.index(after: cursor)
+                nameIndex = name.utf8.index(after: nameIndex)
+            }
+            let pairEnd = bytes[index...].firstIndex(of: UInt8(ascii: ";")) ?? bytes.endIndex
+            if nameIndex == name.utf8.endIndex, cursor < bytes.endIndex, bytes[cursor] == UInt8(ascii: "=") {
+                var value = header[bytes.index(after: cursor)..<pairEnd]
+                while value.last == " " { value = value.dropLast() }
+                if value.count >= 2, value.first == "\"", value.last == "\"" { value = value.dropFirst().dropLast() }
+                return value
+            }
+            index = pairEnd < bytes.endIndex ? bytes.index(after: pairEnd) : pairEnd
         }
         return nil
     }
