@@ -134,10 +134,12 @@ public final class Session: Sendable {
     /// Django's `save`: a session without a key is created under a new one; one with a key
     /// is updated, and ``SessionError/interrupted(key:)`` when it is gone from the store.
     func save() async throws(SessionError) {
-        let (key, data) = state.withLock { ($0.key, $0.data) }
-        let current: SessionData
-        if let data { current = data } else { current = try await loaded() }
+        if state.withLock({ $0.data == nil }) { _ = try await loaded() }
+        let (key, current) = state.withLock { ($0.key, $0.data ?? SessionData()) }
         guard let key else {
+            // Loading may have dropped a key the store no longer holds: an empty session
+            // without a key has nothing to keep (saveEveryRequest must not create one).
+            if current.isEmpty { return }
             try await create(current)
             return
         }

@@ -54,3 +54,19 @@ final class InMemorySessionTests: XCTestCase {
         }
     }
 }
+
+extension InMemorySessionTests {
+    func testSaveEveryRequestDoesNotCreateSessionsForStaleCookies() async throws {
+        let cache = MemoryCache()
+        let store = try CacheSessionStore(cache: cache)
+        let router = Router(context: BasicSessionRequestContext.self)
+        router.add(middleware: SessionMiddleware(store: store, configuration: SessionConfiguration(saveEveryRequest: true)))
+        router.get("plain") { _, _ in "plain" }
+        try await Application(router: router).test(.router) { client in
+            try await client.execute(uri: "/plain", method: .get, headers: [.cookie: "sessionid=\(SessionKey.generate())"]) { response in
+                XCTAssertEqual(response.status, .ok)
+                XCTAssertNil(response.headers[.setCookie].flatMap { $0.contains("sessionid=\"\"") ? nil : $0 }, "no new session for nothing")
+            }
+        }
+    }
+}
