@@ -159,6 +159,26 @@ final class SessionEngineTests: XCTestCase {
         }
     }
 
+    func testCachedDatabaseNeverServesAnEntryItFailedToUpdate() async throws {
+        try await withSite(.cachedDB) { site in
+            let key = try cookieKey(try await site.get("/session"))
+            // The private server fills up: writes are refused (OOM), reads still answer, and
+            // the cache still holds {"count":1}.
+            try await site.redis("CONFIG", "SET", "maxmemory", "1")
+            let during = try await site.get("/session", cookie: key)
+            XCTAssertEqual(during.text, "count 2", "saved to SQL")
+            let cached = try await site.value(":1:django.contrib.sessions.cached_db\(key)", database: 1)
+            XCTAssertEqual(cached?.value, #"{"count":1}"#, "the cache kept the old entry")
+            let read = try await site.get("/read", cookie: key)
+            XCTAssertEqual(read.text, "count 2", "the stale entry is not served")
+            try await site.redis("CONFIG", "SET", "maxmemory", "0")
+            let after = try await site.get("/session", cookie: key)
+            XCTAssertEqual(after.text, "count 3")
+            let refreshed = try await site.value(":1:django.contrib.sessions.cached_db\(key)", database: 1)
+            XCTAssertEqual(refreshed?.value, #"{"count":3}"#, "written again once Redis takes writes")
+        }
+    }
+
     func testCacheEngineAnswers503WhileRedisIsDownAndRecovers() async throws {
         try await withSite(.cache) { site in
             _ = try await site.get("/session")

@@ -1,6 +1,7 @@
 import Cache
 import Foundation
 import Logging
+import Redis
 import Synchronization
 
 /// Django's `cached_db` session engine: every session is a row of `django_session` (SQLite),
@@ -26,6 +27,20 @@ public final class CachedDatabaseSessionStore: SessionStore {
     public let cache: any Cache
     private let logger: Logger
     private let cacheDown = Atomic<Bool>(false)
+    /// Whether a refused command (a full Redis) was reported: once, not per request.
+    private let reportedRefusal = Atomic<Bool>(false)
+    /// Sessions whose cache entry may be stale: a write to the cache failed after the table
+    /// was written (Redis down, or refusing writes when full). They are read from the table
+    /// until their entry is written again. Bounded: past ``staleLimit`` keys the store stops
+    /// trusting the cache at all until one write goes through, then forgets them.
+    private let stale = Mutex<StaleKeys>(StaleKeys())
+    private let hasStale = Atomic<Bool>(false)
+    static let staleLimit = 10_000
+
+    struct StaleKeys {
+        var keys: Set<String> = []
+        var overflowed = false
+    }
     public var name: String { "cached_db" }
 
     /// Sessions in `database`, read through `cache`.
@@ -39,7 +54,7 @@ public final class CachedDatabaseSessionStore: SessionStore {
     public static func cacheKey(_ key: String) -> String { keyPrefix + key }
 
     public func load(key: String) async throws(SessionError) -> SessionData? {
-        if let cached = await cacheGet(key) { return cached }
+        if !mayBeStale(key), let cached = await cacheGet(key) { return cached }
         let now = Date()
         guard let (data, expires) = try await database.loadWithExpiry(key: key, now: now) else { return nil }
         let remaining = Int(expires.timeIntervalSince(now).rounded(.down))
@@ -85,8 +100,10 @@ public final class CachedDatabaseSessionStore: SessionStore {
         do {
             try await cache.set(Self.cacheKey(key), data, timeout: .seconds(age), version: nil)
             noteCacheUp()
+            markFresh(key)
         } catch {
             noteCacheDown(error)
+            markStale(key)
         }
     }
 
@@ -94,13 +111,52 @@ public final class CachedDatabaseSessionStore: SessionStore {
         do {
             _ = try await cache.delete(Self.cacheKey(key), version: nil)
             noteCacheUp()
+            markFresh(key)
         } catch {
             noteCacheDown(error)
+            markStale(key)
+        }
+    }
+
+    // MARK: Entries that may be stale
+
+    /// One atomic load when nothing is stale, the common case.
+    private func mayBeStale(_ key: String) -> Bool {
+        guard hasStale.load(ordering: .relaxed) else { return false }
+        return stale.withLock { $0.overflowed || $0.keys.contains(key) }
+    }
+
+    private func markStale(_ key: String) {
+        stale.withLock { stale in
+            if stale.keys.count >= Self.staleLimit {
+                stale.overflowed = true
+            } else {
+                stale.keys.insert(key)
+            }
+        }
+        hasStale.store(true, ordering: .relaxed)
+    }
+
+    private func markFresh(_ key: String) {
+        guard hasStale.load(ordering: .relaxed) else { return }
+        stale.withLock { stale in
+            // A write that went through after an overflow: the cache is writable again, but
+            // the entries left stale are unknown; they age out as their sessions are written.
+            if stale.overflowed { stale = StaleKeys() }
+            stale.keys.remove(key)
+            if stale.keys.isEmpty { hasStale.store(false, ordering: .relaxed) }
         }
     }
 
     private func noteCacheDown(_ error: CacheError) {
-        guard case .backend = error else { return }  // an undecodable entry is just a miss
+        guard case .backend(let redis) = error else { return }  // an undecodable entry is just a miss
+        if case .server(let reply) = redis {
+            // Redis answered but refused (full under noeviction, read-only replica): not an outage.
+            if !reportedRefusal.exchange(true, ordering: .relaxed) {
+                logger.warning("session cache refused a command; the sessions it missed are read from SQL", metadata: ["error": "\(reply)"])
+            }
+            return
+        }
         if !cacheDown.exchange(true, ordering: .relaxed) {
             logger.warning("session cache unreachable: serving sessions from SQL until it is back", metadata: ["error": "\(error)"])
         }
