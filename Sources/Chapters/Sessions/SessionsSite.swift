@@ -59,29 +59,32 @@ public enum SessionsSite {
         _ engine: Engine, socketPath: String, databasePath: String, secret: String, logger: Logger
     ) async throws -> Backend {
         let signer = try SessionSigner(secret: secret)
-        // The cache of chapter 04: DB 1, keys :1:..., JSON values, fail-closed; its commands
-        // go on the connection of the event loop that handles the request.
-        var cacheConfiguration = CacheConfiguration(redis: RedisConfiguration(endpoint: .unixSocket(path: socketPath), database: 1))
-        cacheConfiguration.logger = logger
-        let client = EventLoopRedisClient(configuration: cacheConfiguration.redis, logger: logger)
         switch engine {
         case .cache:
             // SESSION_ENGINE = "django.contrib.sessions.backends.cache"
-            let cache = RedisCache(client: client, configuration: cacheConfiguration)
+            let (cache, client) = makeCache(socketPath: socketPath, logger: logger)
             return Backend(store: try CacheSessionStore(cache: cache), cache: cache, client: client, database: nil)
         case .cachedDB:
             // SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-            let cache = RedisCache(client: client, configuration: cacheConfiguration)
+            let (cache, client) = makeCache(socketPath: socketPath, logger: logger)
             let table = try DatabaseSessionStore(path: databasePath, signer: signer)
-            return Backend(
-                store: CachedDatabaseSessionStore(database: table, cache: cache, logger: logger), cache: cache, client: client, database: table)
+            let store = CachedDatabaseSessionStore(database: table, cache: cache, logger: logger)
+            return Backend(store: store, cache: cache, client: client, database: table)
         case .redis:
-            // SESSION_ENGINE = "redis_sessions.session", with its settings in one value.
-            await client.close()
+            // SESSION_ENGINE = "redis_sessions.session", its settings in one value.
             let configuration = try RedisSessionConfiguration(socketPath: socketPath, database: 0, prefix: "")
             let store = try await RedisSessionStore.connect(configuration: configuration, signer: signer, logger: logger)
             return Backend(store: store, cache: nil, client: nil, database: nil)
         }
+    }
+
+    /// The cache of chapter 04 (DB 1, keys `:1:...`, JSON, fail-closed), its commands sent on
+    /// the connection of the event loop that handles the request.
+    static func makeCache(socketPath: String, logger: Logger) -> (RedisCache, EventLoopRedisClient) {
+        var configuration = CacheConfiguration(redis: RedisConfiguration(endpoint: .unixSocket(path: socketPath), database: 1))
+        configuration.logger = logger
+        let client = EventLoopRedisClient(configuration: configuration.redis, logger: logger)
+        return (RedisCache(client: client, configuration: configuration), client)
     }
     // snippet: end
 
