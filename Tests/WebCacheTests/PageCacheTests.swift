@@ -3,11 +3,12 @@ import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import Logging
 import Redis
 import RedisTestSupport
 import Synchronization
-import WebCache
+@testable import WebCache
 import WebTestSupport
 import XCTest
 
@@ -318,6 +319,23 @@ final class PageCacheTests: XCTestCase {
         XCTAssertEqual(big.body.count, 1_008)
         XCTAssertEqual(site.runs, 4)
         XCTAssertTrue(keys.isEmpty, "stored: \(keys.keys.sorted())")
+    }
+
+    func testTheHitPathsParsersAgreeWithTheFullOnes() throws {
+        for value in ["max-age=900", "public, max-age=30", "Max-Age=5, private", "s-maxage=10", "no-cache", "max-age=", "max-age=abc", "x-max-age=3, max-age=7"] {
+            XCTAssertEqual(CacheControl.maxAge(in: value), CacheControl(parsing: [value]).maxAge, value)
+        }
+        XCTAssertEqual(HTTPDate.parse("Thu, 26 Nov 2026 14:57:51 GMT"), 1_795_705_071)
+        XCTAssertEqual(HTTPDate.format(1_795_705_071), "Thu, 26 Nov 2026 14:57:51 GMT")
+        XCTAssertNil(HTTPDate.parse("Thu, 26 Foo 2026 14:57:51 GMT"))
+        XCTAssertNil(HTTPDate.parse("Thursday, 26-Nov-26 14:57:51 GMT"))
+        var stored = ByteBuffer()
+        CachedPage(status: .ok, headers: [.contentType: "text/html", .cacheControl: "max-age=900"], body: ByteBuffer(string: "<p>hi</p>")).writeCacheBytes(to: &stored)
+        let page = try CachedPage(cacheBytes: stored)
+        XCTAssertEqual(page.status, .ok)
+        XCTAssertEqual(page.headers[.contentType], "text/html")
+        XCTAssertEqual(String(buffer: page.body), "<p>hi</p>")
+        XCTAssertThrowsError(try CachedPage(cacheBytes: ByteBuffer(string: "HTTP/1.1 2x0 OK\r\n\r\n")))
     }
 
     func testAcceptLanguageLeavesTheHeaderListWhenTheLanguageIsInTheKey() {

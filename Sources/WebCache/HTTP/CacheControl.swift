@@ -29,6 +29,40 @@ struct CacheControl: Equatable, Sendable {
         }
     }
 
+    /// `max-age` of a `Cache-Control` value, read without building the directive list (a hit
+    /// needs only this one).
+    static func maxAge(in value: String) -> Int? {
+        var value = value
+        return value.withUTF8 { bytes -> Int? in
+            let key = Array("max-age=".utf8)
+            var index = 0
+            while index + key.count <= bytes.count {
+                // At the start of a directive: the value's start, or after a comma and spaces.
+                // `| 0x20` lowercases a letter and leaves `-` and `=` as they are.
+                var matches = true
+                for offset in 0..<key.count where (bytes[index + offset] | 0x20) != key[offset] {
+                    matches = false
+                    break
+                }
+                let atStart = index == 0 || bytes[index - 1] == UInt8(ascii: ",") || bytes[index - 1] == UInt8(ascii: " ")
+                if matches && atStart {
+                    var number = 0
+                    var cursor = index + key.count
+                    var digits = 0
+                    while cursor < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[cursor]) {
+                        number = number * 10 + Int(bytes[cursor] - UInt8(ascii: "0"))
+                        cursor += 1
+                        digits += 1
+                        if digits > 12 { return nil }
+                    }
+                    return digits > 0 ? number : nil
+                }
+                index += 1
+            }
+            return nil
+        }
+    }
+
     /// Whether `name` is present (`private`, `no-cache`, `no-store`, ...).
     func contains(_ name: String) -> Bool {
         directives.contains { $0.name == name }

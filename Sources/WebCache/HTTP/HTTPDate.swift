@@ -10,6 +10,16 @@ enum HTTPDate {
     private static let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
+    /// Each month's three letters as one number, for comparing without a String.
+    private static let monthCodes: [UInt32] = months.map { name in
+        name.utf8.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+    }
+
+    /// The month (0-11) named by three letters.
+    private static func monthIndex(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> Int? {
+        monthCodes.firstIndex(of: UInt32(a) << 16 | UInt32(b) << 8 | UInt32(c))
+    }
+
     /// Seconds since 1970 now.
     static func now() -> Int {
         Int(time(nil))
@@ -27,13 +37,18 @@ enum HTTPDate {
 
     /// The seconds since 1970 of an IMF-fixdate, or `nil` when `text` is not one (Django's
     /// `parse_http_date_safe` also answers `None` then, and no `Age` is computed).
-    static func parse(_ text: some StringProtocol) -> Int? {
+    static func parse(_ text: String) -> Int? {
+        var text = text
+        return text.withUTF8 { parse(bytes: $0) }
+    }
+
+    /// The same from the header's bytes.
+    static func parse(bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         // "Sun, 06 Nov 1994 08:49:37 GMT": fixed width, 29 characters.
-        let bytes = Array(text.utf8)
         guard bytes.count == 29, bytes[3] == UInt8(ascii: ","), bytes[4] == UInt8(ascii: " "),
               bytes[7] == UInt8(ascii: " "), bytes[11] == UInt8(ascii: " "), bytes[16] == UInt8(ascii: " "),
               bytes[19] == UInt8(ascii: ":"), bytes[22] == UInt8(ascii: ":"), bytes[25] == UInt8(ascii: " "),
-              String(decoding: bytes[26...], as: UTF8.self) == "GMT"
+              bytes[26] == UInt8(ascii: "G"), bytes[27] == UInt8(ascii: "M"), bytes[28] == UInt8(ascii: "T")
         else { return nil }
         func number(_ range: Range<Int>) -> Int32? {
             var value: Int32 = 0
@@ -43,8 +58,7 @@ enum HTTPDate {
             }
             return value
         }
-        let monthName = String(decoding: bytes[8..<11], as: UTF8.self)
-        guard let month = months.firstIndex(of: monthName),
+        guard let month = monthIndex(bytes[8], bytes[9], bytes[10]),
               let day = number(5..<7), let year = number(12..<16),
               let hour = number(17..<19), let minute = number(20..<22), let second = number(23..<25),
               (1...31).contains(day), hour < 24, minute < 60, second < 61

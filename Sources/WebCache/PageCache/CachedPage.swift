@@ -46,7 +46,7 @@ public struct CachedPage: CacheBytesRepresentable, Equatable {
     func response(now: Int, head: Bool) -> Response {
         var fields = headers
         if let expiresText = fields[.expires], let expires = HTTPDate.parse(expiresText),
-           let maxAge = CacheControl(parsing: fields[values: .cacheControl]).maxAge {
+           let cacheControl = fields[.cacheControl], let maxAge = CacheControl.maxAge(in: cacheControl) {
             fields[.age] = String(max(0, maxAge - (expires - now)))
         }
         if head {
@@ -81,31 +81,45 @@ public struct CachedPage: CacheBytesRepresentable, Equatable {
     }
 
     public init(cacheBytes: ByteBuffer) throws {
+        // Read on every hit: one pass over the bytes, a String only for what HTTPFields keeps.
         var buffer = cacheBytes
-        guard let statusLine = Self.readLine(&buffer), statusLine.hasPrefix("HTTP/1.1 "),
-              let code = Int(statusLine.dropFirst(9).prefix(3)), (100...999).contains(code)
+        guard let statusLine = Self.readLine(&buffer), statusLine.count >= 12,
+              statusLine.starts(with: "HTTP/1.1 ".utf8),
+              let code = Self.number(statusLine[statusLine.startIndex + 9 ..< statusLine.startIndex + 12]), code >= 100
         else { throw FormatError(problem: "no HTTP/1.1 status line") }
-        status = HTTPResponse.Status(code: code, reasonPhrase: String(statusLine.dropFirst(13)))
+        status = HTTPResponse.Status(code: code, reasonPhrase: String(decoding: statusLine.dropFirst(13), as: UTF8.self))
         headers = HTTPFields()
         while true {
             guard let line = Self.readLine(&buffer) else { throw FormatError(problem: "headers without an end") }
             if line.isEmpty { break }
-            guard let colon = line.firstIndex(of: ":"), let name = HTTPField.Name(String(line[..<colon])) else {
-                throw FormatError(problem: "a header line without a name")
-            }
-            headers.append(HTTPField(name: name, value: String(line[line.index(after: colon)...].trimmingSpaces())))
+            guard let colon = line.firstIndex(of: UInt8(ascii: ":")),
+                  let name = HTTPField.Name(String(decoding: line[..<colon], as: UTF8.self))
+            else { throw FormatError(problem: "a header line without a name") }
+            var value = line[(colon + 1)...]
+            while value.first == UInt8(ascii: " ") { value = value.dropFirst() }
+            headers.append(HTTPField(name: name, value: String(decoding: value, as: UTF8.self)))
         }
         body = buffer  // the rest, a slice: no copy
     }
 
-    /// The next CRLF-terminated line, moving past it.
-    private static func readLine(_ buffer: inout ByteBuffer) -> Substring? {
-        guard let end = buffer.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) else { return nil }
-        let length = end - buffer.readerIndex
-        guard var line = buffer.readString(length: length + 1) else { return nil }
-        line.removeLast()  // \n
-        if line.hasSuffix("\r") { line.removeLast() }
-        return Substring(line)
+    /// The bytes of the next line (without CR LF), moving past it; no copy.
+    private static func readLine(_ buffer: inout ByteBuffer) -> ByteBufferView? {
+        let view = buffer.readableBytesView
+        guard let end = view.firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+        var line = view[view.startIndex..<end]
+        if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
+        buffer.moveReaderIndex(to: end + 1)
+        return line
+    }
+
+    /// The decimal number in `digits`, `nil` if one is not a digit.
+    private static func number(_ digits: ByteBufferView.SubSequence) -> Int? {
+        var value = 0
+        for digit in digits {
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(digit) else { return nil }
+            value = value * 10 + Int(digit - UInt8(ascii: "0"))
+        }
+        return value
     }
 
     // MARK: Codable (the cache's operations ask for it)
