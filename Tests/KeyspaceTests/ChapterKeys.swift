@@ -18,7 +18,7 @@ enum ChapterKeys {
 
     /// The page cache's value: the format chapter 03 writes.
     static func page(_ body: String) -> String {
-        #"{"status":200,"headers":[["content-type","text/html; charset=utf-8"],["cache-control","max-age=900"]],"body":"\#(Data(body.utf8).base64EncodedString())","maxAge":900}"#
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: \(body.utf8.count)\r\nCache-Control: max-age=900\r\n\r\n" + body
     }
 
     /// Django's signed session string (signature made up: the inspector does not check it).

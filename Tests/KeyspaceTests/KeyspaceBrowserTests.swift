@@ -27,7 +27,7 @@ final class KeyspaceBrowserTests: XCTestCase {
             XCTAssertTrue(reply.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
             XCTAssertTrue(reply.body.contains("html-value&quot;&gt;&lt;b&gt;"), "a quote in a key name must be escaped too")
             XCTAssertTrue(reply.body.contains("href=\"/key?db=1&amp;key=%3Cscript%3Ealert%281%29%3C%2Fscript%3E\""), "the key's link is percent-encoded")
-            XCTAssertTrue(reply.body.contains("page: status 200, 2 headers, text/html; charset=utf-8, body 30 bytes"))
+            XCTAssertTrue(reply.body.contains("page: status 200, 3 headers, text/html; charset=utf-8, body 30 bytes"))
             XCTAssertTrue(reply.body.contains("Vary headers: [&quot;HTTP_COOKIE&quot;]"))
         }
     }

@@ -50,16 +50,16 @@ final class ValueDecodingTests: XCTestCase {
     }
 
     func testCachedPageShowsStatusHeadersAndBodySize() throws {
-        let body = Data("<html>hello</html>".utf8).base64EncodedString()
-        let json = #"{"status":200,"headers":[["content-type","text/html"],["x-a","1"]],"body":"\#(body)","maxAge":900}"#
-        let page = try XCTUnwrap(PageCacheValue(json: Data(json.utf8)))
+        let stored = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-A: 1\r\n\r\n<html>hello</html>"
+        let page = try XCTUnwrap(PageCacheValue(http: Array(stored.utf8)))
         XCTAssertEqual(page.status, 200)
         XCTAssertEqual(page.headers.count, 2)
         XCTAssertEqual(page.bodyBytes, 18)
         XCTAssertEqual(page.contentType, "text/html")
         XCTAssertEqual(KeyValue.page(page).summary(), "page: status 200, 2 headers, text/html, body 18 bytes")
-        XCTAssertNil(PageCacheValue(json: Data(#"{"status":200}"#.utf8)))
-        XCTAssertNil(PageCacheValue(json: Data(#"{"status":200,"headers":[],"body":"%%%"}"#.utf8)), "the body is base64")
+        XCTAssertNil(PageCacheValue(http: Array("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n".utf8)), "no end of the headers")
+        XCTAssertNil(PageCacheValue(http: Array("HTTP/1.1 2x0 OK\r\n\r\n".utf8)))
+        XCTAssertNil(PageCacheValue(http: Array(#"{"status":200}"#.utf8)))
     }
 
     func testTerminalEscapesCannotReachTheTerminal() {

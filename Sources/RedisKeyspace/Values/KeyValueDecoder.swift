@@ -13,7 +13,7 @@ enum KeyValueDecoder {
             }
             return (kind, .raw(bytes))
         case .page:
-            if complete, let page = PageCacheValue(json: Data(bytes)) { return (kind, .page(page)) }
+            if complete, let page = PageCacheValue(http: bytes) { return (kind, .page(page)) }
             return (kind, .raw(bytes))
         case .session(.redisStore, _):
             if complete, let text = String(validating: bytes, as: UTF8.self), let session = SignedSessionValue(text) {
