@@ -336,6 +336,10 @@ final class PageCacheTests: XCTestCase {
         XCTAssertEqual(page.headers[.contentType], "text/html")
         XCTAssertEqual(String(buffer: page.body), "<p>hi</p>")
         XCTAssertThrowsError(try CachedPage(cacheBytes: ByteBuffer(string: "HTTP/1.1 2x0 OK\r\n\r\n")))
+        // Through a plain serializer (Codable), a binary body survives.
+        let binary = CachedPage(status: .ok, headers: [.contentType: "image/png"], body: ByteBuffer(bytes: [0x89, 0x50, 0xFF, 0x00, 0xC3]))
+        let json = try JSONEncoder().encode(binary)
+        XCTAssertEqual(try JSONDecoder().decode(CachedPage.self, from: json), binary)
     }
 
     func testAcceptLanguageLeavesTheHeaderListWhenTheLanguageIsInTheKey() {

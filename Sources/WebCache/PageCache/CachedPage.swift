@@ -1,4 +1,5 @@
 import Cache
+import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -124,15 +125,21 @@ public struct CachedPage: CacheBytesRepresentable, Equatable {
 
     // MARK: Codable (the cache's operations ask for it)
 
+    // Through a serializer (a cache that ignores CacheBytesRepresentable), the stored form
+    // travels as base64: a body need not be UTF-8 (gzip, images).
+
     public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        try self.init(cacheBytes: ByteBuffer(string: text))
+        let container = try decoder.singleValueContainer()
+        guard let bytes = Data(base64Encoded: try container.decode(String.self)) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "a cached page is stored as base64")
+        }
+        try self.init(cacheBytes: ByteBuffer(bytes: bytes))
     }
 
     public func encode(to encoder: any Encoder) throws {
         var buffer = ByteBuffer()
         writeCacheBytes(to: &buffer)
         var container = encoder.singleValueContainer()
-        try container.encode(String(buffer: buffer))
+        try container.encode(Data(buffer.readableBytesView).base64EncodedString())
     }
 }
