@@ -406,18 +406,29 @@ final class PageCacheTests: XCTestCase {
         XCTAssertEqual(setsForTheMiss, 2, "the page must be stored once (header key and page key), not by both layers")
     }
 
-    func testFetchWithoutUpdateStoresNothingButServes() async throws {
+    func testHalvesInTheWrongPlacesServeUncachedAndSaySoOnce() async throws {
         let server = try await Self.redis.server()
-        let site = try await PageCacheFixture.start(server: server) { router, pageCache, runs in
-            // The wrong way round: only the fetch half, by hand.
+        let recorder = LogRecorder()
+        var configuration = PageCacheConfiguration()
+        configuration.logger = recorder.logger()
+        let site = try await PageCacheFixture.start(server: server, configuration: configuration) { router, pageCache, runs in
+            // The wrong way round: the fetch half first, the update half inside it.
             router.add(middleware: FetchFromCacheMiddleware(pageCache))
+            router.add(middleware: UpdateCacheMiddleware(pageCache))
             router.get("/plain") { _, _ in runs.increment(); return page("plain") }
         }
-        let first = try await site.client.get("/plain")
+        var statuses: [Int] = []
+        for _ in 0..<3 { statuses.append(try await site.client.get("/plain").status) }
         let keys = try await site.keys()
         await site.stop()
-        XCTAssertEqual(first.status, 200)
-        XCTAssertTrue(keys.isEmpty)
+        XCTAssertEqual(statuses, [200, 200, 200])
+        XCTAssertEqual(site.runs, 3, "nothing may be served from the cache")
+        XCTAssertTrue(keys.isEmpty, "\(keys.keys)")
+        let errors = recorder.messages(at: .error)
+        XCTAssertEqual(errors.count, 1, "one report, not one per request: \(errors)")
+        XCTAssertTrue(errors.first?.contains("FetchFromCacheMiddleware runs without UpdateCacheMiddleware before it") == true, "\(errors)")
+        let warnings = recorder.messages(at: .warning)
+        XCTAssertEqual(warnings.filter { $0.contains("never looked up") }.count, 1, "\(warnings)")
     }
 
     // MARK: Failure
