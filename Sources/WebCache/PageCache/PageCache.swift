@@ -59,29 +59,29 @@ public struct PageCache: Sendable {
         let keys = configuration.keys
         let url = PageCacheKeys.URLHash(request)
         let headerKey = keys.headerKey(url: url)
+        func pageKey(_ method: String, _ headerList: [String]) -> String {
+            keys.pageKey(method: method, url: url, headerList: headerList, request: request.headers)
+        }
         do throws(CacheError) {
+            let remembered = shared.headerList(for: headerKey)
             var headerList: [String]?
             var page: CachedPage?
-            if let remembered = shared.headerList(for: headerKey) {
-                let guess = keys.pageKey(method: "GET", url: url, headerList: remembered, request: request.headers)
-                (headerList, page) = try await cache.get(headerKey, as: [String].self, guess, as: CachedPage.self, version: nil)
-                if let stored = headerList, stored != remembered {
-                    shared.remember(stored, for: headerKey)
-                    page = try await cache.get(keys.pageKey(method: "GET", url: url, headerList: stored, request: request.headers), as: CachedPage.self, version: nil)
-                }
+            if let remembered {
+                (headerList, page) = try await cache.get(headerKey, as: [String].self, pageKey("GET", remembered), as: CachedPage.self, version: nil)
             } else {
                 headerList = try await cache.get(headerKey, as: [String].self, version: nil)
-                if let stored = headerList {
-                    shared.remember(stored, for: headerKey)
-                    page = try await cache.get(keys.pageKey(method: "GET", url: url, headerList: stored, request: request.headers), as: CachedPage.self, version: nil)
-                }
+            }
+            // No list remembered, or the stored one differs: the page key it names is the right one.
+            if let stored = headerList, stored != remembered {
+                shared.remember(stored, for: headerKey)
+                page = try await cache.get(pageKey("GET", stored), as: CachedPage.self, version: nil)
             }
             guard let headerList else { return .miss }
             // A request with credentials is never answered with a page stored for a header list
             // that ignores them (stored for an anonymous request): the route decides.
             if request.headers[.authorization] != nil, !headerList.contains("HTTP_AUTHORIZATION") { return .miss }
             if page == nil, request.method == .head {
-                page = try await cache.get(keys.pageKey(method: "HEAD", url: url, headerList: headerList, request: request.headers), as: CachedPage.self, version: nil)
+                page = try await cache.get(pageKey("HEAD", headerList), as: CachedPage.self, version: nil)
             }
             guard let page else { return .miss }
             return .hit(page.response(now: HTTPDate.now(), head: request.method == .head))
