@@ -178,13 +178,23 @@ public final class PrivateRedisServer: @unchecked Sendable {
             let folder = temporary.appendingPathComponent(name)
             if let text = try? String(contentsOf: folder.appendingPathComponent("redis.pid"), encoding: .utf8),
                 let serverPID = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)),
-                // The pid may have been reused since: only a redis-server is ours to kill.
-                (try? String(contentsOfFile: "/proc/\(serverPID)/comm", encoding: .utf8))?.hasPrefix("redis-server") == true
+                isServer(serverPID, runningIn: folder)
             {
                 Glibc.kill(serverPID, SIGKILL)
             }
             try? FileManager.default.removeItem(at: folder)
         }
+    }
+
+    /// Whether `pid` is a redis-server working in `folder`: a private server `chdir`s to its
+    /// `dir`, the folder. The pid in a left-behind pid file may since belong to another
+    /// process, the reader's own redis-server included (it is a `redis-server` too, so the
+    /// process name alone does not tell).
+    static func isServer(_ pid: Int32, runningIn folder: URL) -> Bool {
+        guard (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8))?.hasPrefix("redis-server") == true,
+            let workingDirectory = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/cwd")
+        else { return false }
+        return URL(fileURLWithPath: workingDirectory).resolvingSymlinksInPath().path == folder.resolvingSymlinksInPath().path
     }
 
     static func findExecutable(_ name: String) -> String? {
