@@ -271,6 +271,33 @@ final class FastJSONCacheSerializerTests: XCTestCase {
         XCTAssertNotNil(decodingError(Double.self, long))
     }
 
+    /// Arrays and dictionaries of the common scalars take a path of their own, both ways.
+    func testCollectionsOfScalarsMatchFoundationAndRoundTrip() throws {
+        func same<T: Codable & Equatable>(_ value: T, file: StaticString = #filePath, line: UInt = #line) throws {
+            XCTAssertEqual(try text(value), String(decoding: try foundation.encode(value), as: UTF8.self), file: file, line: line)
+            try roundTrip(value, file: file, line: line)
+        }
+        try same([Int]())
+        try same([1, -2, Int.max, Int.min])
+        try same(["", "a", "quote \" and \\ and \n", "é ✓ 🙂"])
+        try same([true, false, true])
+        try same([0.5, -1.0, 1e300, 0.1])
+        try same([String: Int]())
+        try same(["b": 2, "a": -1, "c": Int.max])
+        try same(["z": "last", "a": "first \u{1}"])
+        try same(["yes": true, "no": false])
+        try same(["x": 1.5, "e": 2.25])
+        try same([[1, 2], [], [3]])
+        try same(["outer": ["inner": [1, 2]]])
+        // A wrong element still names where it is.
+        guard case .typeMismatch(let type, let context)? = decodingError([String: Int].self, #"{"a":1,"b":"two"}"#) else { return XCTFail("not typeMismatch") }
+        XCTAssertTrue(type == Int.self)
+        XCTAssertEqual(context.codingPath.map(\.stringValue), ["b"])
+        guard case .typeMismatch(_, let context)? = decodingError([Bool].self, "[true,1]") else { return XCTFail("not typeMismatch") }
+        XCTAssertEqual(context.codingPath.map(\.stringValue), ["Index 1"])
+        guard case .valueNotFound? = decodingError([String].self, #"["a",null]"#) else { return XCTFail("not valueNotFound") }
+    }
+
     func testNonFiniteNumbersAreEncodingErrors() {
         for value in [Double.nan, .infinity, -.infinity] {
             XCTAssertThrowsError(try fast.encode(value)) { XCTAssertTrue($0 is EncodingError, "\($0)") }

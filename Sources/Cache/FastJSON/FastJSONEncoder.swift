@@ -18,7 +18,7 @@ final class FastJSONEncoder: Encoder {
     }
 
     func encodeTopLevel<T: Encodable>(_ value: T) throws -> FastJSONNode {
-        guard let node = try box(value, depth: 0, key: FastJSONCodingKey?.none) else {
+        guard let node = try box(value, depth: 0) else {
             throw EncodingError.invalidValue(
                 value, EncodingError.Context(codingPath: [], debugDescription: "Top-level \(T.self) did not encode any values.")
             )
@@ -26,25 +26,55 @@ final class FastJSONEncoder: Encoder {
         return node
     }
 
-    /// `value` as a node, encoded one level below `codingPath.prefix(depth)` (at `key`, if any).
+    // `box` comes in two: with a key (a member or an element) and without (a top-level or
+    // single value). A `Key?` parameter would cost a run-time lookup of `Optional<Key>`'s
+    // metadata on every value in unspecialized code; these cost none.
+
+    /// `value` as a node, encoded one level below `codingPath.prefix(depth)`, at `key`.
     /// Nil if it encoded nothing.
-    func box<T: Encodable, Key: CodingKey>(_ value: T, depth: Int, key: Key?) throws -> FastJSONNode? {
-        if T.self == String.self { return .string(unsafeBitCast(value, to: String.self)) }
-        if T.self == Int.self { return .int(Int64(unsafeBitCast(value, to: Int.self))) }
-        if T.self == Double.self { return try boxDouble(unsafeBitCast(value, to: Double.self), depth: depth, key: key) }
-        if T.self == Bool.self { return .bool(unsafeBitCast(value, to: Bool.self)) }
-        if T.self == Data.self { return .string(unsafeBitCast(value, to: Data.self).base64EncodedString()) }
-        if T.self == URL.self { return .string(unsafeBitCast(value, to: URL.self).absoluteString) }
-        if T.self == Decimal.self { return .number(unsafeBitCast(value, to: Decimal.self).description) }
+    func box<T: Encodable, Key: CodingKey>(_ value: T, depth: Int, key: Key) throws -> FastJSONNode? {
+        if let scalar = try boxScalar(value, path: path(depth: depth, key: key)) { return scalar }
         let savedValue = self.value
         let savedCount = codingPath.count
         self.value = nil
         codingPath.removeSubrange(depth...)
-        if let key { codingPath.append(key) }
+        codingPath.append(key)
         defer {
             self.value = savedValue
             codingPath.removeSubrange(min(savedCount, codingPath.count)...)
         }
+        return try boxComposite(value)
+    }
+
+    /// `value` as a node, encoded at `codingPath.prefix(depth)` itself. Nil if it encoded nothing.
+    func box<T: Encodable>(_ value: T, depth: Int) throws -> FastJSONNode? {
+        if let scalar = try boxScalar(value, path: path(depth: depth)) { return scalar }
+        let savedValue = self.value
+        let savedCount = codingPath.count
+        self.value = nil
+        codingPath.removeSubrange(depth...)
+        defer {
+            self.value = savedValue
+            codingPath.removeSubrange(min(savedCount, codingPath.count)...)
+        }
+        return try boxComposite(value)
+    }
+
+    /// The node of a scalar that never reaches its own `encode(to:)`; nil for any other value.
+    @inline(__always)
+    private func boxScalar<T: Encodable>(_ value: T, path: @autoclosure () -> [any CodingKey]) throws -> FastJSONNode? {
+        if T.self == String.self { return .string(unsafeBitCast(value, to: String.self)) }
+        if T.self == Int.self { return .int(Int64(unsafeBitCast(value, to: Int.self))) }
+        if T.self == Double.self { return try boxDouble(unsafeBitCast(value, to: Double.self), path: path()) }
+        if T.self == Bool.self { return .bool(unsafeBitCast(value, to: Bool.self)) }
+        if T.self == Data.self { return .string(unsafeBitCast(value, to: Data.self).base64EncodedString()) }
+        if T.self == URL.self { return .string(unsafeBitCast(value, to: URL.self).absoluteString) }
+        if T.self == Decimal.self { return .number(unsafeBitCast(value, to: Decimal.self).description) }
+        return nil
+    }
+
+    /// A value with containers of its own; the coding path is already the value's.
+    private func boxComposite<T: Encodable>(_ value: T) throws -> FastJSONNode? {
         if let direct = T.self as? any FastJSONDirectEncodable.Type {
             return try encodeDirectly(direct, value)
         }
@@ -57,27 +87,33 @@ final class FastJSONEncoder: Encoder {
         try unsafeBitCast(value, to: D.self).encodeDirectly(to: self)
     }
 
-    func boxDouble<Key: CodingKey>(_ value: Double, depth: Int, key: Key?) throws -> FastJSONNode {
-        guard value.isFinite else { throw nonFinite(value, depth: depth, key: key) }
+    /// A finite `Double`; `path` (where it is) is built only for the error.
+    func boxDouble(_ value: Double, path: @autoclosure () -> [any CodingKey]) throws -> FastJSONNode {
+        guard value.isFinite else { throw nonFinite(value, path: path()) }
         return .double(value)
     }
 
-    func boxFloat<Key: CodingKey>(_ value: Float, depth: Int, key: Key?) throws -> FastJSONNode {
-        guard value.isFinite else { throw nonFinite(value, depth: depth, key: key) }
+    func boxFloat(_ value: Float, path: @autoclosure () -> [any CodingKey]) throws -> FastJSONNode {
+        guard value.isFinite else { throw nonFinite(value, path: path()) }
         return .float(value)
     }
 
-    private func nonFinite<Key: CodingKey>(_ value: some FloatingPoint & Sendable, depth: Int, key: Key?) -> EncodingError {
+    private func nonFinite(_ value: some FloatingPoint & Sendable, path: [any CodingKey]) -> EncodingError {
         EncodingError.invalidValue(
-            value, EncodingError.Context(codingPath: path(depth: depth, key: key), debugDescription: "Unable to encode \(type(of: value)).\(value) directly in JSON.")
+            value, EncodingError.Context(codingPath: path, debugDescription: "Unable to encode \(type(of: value)).\(value) directly in JSON.")
         )
     }
 
-    /// The coding path of a container at `depth`, plus `key`: built only for an error.
-    func path<Key: CodingKey>(depth: Int, key: Key?) -> [any CodingKey] {
+    /// The coding path of a container at `depth`, plus `key`: built only when asked for.
+    func path<Key: CodingKey>(depth: Int, key: Key) -> [any CodingKey] {
         var path = Array(codingPath.prefix(depth))
-        if let key { path.append(key) }
+        path.append(key)
         return path
+    }
+
+    /// The coding path of a container at `depth`.
+    func path(depth: Int) -> [any CodingKey] {
+        Array(codingPath.prefix(depth))
     }
 
     /// An integer as a node; every fixed-width integer up to 64 bits fits one of the two cases.
@@ -122,7 +158,7 @@ struct FastJSONKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerPro
     /// How many keys of the encoder's coding path are this container's.
     let depth: Int
 
-    var codingPath: [any CodingKey] { encoder.path(depth: depth, key: FastJSONCodingKey?.none) }
+    var codingPath: [any CodingKey] { encoder.path(depth: depth) }
 
     private func set(_ node: FastJSONNode, _ key: Key) {
         box.members.append((key.stringValue, node))
@@ -131,8 +167,8 @@ struct FastJSONKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerPro
     mutating func encodeNil(forKey key: Key) throws { set(.null, key) }
     mutating func encode(_ value: Bool, forKey key: Key) throws { set(.bool(value), key) }
     mutating func encode(_ value: String, forKey key: Key) throws { set(.string(value), key) }
-    mutating func encode(_ value: Double, forKey key: Key) throws { set(try encoder.boxDouble(value, depth: depth, key: key), key) }
-    mutating func encode(_ value: Float, forKey key: Key) throws { set(try encoder.boxFloat(value, depth: depth, key: key), key) }
+    mutating func encode(_ value: Double, forKey key: Key) throws { set(try encoder.boxDouble(value, path: encoder.path(depth: depth, key: key)), key) }
+    mutating func encode(_ value: Float, forKey key: Key) throws { set(try encoder.boxFloat(value, path: encoder.path(depth: depth, key: key)), key) }
     mutating func encode(_ value: Int, forKey key: Key) throws { set(FastJSONEncoder.box(value), key) }
     mutating func encode(_ value: Int8, forKey key: Key) throws { set(FastJSONEncoder.box(value), key) }
     mutating func encode(_ value: Int16, forKey key: Key) throws { set(FastJSONEncoder.box(value), key) }
@@ -181,15 +217,15 @@ struct FastJSONUnkeyedEncodingContainer: UnkeyedEncodingContainer {
     let box: FastJSONArrayBox
     let depth: Int
 
-    var codingPath: [any CodingKey] { encoder.path(depth: depth, key: FastJSONCodingKey?.none) }
+    var codingPath: [any CodingKey] { encoder.path(depth: depth) }
     var count: Int { box.values.count }
     private var nextKey: FastJSONCodingKey { FastJSONCodingKey(intValue: box.values.count) }
 
     mutating func encodeNil() throws { box.values.append(.null) }
     mutating func encode(_ value: Bool) throws { box.values.append(.bool(value)) }
     mutating func encode(_ value: String) throws { box.values.append(.string(value)) }
-    mutating func encode(_ value: Double) throws { box.values.append(try encoder.boxDouble(value, depth: depth, key: nextKey)) }
-    mutating func encode(_ value: Float) throws { box.values.append(try encoder.boxFloat(value, depth: depth, key: nextKey)) }
+    mutating func encode(_ value: Double) throws { box.values.append(try encoder.boxDouble(value, path: encoder.path(depth: depth, key: nextKey))) }
+    mutating func encode(_ value: Float) throws { box.values.append(try encoder.boxFloat(value, path: encoder.path(depth: depth, key: nextKey))) }
     mutating func encode(_ value: Int) throws { box.values.append(FastJSONEncoder.box(value)) }
     mutating func encode(_ value: Int8) throws { box.values.append(FastJSONEncoder.box(value)) }
     mutating func encode(_ value: Int16) throws { box.values.append(FastJSONEncoder.box(value)) }
@@ -230,13 +266,13 @@ struct FastJSONSingleValueEncodingContainer: SingleValueEncodingContainer {
     let encoder: FastJSONEncoder
     let depth: Int
 
-    var codingPath: [any CodingKey] { encoder.path(depth: depth, key: FastJSONCodingKey?.none) }
+    var codingPath: [any CodingKey] { encoder.path(depth: depth) }
 
     mutating func encodeNil() throws { encoder.value = .null }
     mutating func encode(_ value: Bool) throws { encoder.value = .bool(value) }
     mutating func encode(_ value: String) throws { encoder.value = .string(value) }
-    mutating func encode(_ value: Double) throws { encoder.value = try encoder.boxDouble(value, depth: depth, key: FastJSONCodingKey?.none) }
-    mutating func encode(_ value: Float) throws { encoder.value = try encoder.boxFloat(value, depth: depth, key: FastJSONCodingKey?.none) }
+    mutating func encode(_ value: Double) throws { encoder.value = try encoder.boxDouble(value, path: encoder.path(depth: depth)) }
+    mutating func encode(_ value: Float) throws { encoder.value = try encoder.boxFloat(value, path: encoder.path(depth: depth)) }
     mutating func encode(_ value: Int) throws { encoder.value = FastJSONEncoder.box(value) }
     mutating func encode(_ value: Int8) throws { encoder.value = FastJSONEncoder.box(value) }
     mutating func encode(_ value: Int16) throws { encoder.value = FastJSONEncoder.box(value) }
@@ -250,7 +286,7 @@ struct FastJSONSingleValueEncodingContainer: SingleValueEncodingContainer {
 
     mutating func encode<T: Encodable>(_ value: T) throws {
         // The value is encoded at this same level (no key), so its own containers land here.
-        let node = try encoder.box(value, depth: depth, key: FastJSONCodingKey?.none) ?? .object(FastJSONObjectBox())
+        let node = try encoder.box(value, depth: depth) ?? .object(FastJSONObjectBox())
         encoder.value = node
     }
 }
