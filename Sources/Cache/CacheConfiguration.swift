@@ -17,7 +17,13 @@ public struct CacheConfiguration: Sendable {
     public var version: Int
     /// Makes the stored key from prefix, version and key. Default `prefix:version:key`, so the
     /// article's `cache.set("my_key", ...)` lands as `:1:my_key`.
-    public var keyFunction: @Sendable (_ key: String, _ prefix: String, _ version: Int) -> String
+    public var keyFunction: @Sendable (_ key: String, _ prefix: String, _ version: Int) -> String {
+        get { customKeyFunction ?? Self.djangoKey }
+        set { customKeyFunction = newValue }
+    }
+    /// The key function given instead of Django's, if any: with none, keys are made without a
+    /// closure call or string interpolation (see ``CacheKeyMaker``).
+    var customKeyFunction: (@Sendable (_ key: String, _ prefix: String, _ version: Int) -> String)?
     /// Encodes values. Default ``FastJSONCacheSerializer`` (JSON, about 4x faster than
     /// Foundation's coders); ``JSONCacheSerializer`` writes the same JSON with Foundation.
     public var serializer: any CacheSerializer
@@ -34,13 +40,14 @@ public struct CacheConfiguration: Sendable {
         case failOpen
     }
 
-    /// Django's defaults, on the article's socket and DB 1.
+    /// Django's defaults, on the article's socket and DB 1. A `keyFunction` of `nil` is
+    /// Django's ``djangoKey``.
     public init(
         redis: RedisConfiguration = RedisConfiguration(database: 1),
         defaultTimeout: Int? = 300,
         keyPrefix: String = "",
         version: Int = 1,
-        keyFunction: @escaping @Sendable (String, String, Int) -> String = CacheConfiguration.djangoKey,
+        keyFunction: (@Sendable (String, String, Int) -> String)? = nil,
         serializer: any CacheSerializer = FastJSONCacheSerializer(),
         failureMode: FailureMode = .failClosed,
         logger: Logger = Logger(label: "cache")
@@ -49,7 +56,7 @@ public struct CacheConfiguration: Sendable {
         self.defaultTimeout = defaultTimeout
         self.keyPrefix = keyPrefix
         self.version = version
-        self.keyFunction = keyFunction
+        self.customKeyFunction = keyFunction
         self.serializer = serializer
         self.failureMode = failureMode
         self.logger = logger
@@ -126,7 +133,9 @@ extension CacheConfiguration {
     /// `value` appended to a new buffer by the serializer, or ``CacheError/unencodable(key:type:reason:)``.
     func encodeBuffer<Value: Encodable>(_ value: Value, key: String) throws(CacheError) -> ByteBuffer {
         var buffer = ByteBuffer()
-        if let raw = value as? any CacheBytesRepresentable {
+        // The metatype first: casting the value itself costs a copy into an existential box
+        // on every call, for the rare value that has bytes of its own.
+        if Value.self is any CacheBytesRepresentable.Type, let raw = value as? any CacheBytesRepresentable {
             raw.writeCacheBytes(to: &buffer)
             return buffer
         }
