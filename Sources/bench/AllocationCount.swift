@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import MallocInterposerSwift
 import NIOCore
@@ -12,6 +13,15 @@ enum AllocationCount {
     /// Whether the interposer is loaded into this process.
     static var isPreloaded: Bool {
         (ProcessInfo.processInfo.environment["LD_PRELOAD"] ?? "").contains(library)
+    }
+
+    /// For a `--allocations` run: re-runs this executable preloaded unless it already is.
+    /// True when it did (the caller has nothing left to do); throws the re-run's failure.
+    static func rerunUnlessPreloaded() throws -> Bool {
+        guard !isPreloaded else { return false }
+        let status = try rerunPreloaded()
+        if status != 0 { throw ExitCode(status) }
+        return true
     }
 
     /// Runs this executable again with the interposer preloaded and the same arguments.
@@ -63,5 +73,28 @@ enum AllocationCount {
         let long = try await count(batches: 11_000)
         await connection.close()
         return Double(long - short) / Double(10_000 * pipeline)
+    }
+
+    /// Allocations per call of `operation`, counted over `count` calls after a warm-up.
+    static func perCall(count: Int = 10_000, _ operation: () throws -> Void) rethrows -> Double {
+        MallocInterposerSwift.initialize()
+        for _ in 0..<100 { try operation() }
+        MallocInterposerSwift.reset()
+        MallocInterposerSwift.hook()
+        for _ in 0..<count { try operation() }
+        MallocInterposerSwift.unhook()
+        return Double(MallocInterposerSwift.getStatistics().mallocCount) / Double(count)
+    }
+
+    /// Allocations per call of an async `operation`, in the whole process (the event loop's
+    /// share included), counted over `count` calls after a warm-up.
+    static func perCall(count: Int = 10_000, _ operation: () async throws -> Void) async rethrows -> Double {
+        MallocInterposerSwift.initialize()
+        for _ in 0..<100 { try await operation() }
+        MallocInterposerSwift.reset()
+        MallocInterposerSwift.hook()
+        for _ in 0..<count { try await operation() }
+        MallocInterposerSwift.unhook()
+        return Double(MallocInterposerSwift.getStatistics().mallocCount) / Double(count)
     }
 }

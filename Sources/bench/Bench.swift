@@ -9,7 +9,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks beside a reference measured in the same run.",
-        subcommands: [ClientBench.self, CacheBench.self, PageBench.self, SessionsBench.self]
+        subcommands: [ClientBench.self, CacheBench.self, SerializerBench.self, PageBench.self, SessionsBench.self]
     )
 }
 
@@ -42,19 +42,11 @@ struct ClientBench: AsyncParsableCommand {
             eventLoopGroup: MultiThreadedEventLoopGroup(numberOfThreads: eventLoops),
             progress: { line in if !json { FileHandle.standardError.write(Data((line + "\n").utf8)) } })
         let report = try await suite.run()
-        if json {
-            try report.printJSON()
-        } else {
-            report.printTable(reference: "redis-benchmark")
-        }
+        try report.show(json: json, reference: "redis-benchmark")
     }
 
     func countAllocations() async throws {
-        guard AllocationCount.isPreloaded else {
-            let status = try AllocationCount.rerunPreloaded()
-            if status != 0 { throw ExitCode(status) }
-            return
-        }
+        if try AllocationCount.rerunUnlessPreloaded() { return }
         var rows: [BenchRow] = []
         for pipeline in pipelines.split(separator: ",").compactMap({ Int($0) }) {
             let perGet = try await AllocationCount.perGet(pipeline: pipeline)
@@ -80,20 +72,42 @@ struct CacheBench: AsyncParsableCommand {
     @Option(help: "Concurrent tasks to run (comma-separated).") var tasks = "1,16"
     @Option(help: "Rounds per row, raw and cache alternating; medians are reported.") var repeats = 5
     @Flag(help: "Print JSON instead of a table.") var json = false
+    @Flag(help: "Count allocations per set and get instead (re-runs itself with the malloc interposer preloaded).")
+    var allocations = false
 
     func run() async throws {
+        if allocations, try AllocationCount.rerunUnlessPreloaded() { return }
         let json = json
         let suite = CacheSuite(
             operations: operations,
             concurrency: tasks.split(separator: ",").compactMap { Int($0) },
             repeats: max(1, repeats),
             progress: { line in if !json { FileHandle.standardError.write(Data((line + "\n").utf8)) } })
-        let report = try await suite.run()
-        if json {
-            try report.printJSON()
-        } else {
-            report.printTable(reference: "raw client")
-        }
+        let report = allocations ? try await suite.countAllocations() : try await suite.run()
+        try report.show(json: json, reference: "raw client", unit: allocations ? "allocs" : "ops/s", decimals: allocations ? 1 : 0)
+    }
+}
+
+struct SerializerBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serializer",
+        abstract: "Encode and decode of the article's my-key value: the cache's FastJSON serializer beside Foundation's JSONEncoder/JSONDecoder.",
+        discussion: "No Redis: the part of a cache call that is the serializer's, on one thread.")
+
+    @Option(help: "Operations per measurement.") var operations = 200_000
+    @Option(help: "Rounds per row, ours and Foundation alternating; medians are reported.") var repeats = 5
+    @Flag(help: "Print JSON instead of a table.") var json = false
+    @Flag(help: "Count allocations per encode and decode instead (re-runs itself with the malloc interposer preloaded).")
+    var allocations = false
+
+    func run() throws {
+        if allocations, try AllocationCount.rerunUnlessPreloaded() { return }
+        let json = json
+        let suite = SerializerSuite(
+            operations: max(1, operations), repeats: max(1, repeats),
+            progress: { line in if !json { FileHandle.standardError.write(Data((line + "\n").utf8)) } })
+        let report = allocations ? try suite.countAllocations() : try suite.run()
+        try report.show(json: json, reference: "Foundation", unit: allocations ? "allocs" : "ops/s", decimals: allocations ? 1 : 0)
     }
 }
 
@@ -116,10 +130,6 @@ struct PageBench: AsyncParsableCommand {
             paths: paths.split(separator: ",").map(String.init),
             progress: { line in if !json { FileHandle.standardError.write(Data((line + "\n").utf8)) } })
         let report = try await suite.run()
-        if json {
-            try report.printJSON()
-        } else {
-            report.printTable(reference: "Django", unit: "req/s")
-        }
+        try report.show(json: json, reference: "Django", unit: "req/s")
     }
 }

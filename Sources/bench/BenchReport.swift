@@ -22,14 +22,15 @@ struct BenchReport: Codable, Sendable {
     var suite: String
     var rows: [BenchRow]
 
-    func printTable(reference: String, unit: String = "ops/s") {
+    /// The rows as a table; figures rounded to `decimals` places (allocation counts want one).
+    func printTable(reference: String, unit: String = "ops/s", decimals: Int = 0) {
         let withP99 = rows.contains { $0.oursP99Microseconds != nil }
         var header = ["test", "ours \(unit)", "\(reference) \(unit)", "ratio", "ours p50 µs", "ref p50 µs"]
         if withP99 { header += ["ours p99 µs", "ref p99 µs"] }
         var lines = [header]
         for row in rows {
             var line = [
-                row.name, Self.format(row.ours, decimals: 0), Self.format(row.reference, decimals: 0), Self.format(row.ratio, decimals: 2),
+                row.name, Self.format(row.ours, decimals: decimals), Self.format(row.reference, decimals: decimals), Self.format(row.ratio, decimals: 2),
                 row.oursP50Microseconds.map { Self.format($0, decimals: 1) } ?? "-",
                 row.referenceP50Microseconds.map { Self.format($0, decimals: 1) } ?? "-",
             ]
@@ -49,6 +50,15 @@ struct BenchReport: Codable, Sendable {
             }
             print(cells.joined(separator: "  "))
             if index == 0 { print(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")) }
+        }
+    }
+
+    /// JSON when `json`, else the table: what every suite prints at the end.
+    func show(json: Bool, reference: String, unit: String = "ops/s", decimals: Int = 0) throws {
+        if json {
+            try printJSON()
+        } else {
+            printTable(reference: reference, unit: unit, decimals: decimals)
         }
     }
 

@@ -104,10 +104,6 @@ struct SessionsBench: AsyncParsableCommand {
             seconds: seconds, threads: threads, connections: connections, engines: chosen, newSessions: newSessions, path: path,
             progress: { line in if !json { FileHandle.standardError.write(Data((line + "\n").utf8)) } })
         let report = try await suite.run()
-        if json {
-            try report.printJSON()
-        } else {
-            report.printTable(reference: "Django", unit: "req/s")
-        }
+        try report.show(json: json, reference: "Django", unit: "req/s")
     }
 }
