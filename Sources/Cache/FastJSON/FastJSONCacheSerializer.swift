@@ -1,9 +1,10 @@
 import Foundation
 import NIOCore
 
-/// A JSON serializer that writes and reads the bytes itself: for a small struct, about 4x faster
-/// to encode and 5x faster to decode than ``JSONCacheSerializer`` (Foundation's
-/// `JSONEncoder`/`JSONDecoder`), with output either can read.
+/// A JSON serializer that writes and reads the bytes itself: for the article's `my-key` struct,
+/// about 5x faster to encode and 6x faster to decode than ``JSONCacheSerializer`` (Foundation's
+/// `JSONEncoder`/`JSONDecoder`; `swift run -c release bench serializer`), with output either can
+/// read.
 ///
 /// Same format as ``JSONCacheSerializer``: an `Int` is its digits (`42`, so Redis can `INCRBY`
 /// it), object keys are sorted so equal values are stored as equal bytes, `Data` is a base64
