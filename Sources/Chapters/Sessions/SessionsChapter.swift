@@ -28,9 +28,14 @@ public enum SessionsChapter {
         var facts: String
     }
 
-    /// A temporary folder for the cached DB engine's SQLite file.
-    static func folder() throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("redis-guide-sessions-\(getpid())")
+    /// The start of the name of every temporary folder the chapter makes.
+    static let temporaryFolderPrefix = "redis-guide-sessions-"
+
+    /// A new, empty temporary folder for one step's SQLite file, named for `purpose`. The step
+    /// removes it when it ends, failed or not, so runs leave no files behind.
+    static func makeTemporaryFolder(_ purpose: String) throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "\(temporaryFolderPrefix)\(purpose)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         return folder
     }
@@ -107,8 +112,10 @@ public enum SessionsChapter {
     // MARK: Live, on the reader's Redis
 
     static func liveEngine(_ engine: SessionsSite.Engine, settings: GuideSettings, log: inout StepLog) async throws {
+        let folder = try makeTemporaryFolder("live-\(engine.rawValue)")
+        defer { try? FileManager.default.removeItem(at: folder) }
         let backend = try await SessionsSite.backend(
-            engine, socketPath: settings.socketPath, databasePath: try folder().appendingPathComponent("db.sqlite3").path,
+            engine, socketPath: settings.socketPath, databasePath: folder.appendingPathComponent("db.sqlite3").path,
             secret: SessionsSite.secret(), logger: quietLogger())
         let site = try await RunningSite.start(SessionsSite.router(store: backend.store), port: 0, logger: quietLogger())
         defer { Task { await site.stop(); await backend.close() } }
@@ -166,8 +173,7 @@ public enum SessionsChapter {
     // MARK: On a private server
 
     static func survival(_ engine: SessionsSite.Engine, server: PrivateRedisServer, log: inout StepLog) async throws -> SurvivalRow {
-        let folder = try folder().appendingPathComponent("survival-\(engine.rawValue)-\(UInt32.random(in: 0...UInt32.max))")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try makeTemporaryFolder("survival-\(engine.rawValue)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let backend = try await SessionsSite.backend(
             engine, socketPath: server.socketPath, databasePath: folder.appendingPathComponent("db.sqlite3").path,
@@ -229,8 +235,7 @@ public enum SessionsChapter {
     }
 
     static func clearSessions(_ log: inout StepLog) async throws {
-        let folder = try folder().appendingPathComponent("clearsessions-\(UInt32.random(in: 0...UInt32.max))")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try makeTemporaryFolder("clearsessions")
         defer { try? FileManager.default.removeItem(at: folder) }
         let table = try DatabaseSessionStore(path: folder.appendingPathComponent("db.sqlite3").path, signer: try SessionSigner(secret: SessionsSite.secret()))
         // Two sessions that expired a minute ago, one that lives on.
