@@ -1,6 +1,7 @@
 import Chapters
 import Guide
 import Redis
+import WebTestSupport
 import XCTest
 
 /// The chapters' steps against the live server that ./setup.sh configured. Read-only: they
@@ -32,6 +33,20 @@ final class ChapterTests: XCTestCase {
         let hit = try XCTUnwrap(report.fact("hit-ms").flatMap { Int($0) }, "no hit time recorded")
         XCTAssertGreaterThanOrEqual(miss, 20, "a miss renders the 20 ms page")
         XCTAssertLessThan(hit, miss, "a hit should not render the page")
+    }
+
+    func testChapter03ServeStartsFromAMissAfterTheStepsStoredTheHomePage() async throws {
+        // The steps store / for their port; serving on that same port must not replay it.
+        let report = await CacheBackend.chapter(options: .init(port: 0)).run()
+        XCTAssertTrue(report.passed, Self.explain(report))
+        let port = try XCTUnwrap(report.fact("port").flatMap { Int($0) }, "no port recorded")
+        let site = try await CacheBackend.serve(host: "127.0.0.1", port: port)
+        let first = try await LoopbackHTTPClient(port: site.port).get("/")
+        let second = try await LoopbackHTTPClient(port: site.port).get("/")
+        await site.stop()
+        XCTAssertEqual(first.status, 200)
+        XCTAssertNil(first["Age"], "the reader's first curl was a hit, not the miss the chapter shows")
+        XCTAssertNotNil(second["Age"], "the second request should be the hit")
     }
 
     func testChapter04CacheAPIPassesAndLeavesDjangosKeys() async throws {

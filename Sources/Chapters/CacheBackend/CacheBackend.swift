@@ -134,8 +134,8 @@ public enum CacheBackend {
     // snippet: end
 
     /// The keys of `http://127.0.0.1:<port>/` (before the cache's `:1:`).
-    static func pageKeys(port: Int) -> (header: String, page: String) {
-        let url = "http://127.0.0.1:\(port)/"
+    static func pageKeys(host: String = "127.0.0.1", port: Int) -> (header: String, page: String) {
+        let url = "http://\(host):\(port)/"
         let keys = PageCacheKeys()
         return (keys.headerKey(url: url), keys.pageKey(method: "GET", url: url, headerList: [], request: [:]))
     }
@@ -223,9 +223,20 @@ extension Duration {
 
 extension CacheBackend {
     /// Serves the chapter's site on `host:port` for the reader's own `curl`, until the process stops.
+    ///
+    /// The steps before it stored `/`; its two keys are deleted first, so that the reader's
+    /// first `curl -i http://127.0.0.1:8000/` is the miss the chapter describes, not a hit.
     public static func serve(_ settings: GuideSettings = GuideSettings(), host: String, port: Int) async throws -> RunningSite {
         let cache = try makeCache("\(settings.url)?db=1")
-        return try await RunningSite.start(
+        let site = try await RunningSite.start(
             CacheBackendSite.router(pageCache: CacheBackendSite.pageCache(over: cache), cache: cache), host: host, port: port)
+        let keys = pageKeys(host: host, port: site.port)
+        do {
+            _ = try await cache.deleteMany([keys.header, keys.page], version: nil)
+        } catch {
+            await site.stop()
+            throw error
+        }
+        return site
     }
 }
