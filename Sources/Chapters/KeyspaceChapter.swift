@@ -103,7 +103,7 @@ public enum KeyspaceChapter {
                     for entry in overview.entries {
                         let report = try await inspector.report(database: entry.database, limit: 1000)
                         log.show("db\(entry.database): \(report.keyCount) keys\(report.isComplete ? "" : " (the first 1000)")")
-                        for line in KeyspaceText.lines(report.groups, valueLimit: 80) { log.show("  " + line) }
+                        for line in KeyspaceText.lines(report.groups, valueLimit: 80, shownPerGroup: 5) { log.show("  " + line) }
                     }
                     // snippet: end
                 },

@@ -63,6 +63,23 @@ final class KeyspaceInspectorTests: XCTestCase {
         XCTAssertEqual(report.keyCount, ChapterKeys.cacheDatabase.count + 2)
     }
 
+    func testTextCutsEachGroupAndSaysHowManyMore() async throws {
+        let (_, inspector) = try await seededInspector()
+        let groups = try await inspector.report(database: 1).groups
+        let all = KeyspaceText.lines(groups)
+        let cut = KeyspaceText.lines(groups, shownPerGroup: 1)
+        // Two URLs → one shown; version 1's five keys → one; other's four → one.
+        XCTAssertTrue(cut.contains("  … 1 more URL (keyspace groups lists them all)"), cut.joined(separator: "\n"))
+        XCTAssertTrue(cut.contains("    … 4 more keys (keyspace groups lists them all)"), cut.joined(separator: "\n"))
+        XCTAssertTrue(cut.contains("    … 3 more keys (keyspace groups lists them all)"), cut.joined(separator: "\n"))
+        XCTAssertFalse(all.contains { $0.contains("more") && $0.contains("keyspace groups") }, "uncut by default")
+        // Headings still count every key.
+        XCTAssertTrue(cut.contains("page cache (chapter 03): 2 URLs"))
+        XCTAssertTrue(cut.contains("cache API (chapter 04), version 1: 5 keys"))
+        XCTAssertEqual(all.filter { $0.contains(":1:my-key") }.count, 1)
+        XCTAssertEqual(cut.filter { $0.contains(":1:my-key") }.count, 0, "cut after :1:a")
+    }
+
     func testStandaloneSessionsAreTheSignedBareKeysOfDatabaseZero() async throws {
         let (_, inspector) = try await seededInspector()
         let groups = try await inspector.report(database: 0).groups

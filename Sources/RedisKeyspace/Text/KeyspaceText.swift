@@ -23,21 +23,33 @@ public enum KeyspaceText {
     }
 
     /// The groups, headed as the chapter names them; each key as ``line(_:nameWidth:valueLimit:)``.
-    public static func lines(_ groups: KeyGroups, valueLimit: Int = 100) -> [String] {
+    ///
+    /// `shownPerGroup` cuts each list (a group's keys, the page cache's URLs) after that many,
+    /// with one line saying how many more there are and how to list them all: session keys
+    /// pile up for 14 days, one per visitor, and the heading already counts them.
+    public static func lines(_ groups: KeyGroups, valueLimit: Int = 100, shownPerGroup: Int = .max) -> [String] {
         var lines: [String] = []
-        /// A group's keys, names padded to the longest of the group (at most 60 characters).
+        /// The line that stands for `hidden` more of a list, if any are hidden.
+        func more(_ hidden: Int, _ noun: String, indent: String) {
+            if hidden > 0 { lines.append(indent + "… \(hidden) more \(noun) (keyspace groups lists them all)") }
+        }
+        /// A group's keys, names padded to the longest of those shown (at most 60 characters).
         func keys(_ list: [KeyDescription], indent: String = "    ") {
-            let width = min(60, list.map { $0.name(limit: 120).count }.max() ?? 0)
-            lines += list.map { indent + line($0, nameWidth: width, valueLimit: valueLimit) }
+            let shown = list.prefix(shownPerGroup)
+            let width = min(60, shown.map { $0.name(limit: 120).count }.max() ?? 0)
+            lines += shown.map { indent + line($0, nameWidth: width, valueLimit: valueLimit) }
+            more(list.count - shown.count, list.count - shown.count == 1 ? "key" : "keys", indent: indent)
         }
         if !groups.pages.isEmpty {
             lines.append("page cache (chapter 03): \(groups.pages.count) URL\(groups.pages.count == 1 ? "" : "s")")
-            for page in groups.pages {
+            for page in groups.pages.prefix(shownPerGroup) {
                 let suffix = page.pairing.suffix.isEmpty ? "" : " (\(DisplayText.escaped(page.pairing.suffix, limit: 40)))"
                 let missing = page.headers.isEmpty ? ", no header list: never served" : ""
                 lines.append("  URL md5 \(page.pairing.urlHash)\(suffix): \(page.headers.count) header list, \(page.pages.count) page\(page.pages.count == 1 ? "" : "s")\(missing)")
                 keys(page.headers + page.pages, indent: "      ")
             }
+            let hidden = groups.pages.count - min(groups.pages.count, shownPerGroup)
+            more(hidden, hidden == 1 ? "URL" : "URLs", indent: "  ")
         }
         for version in groups.cacheVersions {
             let prefix = version.id.prefix.isEmpty ? "" : ", key prefix \(DisplayText.escaped(version.id.prefix, limit: 40))"
