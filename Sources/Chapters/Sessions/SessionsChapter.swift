@@ -206,7 +206,8 @@ public enum SessionsChapter {
         }
         let afterFlush = try await visit()
         log.show("after FLUSHALL:     \(describe(afterFlush))")
-        _ = try await visit()  // count 2 again (or 3) before the restart
+        let beforeRestart = try await visit()
+        log.show("one more visit:     \(describe(beforeRestart))")
 
         try await server.restart()
         let afterRestart = try await visit()
