@@ -68,6 +68,28 @@ public struct RedisServerError: Error, Hashable, Sendable, CustomStringConvertib
         }
     }
 
+    /// Whether the server answered but cannot serve commands for now, and the same command will
+    /// succeed later: loading its dataset (`LOADING`), busy in a long script (`BUSY`), a
+    /// replica cut off from its master (`MASTERDOWN`), a cluster slot or the cluster itself in
+    /// motion (`TRYAGAIN`, `CLUSTERDOWN`). A cache may treat these as an outage.
+    public var isTemporaryUnavailability: Bool {
+        switch code {
+        case "LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN": true
+        default: false
+        }
+    }
+
+    /// Whether the server refused a write it would take in other conditions, while still
+    /// answering reads: full under `noeviction` (`OOM`), a read-only replica (`READONLY`), a
+    /// failed snapshot with `stop-writes-on-bgsave-error` (`MISCONF`), too few replicas
+    /// (`NOREPLICAS`).
+    public var refusesWrites: Bool {
+        switch code {
+        case "OOM", "READONLY", "MISCONF", "NOREPLICAS": true
+        default: false
+        }
+    }
+
     /// The reply as the server sent it, e.g. `ERR unknown command 'FOO'`.
     public var description: String { message.isEmpty ? code : "\(code) \(message)" }
 }

@@ -8,9 +8,13 @@ extension RedisConfiguration {
     /// Query parameters `db`, `password`, `username`, `client_name` and `protocol` (2 or 3) are
     /// accepted on every form. Percent-escapes in user and password are decoded.
     ///
+    /// `defaultDatabase` is the database when the URL names none (no `?db=`, no `/N` after a
+    /// `redis://` host): the cache's locations mean DB 1 then, as the article's backend did.
+    ///
     /// - Throws: ``RedisError/invalidConfiguration(_:)`` naming what is wrong and the form to use.
-    public init(url text: String) throws(RedisError) {
+    public init(url text: String, defaultDatabase: Int = 0) throws(RedisError) {
         self.init()
+        database = defaultDatabase
         let url = text.trimmingWhitespace()
         if url.hasPrefix("/") {
             // The article's bare socket path; options may follow, as on the other forms.
