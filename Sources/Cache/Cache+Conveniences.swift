@@ -77,7 +77,8 @@ extension Cache {
     /// Subtracts `delta` (default 1) from the integer under `key`.
     @discardableResult
     public func decr(_ key: String, by delta: Int = 1, version: Int? = nil) async throws(CacheError) -> Int {
-        try await incr(key, by: -delta, version: version)
+        guard delta != .min else { throw .overflow(key: key) }  // -Int.min does not exist
+        return try await incr(key, by: -delta, version: version)
     }
 
     /// Sets a new timeout on `key` (default: the cache's); `true` if the key exists.
@@ -95,6 +96,7 @@ extension Cache {
     /// Moves `key` to the previous version; returns it.
     @discardableResult
     public func decrVersion(_ key: String, by delta: Int = 1, version: Int? = nil) async throws(CacheError) -> Int {
-        try await incrVersion(key, by: -delta, version: version)
+        guard delta != .min else { throw .overflow(key: key) }
+        return try await incrVersion(key, by: -delta, version: version)
     }
 }

@@ -37,7 +37,10 @@ public struct CacheConfiguration: Sendable {
     public enum FailureMode: Sendable, Hashable {
         /// Throw ``CacheError/backend(_:)`` (Django's behaviour).
         case failClosed
-        /// Reads miss and writes are dropped; one warning per outage, one when it ends.
+        /// Reads miss and writes are dropped while Redis is unreachable, cannot serve for now
+        /// (`LOADING`, `BUSY`) or refuses writes (`OOM`, `READONLY`); one warning when that
+        /// starts, one notice when it ends. Any other error reply is still thrown, and `incr`
+        /// (which has no value to fail open with) always throws.
         case failOpen
     }
 
@@ -72,24 +75,17 @@ public struct CacheConfiguration: Sendable {
     /// `redis://host:6379/1`, or the article's bare socket path). A location that names no
     /// database (no `?db=`, no `/N` after a `redis://` host) means DB 1, as the article's
     /// backend used it.
+    ///
+    /// - Throws: ``CacheError/invalidConfiguration(_:)`` saying what is wrong with the location.
     public init(location: String) throws(CacheError) {
         self.init()
         do {
-            var redis = try RedisConfiguration(url: location)
-            if !Self.namesDatabase(location) { redis.database = 1 }
-            self.redis = redis
+            redis = try RedisConfiguration(url: location, defaultDatabase: 1)
         } catch {
-            throw .invalidConfiguration("\(error)")
+            // The text alone: the description would say "invalid ... configuration" twice.
+            guard case .invalidConfiguration(let text) = error else { throw .invalidConfiguration("\(error)") }
+            throw .invalidConfiguration(text)
         }
-    }
-
-    /// Whether `location` chooses a database itself.
-    static func namesDatabase(_ location: String) -> Bool {
-        if location.contains("db=") { return true }
-        guard location.hasPrefix("redis://") else { return false }
-        let afterHost = location.dropFirst("redis://".count).split(separator: "?", maxSplits: 1).first ?? ""
-        guard let slash = afterHost.firstIndex(of: "/") else { return false }
-        return !afterHost[afterHost.index(after: slash)...].isEmpty
     }
 }
 
@@ -99,10 +95,17 @@ extension CacheConfiguration {
     ///
     /// - Throws: ``CacheError/invalidConfiguration(_:)`` when the variable is set but invalid.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws(CacheError) -> CacheConfiguration {
-        guard let url = [environment["CACHE_URL"], environment["REDIS_URL"]].compactMap({ $0 }).first(where: { !$0.isEmpty }) else {
+        guard let (name, url) = [("CACHE_URL", environment["CACHE_URL"]), ("REDIS_URL", environment["REDIS_URL"])]
+            .compactMap({ name, url in url.flatMap { $0.isEmpty ? nil : (name, $0) } }).first
+        else {
             return CacheConfiguration()
         }
-        return try CacheConfiguration(location: url)
+        do {
+            return try CacheConfiguration(location: url)
+        } catch {
+            guard case .invalidConfiguration(let text) = error else { throw error }
+            throw .invalidConfiguration("\(name): \(text)")
+        }
     }
 
     /// `value` encoded by the configured serializer, or ``CacheError/unencodable(key:type:reason:)``.

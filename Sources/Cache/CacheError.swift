@@ -6,6 +6,8 @@ public enum CacheError: Error, Sendable, CustomStringConvertible {
     case keyNotFound(key: String)
     /// `incr`/`decr` on a value that is not an integer.
     case notAnInteger(key: String)
+    /// `incr`/`decr`/`incrVersion` whose result does not fit a 64-bit integer; nothing changed.
+    case overflow(key: String)
     /// A stored value could not be decoded as the type asked for.
     case undecodable(key: String, expected: String, reason: String)
     /// A value could not be encoded by the serializer.
@@ -21,6 +23,8 @@ public enum CacheError: Error, Sendable, CustomStringConvertible {
             return "Key '\(key)' not found: incr/decr only change existing keys; set it first"
         case .notAnInteger(let key):
             return "the value of '\(key)' is not an integer, so it cannot be incremented"
+        case .overflow(let key):
+            return "changing '\(key)' by that much would overflow a 64-bit integer: nothing was changed"
         case .undecodable(let key, let expected, let reason):
             return "the value of '\(key)' cannot be decoded as \(expected): \(reason). "
                 + "Was it written with another type or serializer? Read it as that type, or delete it"

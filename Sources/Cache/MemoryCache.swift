@@ -130,7 +130,8 @@ public final class MemoryCache: Cache {
             guard var entry = state.live(stored, now: now) else { return .failure(.keyNotFound(key: key)) }
             guard let current = try? serializer.decode(Int.self, from: entry.bytes) else { return .failure(.notAnInteger(key: key)) }
             let (sum, overflow) = current.addingReportingOverflow(delta)
-            guard !overflow, let bytes = try? serializer.encode(sum) else { return .failure(.notAnInteger(key: key)) }
+            guard !overflow else { return .failure(.overflow(key: key)) }
+            guard let bytes = try? serializer.encode(sum) else { return .failure(.notAnInteger(key: key)) }
             entry.bytes = bytes
             state.entries[stored] = entry
             return .success(sum)
@@ -153,8 +154,10 @@ public final class MemoryCache: Cache {
 
     public func incrVersion(_ key: String, by delta: Int, version: Int?) async throws(CacheError) -> Int {
         let current = version ?? configuration.version
+        let (next, overflow) = current.addingReportingOverflow(delta)
+        guard !overflow else { throw .overflow(key: key) }
         let old = keys.make(key, version: current)
-        let new = keys.make(key, version: current + delta)
+        let new = keys.make(key, version: next)
         let expires = expiry(.default)
         let now = ContinuousClock.now
         let moved = state.withLock { state -> Bool in
@@ -164,7 +167,7 @@ public final class MemoryCache: Cache {
             return true
         }
         guard moved else { throw .keyNotFound(key: key) }
-        return current + delta
+        return next
     }
 
     public func clear() async throws(CacheError) {

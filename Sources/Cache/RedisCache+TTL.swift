@@ -9,7 +9,7 @@ extension RedisCache {
     public func replace<Value: Encodable & Sendable>(_ key: String, _ value: Value, version: Int? = nil) async throws(CacheError) {
         let stored = RedisKey(keys.make(key, version: version))
         let bytes = try encode(value, key: key)
-        try await backend(orIfDown: ()) { () throws(RedisError) in
+        try await backend(orIfDown: (), writes: true) { () throws(RedisError) in
             _ = try await client.send(SET(stored, bytes, expiration: .keepTTL))
         }
     }

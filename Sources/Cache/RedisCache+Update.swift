@@ -10,7 +10,7 @@ extension RedisCache {
         let stored = RedisKey(keys.make(key, version: version))
         let bytes = try encode(value, key: key)
         let seconds = timeout.seconds(default: configuration.defaultTimeout)
-        return try await backend(orIfDown: false) { () throws(RedisError) in
+        return try await backend(orIfDown: false, writes: true) { () throws(RedisError) in
             switch seconds {
             case nil: return try await client.send(SET(stored, bytes, condition: .ifExists)).stored
             case 0?: return try await client.send(DEL([stored])) > 0

@@ -11,7 +11,7 @@ import Synchronization
 ///
 /// Keys and values are what a reader who knows Django expects in `redis-cli`: the article's
 /// `set("my_key", ...)` is `:1:my_key` in DB 1, an `Int` is stored as its digits (so
-/// `OBJECT ENCODING` says `int` and `incr` is `INCRBY`), and every key has a TTL unless
+/// `OBJECT ENCODING` says `int` and `incr` is an `INCRBY`), and every key has a TTL unless
 /// stored with ``CacheTimeout/never``.
 public final class RedisCache: Cache {
     /// The settings the cache runs with.
@@ -22,6 +22,8 @@ public final class RedisCache: Cache {
     let keys: CacheKeyMaker
     /// Whether an outage was reported and has not ended: read on every operation, so atomic.
     private let outage = Atomic<Bool>(false)
+    /// Whether Redis was reported refusing writes (`OOM`...) and has not taken one since.
+    private let refusing = Atomic<Bool>(false)
 
     /// A cache with connections of its own on `configuration.redis`: a ``RedisMultiplexer``
     /// (one connection per event loop, shared by every caller at once), which suits a
@@ -59,7 +61,7 @@ public final class RedisCache: Cache {
         let stored = RedisKey(keys.make(key, version: version))
         let bytes = try encode(value, key: key)
         let seconds = timeout.seconds(default: configuration.defaultTimeout)
-        try await backend(orIfDown: ()) { () throws(RedisError) in
+        try await backend(orIfDown: (), writes: true) { () throws(RedisError) in
             switch seconds {
             case nil: _ = try await client.send(SET(stored, bytes))
             case 0?: _ = try await client.send(DEL([stored]))
@@ -94,7 +96,7 @@ public final class RedisCache: Cache {
         let stored = RedisKey(keys.make(key, version: version))
         let bytes = try encode(value, key: key)
         let seconds = timeout.seconds(default: configuration.defaultTimeout)
-        return try await backend(orIfDown: false) { () throws(RedisError) in
+        return try await backend(orIfDown: false, writes: true) { () throws(RedisError) in
             switch seconds {
             case nil:
                 return try await client.send(SET(stored, bytes, condition: .ifNotExists)).stored
@@ -121,7 +123,7 @@ public final class RedisCache: Cache {
         }
         let seconds = timeout.seconds(default: configuration.defaultTimeout)
         let allKeys = entries.map(\.name)
-        return try await backend(orIfDown: allKeys) { () throws(RedisError) in
+        return try await backend(orIfDown: allKeys, writes: true) { () throws(RedisError) in
             switch seconds {
             case nil:
                 _ = try await client.send(MSET(entries.map { (key: $0.key, value: $0.bytes) }))
@@ -171,29 +173,44 @@ public final class RedisCache: Cache {
         return try await backend(orIfDown: false) { () throws(RedisError) in try await client.send(EXISTS([stored])) > 0 }
     }
 
-    /// `EXISTS` then `INCRBY`, as Django: a missing key is an error, never created.
+    /// Django's rule, "`EXISTS`, then `INCRBY`": a missing key is an error, never created.
+    /// Both run in one script, so a key that expires between the two is not brought back
+    /// without its TTL (two round trips would, and the counter would then never expire).
+    static let incrementIfExists = """
+        if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('INCRBY', KEYS[1], ARGV[1]) end return false
+        """
+
+    /// ``incrementIfExists`` in one round trip: `EVAL` with the key and `delta`.
     public func incr(_ key: String, by delta: Int, version: Int?) async throws(CacheError) -> Int {
         let stored = RedisKey(keys.make(key, version: version))
+        let reply: Int?
         do {
-            guard try await client.send(EXISTS([stored])) > 0 else { throw CacheError.keyNotFound(key: key) }
-            let value = try await client.send(INCRBY(stored, by: delta))
-            noteRecovery()
-            return value
-        } catch let error as CacheError {
-            throw error
-        } catch let error as RedisError {
-            if case .server(let serverError) = error, serverError.message.contains("not an integer") {
-                throw .notAnInteger(key: key)
-            }
-            // incr has no sensible value to fail open with: it always reports the failure.
-            noteOutage(error)
-            throw .backend(error)
+            reply = try await client.send(EVAL<Int?, Int>(Self.incrementIfExists, keys: [stored], arguments: [delta]))
         } catch {
-            throw .backend(.connectionClosed(configuration.redis.endpoint))
+            throw incrFailure(error, key: key)
         }
+        noteRecovery()
+        noteWriteAccepted()
+        guard let value = reply else { throw .keyNotFound(key: key) }
+        return value
     }
 
-    /// `PEXPIRE` (a timeout of 0 deletes the key), or `PERSIST` for ``CacheTimeout/never``;
+    /// What a failed `incr` throws. It has no value to fail open with, so it always throws;
+    /// only a server that cannot be reached or cannot serve counts as an outage.
+    private func incrFailure(_ error: RedisError, key: String) -> CacheError {
+        guard case .server(let reply) = error else {
+            if case .poolClosed = error { return .backend(error) }
+            noteOutage(error)
+            return .backend(error)
+        }
+        if reply.kind == .wrongType || reply.message.contains("not an integer") { return .notAnInteger(key: key) }
+        if reply.message.contains("overflow") { return .overflow(key: key) }
+        if reply.isTemporaryUnavailability { noteOutage(error) }
+        if reply.refusesWrites { noteRefusal(reply) }
+        return .backend(error)
+    }
+
+    /// `EXPIRE` (a timeout of 0 deletes the key), or `PERSIST` for ``CacheTimeout/never``;
     /// `true` when the key exists.
     public func touch(_ key: String, timeout: CacheTimeout, version: Int?) async throws(CacheError) -> Bool {
         let stored = RedisKey(keys.make(key, version: version))
@@ -208,24 +225,28 @@ public final class RedisCache: Cache {
         }
     }
 
-    /// `GET` at the old version, `SET` at the new one (default timeout), `DEL` of the old.
+    /// `GET` at the old version, `SET` at the new one (default timeout), `DEL` of the old, as
+    /// Django does. Three commands, not one script: the two keys may live on different
+    /// cluster nodes. With `delta` 0 the value stays where it is (Django would delete it).
     public func incrVersion(_ key: String, by delta: Int, version: Int?) async throws(CacheError) -> Int {
         let current = version ?? configuration.version
+        let (next, overflow) = current.addingReportingOverflow(delta)
+        guard !overflow else { throw .overflow(key: key) }
         let old = RedisKey(keys.make(key, version: current))
-        let new = RedisKey(keys.make(key, version: current + delta))
+        let new = RedisKey(keys.make(key, version: next))
         let seconds = CacheTimeout.default.seconds(default: configuration.defaultTimeout)
-        let moved: Bool = try await backend(orIfDown: false) { () throws(RedisError) in
+        let moved: Bool = try await backend(orIfDown: false, writes: true) { () throws(RedisError) in
             guard let bytes = try await client.send(GET(old)) else { return false }
-            if let seconds {
-                _ = try await client.send(SET(new, bytes, expiration: .seconds(max(1, seconds))))
-            } else {
-                _ = try await client.send(SET(new, bytes))
+            switch seconds {
+            case nil: _ = try await client.send(SET(new, bytes))
+            case 0?: _ = try await client.send(DEL([new]))  // a timeout of 0 stores nothing
+            case let seconds?: _ = try await client.send(SET(new, bytes, expiration: .seconds(seconds)))
             }
-            _ = try await client.send(DEL([old]))
+            if delta != 0 { _ = try await client.send(DEL([old])) }
             return true
         }
         guard moved else { throw .keyNotFound(key: key) }
-        return current + delta
+        return next
     }
 
     /// `FLUSHDB` on the cache's database, and only there.
@@ -249,16 +270,34 @@ public final class RedisCache: Cache {
 
     // MARK: Failing open or closed
 
-    /// Runs a Redis operation. An error reply is the caller's problem and always thrown; an
-    /// unreachable server either throws (fail closed) or yields `fallback` (fail open).
-    func backend<Result>(orIfDown fallback: Result, _ operation: () async throws(RedisError) -> Result) async throws(CacheError) -> Result {
+    /// Runs a Redis operation. A server that cannot be reached, or answers that it cannot
+    /// serve for now (``RedisServerError/isTemporaryUnavailability``, e.g. `LOADING` after a
+    /// restart), is an outage; a write refused while reads still work
+    /// (``RedisServerError/refusesWrites``, e.g. `OOM`) is a refusal. Either throws (fail
+    /// closed) or yields `fallback` (fail open, the write dropped), with one warning. Any other
+    /// error reply, and a cache used after ``close()``, is the caller's problem and thrown.
+    ///
+    /// `writes`: the operation stores a value (a command Redis refuses when full), so its
+    /// success ends a refusal.
+    func backend<Result>(
+        orIfDown fallback: Result, writes: Bool = false, _ operation: () async throws(RedisError) -> Result
+    ) async throws(CacheError) -> Result {
         do {
             let result = try await operation()
             noteRecovery()
+            if writes { noteWriteAccepted() }
             return result
         } catch {
-            if case .server = error { throw .backend(error) }
-            noteOutage(error)
+            switch error {
+            case .server(let reply) where reply.refusesWrites:
+                noteRefusal(reply)
+            case .server(let reply) where reply.isTemporaryUnavailability:
+                noteOutage(error)
+            case .server, .poolClosed:
+                throw .backend(error)
+            default:
+                noteOutage(error)
+            }
             switch configuration.failureMode {
             case .failClosed: throw .backend(error)
             case .failOpen: return fallback
@@ -270,9 +309,20 @@ public final class RedisCache: Cache {
     func noteOutage(_ error: RedisError) {
         let wasDown = outage.exchange(true, ordering: .relaxed)
         if !wasDown {
+            let state = if case .server = error { "cannot serve for now" } else { "unreachable" }
             configuration.logger.warning(
-                "cache backend unreachable\(configuration.failureMode == .failOpen ? "; serving misses until it is back" : "")",
+                "cache backend \(state)\(configuration.failureMode == .failOpen ? "; serving misses until it is back" : "")",
                 metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// One warning when Redis starts refusing writes (reads still work, so no outage is
+    /// noted); the next write it takes ends it.
+    func noteRefusal(_ reply: RedisServerError) {
+        if !refusing.exchange(true, ordering: .relaxed) {
+            configuration.logger.warning(
+                "cache backend refuses writes\(configuration.failureMode == .failOpen ? "; dropping them until it takes them again" : "")",
+                metadata: ["error": "\(reply)"])
         }
     }
 
@@ -280,5 +330,11 @@ public final class RedisCache: Cache {
         // The common case, no outage, costs one atomic load.
         guard outage.load(ordering: .relaxed), outage.exchange(false, ordering: .relaxed) else { return }
         configuration.logger.notice("cache backend reachable again")
+    }
+
+    /// After a write went through: ends a refusal, if one was reported.
+    func noteWriteAccepted() {
+        guard refusing.load(ordering: .relaxed), refusing.exchange(false, ordering: .relaxed) else { return }
+        configuration.logger.notice("cache backend takes writes again")
     }
 }

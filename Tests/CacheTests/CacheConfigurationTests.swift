@@ -20,6 +20,22 @@ final class CacheConfigurationTests: XCTestCase {
         XCTAssertEqual(try CacheConfiguration(location: "redis://127.0.0.1:6379").redis.database, 1)
         XCTAssertEqual(try CacheConfiguration(location: "unix:///var/run/redis/redis.sock?db=0").redis.database, 0)
         XCTAssertEqual(try CacheConfiguration(location: "redis://127.0.0.1:6379/2").redis.database, 2)
+        // Read as RedisConfiguration reads the URL: scheme in any case, surrounding spaces.
+        XCTAssertEqual(try CacheConfiguration(location: "Redis://127.0.0.1:6379/0").redis.database, 0)
+        XCTAssertEqual(try CacheConfiguration(location: " redis://127.0.0.1:6379/0 ").redis.database, 0)
+        XCTAssertEqual(try CacheConfiguration(location: "redis://127.0.0.1:6379/").redis.database, 1)
+        XCTAssertEqual(try CacheConfiguration(location: "unix:///tmp/db=2/redis.sock").redis.database, 1, "db= in the path names no database")
+    }
+
+    func testAnInvalidLocationSaysWhatIsWrongOnceAndNamesTheVariable() {
+        XCTAssertThrowsError(try CacheConfiguration.fromEnvironment(["REDIS_URL": "redis//host/0"])) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.hasPrefix("invalid cache configuration: REDIS_URL: 'redis//host/0' is not a Redis location"), text)
+            XCTAssertEqual(text.components(separatedBy: "configuration").count, 2, "said once: \(text)")
+        }
+        XCTAssertThrowsError(try CacheConfiguration.fromEnvironment(["CACHE_URL": "redis://h/x"])) { error in
+            XCTAssertTrue("\(error)".contains("CACHE_URL: "), "\(error)")
+        }
     }
 
     func testEnvironmentPrefersCACHE_URLThenREDIS_URL() throws {

@@ -208,6 +208,51 @@ struct CacheConformance {
         }
     }
 
+    func overflowIsATypedErrorAndChangesNothing() async throws {
+        let cache = try await cache()
+        try await cache.set("big", Int.max)
+        do {
+            _ = try await cache.incr("big")
+            XCTFail("an overflowing incr succeeded")
+        } catch {
+            guard case .overflow(let key) = error else { return XCTFail("unexpected \(error)") }
+            XCTAssertEqual(key, "big")
+        }
+        do {
+            _ = try await cache.decr("big", by: Int.min)
+            XCTFail("decr by Int.min succeeded")
+        } catch {
+            guard case .overflow = error else { return XCTFail("unexpected \(error)") }
+        }
+        let read = try await cache.get("big", as: Int.self)
+        XCTAssertEqual(read, Int.max, "the value is unchanged")
+        do {
+            _ = try await cache.decrVersion("big", by: Int.min)
+            XCTFail("decrVersion by Int.min succeeded")
+        } catch {
+            guard case .overflow = error else { return XCTFail("unexpected \(error)") }
+        }
+    }
+
+    func incrVersionByZeroKeepsTheValue() async throws {
+        let cache = try await cache()
+        try await cache.set("stays", "value")
+        let version = try await cache.incrVersion("stays", by: 0)
+        XCTAssertEqual(version, 1)
+        let read = try await cache.get("stays", as: String.self)
+        XCTAssertEqual(read, "value")
+    }
+
+    func incrVersionWithADefaultTimeoutOfZeroStoresNothing() async throws {
+        let cache = try await cache(defaultTimeout: 0)
+        try await cache.set("brief", "value", timeout: 60)
+        _ = try await cache.incrVersion("brief")
+        let atOld = try await cache.hasKey("brief", version: 1)
+        let atNew = try await cache.hasKey("brief", version: 2)
+        XCTAssertFalse(atOld)
+        XCTAssertFalse(atNew, "a default timeout of 0 expires the moved value at once")
+    }
+
     func keyPrefixSeparatesCaches() async throws {
         let plain = try await cache()
         let prefixed = try await cache(prefix: "site2")

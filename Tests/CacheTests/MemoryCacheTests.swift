@@ -21,6 +21,9 @@ final class MemoryCacheTests: XCTestCase {
     func testTouchSetsANewTimeout() async throws { try await suite.touchSetsANewTimeout() }
     func testVersionsAreSeparateAndIncrVersionMovesTheValue() async throws { try await suite.versionsAreSeparateAndIncrVersionMovesTheValue() }
     func testKeyPrefixSeparatesCaches() async throws { try await suite.keyPrefixSeparatesCaches() }
+    func testOverflowIsATypedErrorAndChangesNothing() async throws { try await suite.overflowIsATypedErrorAndChangesNothing() }
+    func testIncrVersionByZeroKeepsTheValue() async throws { try await suite.incrVersionByZeroKeepsTheValue() }
+    func testIncrVersionWithADefaultTimeoutOfZeroStoresNothing() async throws { try await suite.incrVersionWithADefaultTimeoutOfZeroStoresNothing() }
     func testLongAndOddKeysStillWork() async throws { try await suite.longAndOddKeysStillWork() }
     func testUnicodeBinaryAndStructuredValuesRoundTrip() async throws { try await suite.unicodeBinaryAndStructuredValuesRoundTrip() }
     func testATenMegabyteValueRoundTrips() async throws { try await suite.aTenMegabyteValueRoundTrips() }

@@ -37,6 +37,9 @@ final class RedisCacheTests: XCTestCase {
     func testTouchSetsANewTimeout() async throws { try await suite.touchSetsANewTimeout() }
     func testVersionsAreSeparateAndIncrVersionMovesTheValue() async throws { try await suite.versionsAreSeparateAndIncrVersionMovesTheValue() }
     func testKeyPrefixSeparatesCaches() async throws { try await suite.keyPrefixSeparatesCaches() }
+    func testOverflowIsATypedErrorAndChangesNothing() async throws { try await suite.overflowIsATypedErrorAndChangesNothing() }
+    func testIncrVersionByZeroKeepsTheValue() async throws { try await suite.incrVersionByZeroKeepsTheValue() }
+    func testIncrVersionWithADefaultTimeoutOfZeroStoresNothing() async throws { try await suite.incrVersionWithADefaultTimeoutOfZeroStoresNothing() }
     func testLongAndOddKeysStillWork() async throws { try await suite.longAndOddKeysStillWork() }
     func testUnicodeBinaryAndStructuredValuesRoundTrip() async throws { try await suite.unicodeBinaryAndStructuredValuesRoundTrip() }
     func testATenMegabyteValueRoundTrips() async throws { try await suite.aTenMegabyteValueRoundTrips() }
@@ -101,6 +104,145 @@ final class RedisCacheTests: XCTestCase {
             XCTAssertEqual(expected, "String")
         }
         await cache.close()
+    }
+
+    func testIncrNeverBringsBackAnExpiredCounterWithoutItsTTL() async throws {
+        // EXISTS then INCRBY in two round trips: a key expiring between them came back with
+        // no TTL, and the counter then never expired (seen in review, 11 rounds in 20).
+        let server = try await Self.redis.server()
+        let cache = try await suite.cache()
+        let redis = try await raw(server)
+        defer { Task { await redis.close() } }
+        for round in 0..<3 {
+            try await cache.set("hits", 0, timeout: 1)
+            var increments = 0
+            while true {
+                do {
+                    _ = try await cache.incr("hits")
+                    increments += 1
+                } catch .keyNotFound {
+                    break
+                }
+            }
+            let ttl = try await redis.send(PTTL(":1:hits"))
+            XCTAssertEqual(ttl, .missing, "round \(round): after \(increments) increments the counter outlived its TTL")
+        }
+        await cache.close()
+    }
+
+    func testIncrErrorsFromAServerThatAnsweredAreNoOutage() async throws {
+        let server = try await Self.redis.server()
+        let messages = RecordedLog()
+        var configuration = CacheConfiguration(redis: server.configuration(database: 1))
+        configuration.logger = Logger(label: "test") { _ in messages.handler() }
+        let cache = RedisCache(configuration: configuration)
+        let redis = try await raw(server)
+        defer { Task { await redis.close() } }
+        _ = try await redis.send("RPUSH", ":1:a-list", "x")
+        do {
+            _ = try await cache.incr("a-list")
+            XCTFail("incr of a list succeeded")
+        } catch {
+            guard case .notAnInteger(let key) = error else { return XCTFail("unexpected \(error)") }
+            XCTAssertEqual(key, "a-list")
+        }
+        try await cache.set("big", Int.max)
+        do {
+            _ = try await cache.incr("big")
+            XCTFail("an overflowing incr succeeded")
+        } catch {
+            guard case .overflow = error else { return XCTFail("unexpected \(error)") }
+        }
+        XCTAssertEqual(messages.all.filter { !$0.hasPrefix("debug") && !$0.hasPrefix("trace") }, [], "a server that answered is not an outage")
+        _ = try await redis.send(DEL([":1:a-list", ":1:big"]))
+        await cache.close()
+    }
+
+    func testARedisRefusingWritesForMemoryDropsThemWhenFailingOpenAndSaysSoOnce() async throws {
+        // maxmemory 1 byte under noeviction: every SET is refused with OOM; reads still work.
+        let server = try await PrivateRedisServer.start(extraDirectives: ["maxmemory 1", "maxmemory-policy noeviction"])
+        defer { server.shutDownAndRemove() }
+        let messages = RecordedLog()
+        var open = CacheConfiguration(redis: server.configuration(database: 1), failureMode: .failOpen)
+        open.logger = Logger(label: "test") { _ in messages.handler() }
+        let failingOpen = RedisCache(configuration: open)
+        for _ in 0..<3 {
+            try await failingOpen.set("k", "dropped")
+            let read = try await failingOpen.get("k", as: String.self)
+            XCTAssertNil(read)
+        }
+        XCTAssertEqual(messages.lines(containing: "refuses writes").count, 1, "\(messages.all)")
+        XCTAssertEqual(messages.lines(containing: "unreachable").count, 0, "\(messages.all)")
+        var closed = CacheConfiguration(redis: server.configuration(database: 1))
+        closed.logger.logLevel = .critical
+        let failingClosed = RedisCache(configuration: closed)
+        do {
+            try await failingClosed.set("k", "refused")
+            XCTFail("a refused write succeeded when failing closed")
+        } catch {
+            guard case .backend(.server(let reply)) = error else { return XCTFail("unexpected \(error)") }
+            XCTAssertEqual(reply.code, "OOM")
+        }
+        try await RedisConnection.withConnection(configuration: server.configuration()) { redis in
+            _ = try await redis.send("CONFIG", "SET", "maxmemory", "0")  // a private server
+        }
+        try await failingOpen.set("k", "stored")
+        let stored = try await failingOpen.get("k", as: String.self)
+        XCTAssertEqual(stored, "stored")
+        XCTAssertEqual(messages.lines(containing: "takes writes again").count, 1, "\(messages.all)")
+        await failingOpen.close()
+        await failingClosed.close()
+    }
+
+    func testABusyRedisIsAnOutageWhenFailingOpen() async throws {
+        // A script that runs 1.5 s past a 100 ms threshold: meanwhile every other command is
+        // answered "BUSY", as a server loading its dataset answers "LOADING".
+        let server = try await PrivateRedisServer.start(extraDirectives: ["busy-reply-threshold 100"])
+        defer { server.shutDownAndRemove() }
+        let messages = RecordedLog()
+        var open = CacheConfiguration(redis: server.configuration(database: 1), failureMode: .failOpen)
+        open.logger = Logger(label: "test") { _ in messages.handler() }
+        let failingOpen = RedisCache(configuration: open, poolConfiguration: .init(maximumConnections: 1))
+        var closed = CacheConfiguration(redis: server.configuration(database: 1))
+        closed.logger.logLevel = .critical
+        let failingClosed = RedisCache(configuration: closed, poolConfiguration: .init(maximumConnections: 1))
+        try await failingOpen.set("k", "v")
+        _ = try await failingClosed.get("k", as: String.self)  // both connected before the script
+
+        let script = """
+            local t0 = redis.call('TIME')
+            while true do
+              local t = redis.call('TIME')
+              if (t[1] - t0[1]) * 1000000 + (t[2] - t0[2]) > 1500000 then return 1 end
+            end
+            """
+        let busy = Task {
+            try await RedisConnection.withConnection(configuration: server.configuration()) { redis in
+                try await redis.send(EVAL<Int, Int>(script, keys: [], arguments: []))
+            }
+        }
+        // Wait until the server says BUSY (a condition, not a sleep).
+        let deadline = ContinuousClock.now + .seconds(5)
+        var sawBusy = false
+        while !sawBusy, ContinuousClock.now < deadline {
+            do {
+                _ = try await failingClosed.get("k", as: String.self)
+            } catch {
+                guard case .backend(.server(let reply)) = error, reply.code == "BUSY" else { return XCTFail("unexpected \(error)") }
+                sawBusy = true
+            }
+        }
+        XCTAssertTrue(sawBusy, "the server never answered BUSY")
+        let read = try await failingOpen.get("k", as: String.self)
+        XCTAssertNil(read, "failing open, a busy server is a miss")
+        try await failingOpen.set("k", "dropped")
+        XCTAssertEqual(messages.lines(containing: "cannot serve for now").count, 1, "\(messages.all)")
+        _ = try await busy.value
+        let after = try await failingOpen.get("k", as: String.self)
+        XCTAssertEqual(after, "v")
+        XCTAssertEqual(messages.lines(containing: "reachable again").count, 1, "\(messages.all)")
+        await failingOpen.close()
+        await failingClosed.close()
     }
 
     // MARK: Redis down
