@@ -17,12 +17,18 @@ public enum ConfigureSocket {
                         throw StepFailure("cannot read the config: \(error)", fix: "run ./setup.sh, then `newgrp redis` so that you may read it")
                     }
                     let wanted = ["unixsocket": settings.socketPath, "unixsocketperm": "770", "port": "0", "bind": "127.0.0.1 -::1"]
+                    // setup.sh edits /etc/redis/redis.conf for the guide's socket, nothing else.
+                    let setupApplies = settings.socketPath == GuideSettings().socketPath && settings.configFile == GuideSettings().configFile
                     for name in ["unixsocket", "unixsocketperm", "port", "bind"] {
                         let value = config[name]
                         let place = config.lineNumbers[name].map { "line \($0)" } ?? "missing"
                         log.show("\(name) \(value ?? "(not set)")".padding(toLength: 40) + "  \(settings.configFile), \(place)")
                         guard value == wanted[name] else {
-                            throw StepFailure("\(name) should be `\(wanted[name]!)`", fix: "run ./setup.sh (it sets it and restarts Redis)")
+                            throw StepFailure(
+                                "\(name) should be `\(wanted[name]!)`",
+                                fix: setupApplies
+                                    ? "run ./setup.sh (it sets it and restarts Redis)"
+                                    : "set `\(name) \(wanted[name]!)` in \(settings.configFile) and restart that Redis (./setup.sh edits only /etc/redis/redis.conf, for the guide's socket)")
                         }
                     }
                 },

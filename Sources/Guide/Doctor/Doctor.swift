@@ -75,7 +75,7 @@ public enum Doctor {
         checks.append(
             config["unixsocket"] == options.socketPath
                 ? .pass("config: unixsocket \(options.socketPath)", line("unixsocket"))
-                : .fail("config: unixsocket \(options.socketPath)", line("unixsocket"), fix: "set `unixsocket \(options.socketPath)` \(edit)"))
+                : .fail("config: unixsocket \(options.socketPath)", line("unixsocket"), fix: unixsocketFix(config["unixsocket"], options: options, edit: edit)))
         checks.append(
             config["unixsocketperm"].flatMap { UInt16($0, radix: 8) } == 0o770
                 ? .pass("config: unixsocketperm 770", line("unixsocketperm"))
@@ -100,6 +100,14 @@ public enum Doctor {
                     bind == nil ? "no active `bind` line: with TCP on, Redis listens on every interface" : line("bind"),
                     fix: "set `bind 127.0.0.1 -::1` \(edit)"))
         return config
+    }
+
+    /// The fix when the config's socket is not the one asked about: the config may be right
+    /// and the `--socket` given to the doctor a slip, so both ways are offered.
+    static func unixsocketFix(_ configured: String?, options: DoctorOptions, edit: String) -> String {
+        let set = "set `unixsocket \(options.socketPath)` \(edit)"
+        guard let configured, options.socketPath != RedisConfiguration.defaultSocketPath else { return set }
+        return "this Redis listens on \(configured): pass --socket \(configured), or \(set)"
     }
 
     // MARK: Socket file
@@ -163,9 +171,11 @@ public enum Doctor {
         if status.permissions & 0o020 == 0 {
             return .fail(name, "\(status.modeString): only \(status.owner) may connect", fix: "set `unixsocketperm 770` and restart Redis (sudo \(setupFix))")
         }
-        return .fail(
-            name, "\(user.name) is not in group \(status.group)",
-            fix: "sudo usermod -aG \(status.group) \(user.name), then newgrp \(status.group) (or log in again)")
+        // A new group reaches new processes only: a login shell with newgrp, a service with a restart.
+        let pickUp = user.id == UnixUser.current.id
+            ? "then newgrp \(status.group) (or log in again)"
+            : "then restart what runs as \(user.name) (your web app's service): a running process keeps its old groups"
+        return .fail(name, "\(user.name) is not in group \(status.group)", fix: "sudo usermod -aG \(status.group) \(user.name), \(pickUp)")
     }
 
     // MARK: Live server
