@@ -69,7 +69,17 @@ struct DescribeCommand: AsyncParsableCommand {
     @Argument(help: "The key's name.") var key: String
 
     func run() async throws {
-        guard let description = try await server.inspector().describe([RedisKey(key)], database: db).first else { return }
+        let inspector = try server.inspector()
+        guard let description = try await inspector.describe([RedisKey(key)], database: db).first else { return }
+        if description.type == "none" {
+            // Chapter 04's keys live in db1, the default here is db0: say where the key is.
+            for entry in try await inspector.overview().entries where entry.database != db {
+                if let found = try await inspector.describe([RedisKey(key)], database: entry.database).first, found.type != "none" {
+                    throw NoSuchKey(text: "no key \(description.name()) in db\(db); db\(entry.database) has one: keyspace describe --db \(entry.database) \(key.debugDescription)")
+                }
+            }
+            throw NoSuchKey(text: "no key \(description.name()) in any database (keyspace groups lists the keys there are)")
+        }
         print("\(description.name()) (db\(db), \(description.kind.title))")
         let memory = description.memoryBytes.map { "\($0) bytes" } ?? "-"
         print("  type \(description.type), TTL \(description.ttlText), encoding \(description.encoding ?? "-"), memory \(memory), length \(description.length.map(String.init) ?? "-")")
@@ -95,4 +105,10 @@ struct GroupsCommand: AsyncParsableCommand {
             for line in KeyspaceText.lines(report.groups) { print("  " + line) }
         }
     }
+}
+
+/// `describe` of a key that is not there: where it is instead, if anywhere.
+struct NoSuchKey: Error, CustomStringConvertible {
+    let text: String
+    var description: String { text }
 }
