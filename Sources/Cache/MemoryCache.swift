@@ -55,6 +55,7 @@ public final class MemoryCache: Cache {
 
     // MARK: Cache
 
+    /// Stores the value's serialized bytes; a full cache first drops its least recently used third.
     public func set<Value: Encodable & Sendable>(_ key: String, _ value: Value, timeout: CacheTimeout, version: Int?) async throws(CacheError) {
         let stored = keys.make(key, version: version)
         let bytes = try encode(value, key: key)
@@ -62,6 +63,7 @@ public final class MemoryCache: Cache {
         state.withLock { state in store(stored, bytes, expires: expires, in: &state) }
     }
 
+    /// The value, decoded, if present and not expired; `nil` otherwise.
     public func get<Value: Decodable & Sendable>(_ key: String, as type: Value.Type, version: Int?) async throws(CacheError) -> Value? {
         let stored = keys.make(key, version: version)
         let now = ContinuousClock.now
@@ -69,6 +71,7 @@ public final class MemoryCache: Cache {
         return try decode(type, from: entry.bytes, key: key)
     }
 
+    /// Stores the value only if no live entry holds the key: `true` when stored.
     public func add<Value: Encodable & Sendable>(_ key: String, _ value: Value, timeout: CacheTimeout, version: Int?) async throws(CacheError) -> Bool {
         let stored = keys.make(key, version: version)
         let bytes = try encode(value, key: key)
@@ -81,6 +84,7 @@ public final class MemoryCache: Cache {
         }
     }
 
+    /// Stores every value; returns no failed keys (memory never refuses one).
     public func setMany<Value: Encodable & Sendable>(_ values: [String: Value], timeout: CacheTimeout, version: Int?) async throws(CacheError) -> [String] {
         var encoded: [(String, Data)] = []
         for (key, value) in values { encoded.append((keys.make(key, version: version), try encode(value, key: key))) }
@@ -91,6 +95,7 @@ public final class MemoryCache: Cache {
         return []
     }
 
+    /// The live keys among `names`, decoded.
     public func getMany<Value: Decodable & Sendable>(_ names: [String], as type: Value.Type, version: Int?) async throws(CacheError) -> [String: Value] {
         let now = ContinuousClock.now
         let found = state.withLock { state in
@@ -101,6 +106,7 @@ public final class MemoryCache: Cache {
         return result
     }
 
+    /// Removes the entry: `true` when a live one existed.
     public func delete(_ key: String, version: Int?) async throws(CacheError) -> Bool {
         let stored = keys.make(key, version: version)
         let now = ContinuousClock.now
@@ -111,17 +117,20 @@ public final class MemoryCache: Cache {
         }
     }
 
+    /// Removes every entry named.
     public func deleteMany(_ names: [String], version: Int?) async throws(CacheError) {
         let stored = names.map { keys.make($0, version: version) }
         state.withLock { state in for key in stored { state.entries[key] = nil } }
     }
 
+    /// Whether a live entry holds the key.
     public func hasKey(_ key: String, version: Int?) async throws(CacheError) -> Bool {
         let stored = keys.make(key, version: version)
         let now = ContinuousClock.now
         return state.withLock { $0.live(stored, now: now) != nil }
     }
 
+    /// Adds `delta` to a stored integer: ``CacheError/keyNotFound(key:)`` when missing, ``CacheError/overflow(key:)`` past 64 bits.
     public func incr(_ key: String, by delta: Int, version: Int?) async throws(CacheError) -> Int {
         let stored = keys.make(key, version: version)
         let now = ContinuousClock.now
@@ -139,6 +148,7 @@ public final class MemoryCache: Cache {
         return try outcome.get()
     }
 
+    /// Gives a live entry a new expiry (a timeout of 0 removes it): `true` when it existed.
     public func touch(_ key: String, timeout: CacheTimeout, version: Int?) async throws(CacheError) -> Bool {
         let stored = keys.make(key, version: version)
         let expires = expiry(timeout)
@@ -152,6 +162,7 @@ public final class MemoryCache: Cache {
         }
     }
 
+    /// Moves the entry to version + `delta` with the default timeout; `delta` 0 keeps it in place.
     public func incrVersion(_ key: String, by delta: Int, version: Int?) async throws(CacheError) -> Int {
         let current = version ?? configuration.version
         let (next, overflow) = current.addingReportingOverflow(delta)
@@ -170,10 +181,12 @@ public final class MemoryCache: Cache {
         return next
     }
 
+    /// Removes every entry.
     public func clear() async throws(CacheError) {
         state.withLock { $0.entries.removeAll() }
     }
 
+    /// Nothing to close: the entries live as long as the cache.
     public func close() async {}
 
     // MARK: Storage

@@ -57,6 +57,7 @@ public final class RedisCache: Cache {
 
     // MARK: Cache
 
+    /// `SET key value EX timeout`; `SET` without `EX` for ``CacheTimeout/never``; `DEL` for a timeout of 0.
     public func set<Value: Encodable & Sendable>(_ key: String, _ value: Value, timeout: CacheTimeout, version: Int?) async throws(CacheError) {
         let stored = RedisKey(keys.make(key, version: version))
         let bytes = try encode(value, key: key)
@@ -70,6 +71,7 @@ public final class RedisCache: Cache {
         }
     }
 
+    /// `GET`, decoded by the configured serializer; `nil` on a miss.
     public func get<Value: Decodable & Sendable>(_ key: String, as type: Value.Type, version: Int?) async throws(CacheError) -> Value? {
         let stored = RedisKey(keys.make(key, version: version))
         let bytes = try await backend(orIfDown: nil) { () throws(RedisError) in try await client.send(GET(stored)) }
@@ -92,6 +94,7 @@ public final class RedisCache: Cache {
         )
     }
 
+    /// `SET key value NX EX timeout`: `true` when the key was free and is now stored.
     public func add<Value: Encodable & Sendable>(_ key: String, _ value: Value, timeout: CacheTimeout, version: Int?) async throws(CacheError) -> Bool {
         let stored = RedisKey(keys.make(key, version: version))
         let bytes = try encode(value, key: key)
@@ -146,6 +149,7 @@ public final class RedisCache: Cache {
         }
     }
 
+    /// One `MGET`; only the keys found, decoded.
     public func getMany<Value: Decodable & Sendable>(_ names: [String], as type: Value.Type, version: Int?) async throws(CacheError) -> [String: Value] {
         guard !names.isEmpty else { return [:] }
         let stored = names.map { RedisKey(keys.make($0, version: version)) }
@@ -157,17 +161,20 @@ public final class RedisCache: Cache {
         return found
     }
 
+    /// `DEL`: `true` when the key existed.
     public func delete(_ key: String, version: Int?) async throws(CacheError) -> Bool {
         let stored = RedisKey(keys.make(key, version: version))
         return try await backend(orIfDown: false) { () throws(RedisError) in try await client.send(DEL([stored])) > 0 }
     }
 
+    /// One `DEL` of every key.
     public func deleteMany(_ names: [String], version: Int?) async throws(CacheError) {
         guard !names.isEmpty else { return }
         let stored = names.map { RedisKey(keys.make($0, version: version)) }
         try await backend(orIfDown: ()) { () throws(RedisError) in _ = try await client.send(DEL(stored)) }
     }
 
+    /// `EXISTS`.
     public func hasKey(_ key: String, version: Int?) async throws(CacheError) -> Bool {
         let stored = RedisKey(keys.make(key, version: version))
         return try await backend(orIfDown: false) { () throws(RedisError) in try await client.send(EXISTS([stored])) > 0 }
@@ -254,6 +261,7 @@ public final class RedisCache: Cache {
         try await backend(orIfDown: ()) { () throws(RedisError) in _ = try await client.send(FLUSHDB()) }
     }
 
+    /// Closes the connections the cache opened itself; a client given to it stays open.
     public func close() async {
         await closeOwnedClient?()
     }
