@@ -7,8 +7,8 @@ public enum AllChapters {
         [
             InstallRedis.chapter(settings),
             ConfigureSocket.chapter(settings),
-            // Any free port: the tour never clashes with a site the reader runs on 8000.
-            CacheBackend.chapter(settings, options: .init(port: 0)),
+            // The article's 127.0.0.1:8000, or any free port while the reader's site has it.
+            CacheBackend.chapter(settings, options: .init(port: 8000, anyFreePortIfTaken: true)),
             CacheAPI.chapter(settings),
             SessionsChapter.chapter(settings),
             KeyspaceChapter.chapter(settings),

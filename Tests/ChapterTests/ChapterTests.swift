@@ -49,6 +49,15 @@ final class ChapterTests: XCTestCase {
         XCTAssertNotNil(second["Age"], "the second request should be the hit")
     }
 
+    func testChapter03TakesAFreePortWhenItsOwnIsTaken() async throws {
+        let occupant = try await CacheBackend.serve(host: "127.0.0.1", port: 0)
+        let report = await CacheBackend.chapter(options: .init(port: occupant.port, anyFreePortIfTaken: true)).run()
+        await occupant.stop()
+        XCTAssertTrue(report.passed, Self.explain(report))
+        let port = try XCTUnwrap(report.fact("port").flatMap { Int($0) }, "no port recorded")
+        XCTAssertNotEqual(port, occupant.port)
+    }
+
     func testChapter04CacheAPIPassesAndLeavesDjangosKeys() async throws {
         let report = await CacheAPI.chapter().run()
         XCTAssertTrue(report.passed, Self.explain(report))

@@ -16,12 +16,17 @@ public enum CacheBackend {
     public struct Options: Sendable {
         /// The address to bind; loopback by default.
         public var host = "127.0.0.1"
-        /// The port; 0 picks a free one (the guide's tour does, so it never clashes).
+        /// The port; 0 picks a free one.
         public var port = 8000
+        /// Whether to take any free port when `port` is in use (the guide's tour does: it
+        /// never clashes with a site the reader runs, and otherwise reuses the article's URL,
+        /// so its runs do not each leave a page of their own in Redis).
+        public var anyFreePortIfTaken = false
         /// A free-standing options value with the article's address.
-        public init(host: String = "127.0.0.1", port: Int = 8000) {
+        public init(host: String = "127.0.0.1", port: Int = 8000, anyFreePortIfTaken: Bool = false) {
             self.host = host
             self.port = port
+            self.anyFreePortIfTaken = anyFreePortIfTaken
         }
     }
 
@@ -44,9 +49,14 @@ public enum CacheBackend {
             steps: [
                 Step("start the site: site-wide cache, cachePage(60 * 15) on /") { log in
                     let cache = try makeCache(location)
-                    let site = try await RunningSite.start(
-                        CacheBackendSite.router(pageCache: CacheBackendSite.pageCache(over: cache), cache: cache),
-                        host: options.host, port: options.port, logger: quietLogger())
+                    let router = CacheBackendSite.router(pageCache: CacheBackendSite.pageCache(over: cache), cache: cache)
+                    let site: RunningSite
+                    do {
+                        site = try await RunningSite.start(router, host: options.host, port: options.port, logger: quietLogger())
+                    } catch where options.anyFreePortIfTaken && options.port != 0 {
+                        log.show("port \(options.port) is taken (\(error)); on a free port instead")
+                        site = try await RunningSite.start(router, host: options.host, port: 0, logger: quietLogger())
+                    }
                     demo.cache = cache
                     demo.site = site
                     log.show("listening on http://\(options.host):\(site.port)  (pages in DB 1 of \(settings.socketPath))")
