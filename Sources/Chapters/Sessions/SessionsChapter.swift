@@ -143,6 +143,10 @@ public enum SessionsChapter {
         // snippet: end
         log.show("DB \(location.database)  \(location.key)")
         log.show("      TTL \(ttl.seconds)  value \(value ?? "(none)")")
+        if engine == .redis {
+            let fromEnvironment = SessionsSite.secret() != SessionsSite.secret([:])
+            log.show("      signed with \(fromEnvironment ? "SECRET_KEY from the environment" : "the chapter's demo secret (SECRET_KEY is not set; set it for anything but this demo)")")
+        }
         if let table = backend.database, let row = try await table.row(key: key) {
             log.show("SQLite django_session: \(key) | \(row.sessionData) | expires \(row.expireDate)")
         }
