@@ -119,10 +119,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Guide: what the chapters share: steps, checks, terminal output, the doctor.
+        // Guide: what the chapters share: steps, checks, terminal output, the doctor, and the
+        // command-line arguments the chapter executables have in common.
         .target(
             name: "Guide",
-            dependencies: ["Redis", "RESP"],
+            dependencies: ["Redis", "RESP", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
         // Chapters: each chapter's steps, in the article's order, so that a chapter's own
@@ -284,6 +285,15 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The chapter executables' command lines, parsed as a reader types them (no terminal needed).
+        .testTarget(
+            name: "CommandLineTests",
+            dependencies: [
+                "cache-backend", "sessions", "keyspace", "Guide",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),

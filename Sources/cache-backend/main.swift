@@ -18,7 +18,7 @@ struct CacheBackendCommand: AsyncParsableCommand {
     @Option(help: "The address to listen on (loopback by default).")
     var host = "127.0.0.1"
 
-    @Option(help: "The port to listen on.")
+    @Option(help: PortArgument.help("The port to listen on.", default: 8000), transform: PortArgument.parse)
     var port = 8000
 
     @Option(help: "The Redis socket.")

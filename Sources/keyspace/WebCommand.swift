@@ -8,7 +8,8 @@ struct WebCommand: AsyncParsableCommand {
     static let defaultPort = 8086
 
     @OptionGroup var server: ServerOptions
-    @Option(help: "The port on 127.0.0.1.") var port = WebCommand.defaultPort
+    @Option(help: PortArgument.help("The port on 127.0.0.1.", default: WebCommand.defaultPort), transform: PortArgument.parse)
+    var port = WebCommand.defaultPort
 
     func run() async throws {
         try await Self.serve(try server.inspector(), port: port)

@@ -46,7 +46,8 @@ struct ChapterCommand: AsyncParsableCommand {
 
     @OptionGroup var server: ServerOptions
     @Flag(help: "Serve the read-only browser page instead (same as `keyspace web`).") var web = false
-    @Option(help: "The browser's port on 127.0.0.1 (with --web).") var port = WebCommand.defaultPort
+    @Option(help: PortArgument.help("The browser's port on 127.0.0.1 (with --web).", default: WebCommand.defaultPort), transform: PortArgument.parse)
+    var port = WebCommand.defaultPort
 
     func run() async throws {
         if web {

@@ -22,7 +22,7 @@ struct SessionsCommand: AsyncParsableCommand {
     @Option(help: "After the steps, serve /session with this engine (cache, cached_db, redis).")
     var serve: String?
 
-    @Option(help: "The port to serve on.")
+    @Option(help: PortArgument.help("The port to serve on (with --serve).", default: 8000), transform: PortArgument.parse)
     var port = 8000
 
     func run() async throws {
