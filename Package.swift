@@ -164,12 +164,12 @@ let package = Package(
         // One thin executable per chapter.
         .executableTarget(
             name: "install-redis",
-            dependencies: ["Chapters", "Guide"],
+            dependencies: ["Chapters", "Guide", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "configure-socket",
-            dependencies: ["Chapters", "Guide"],
+            dependencies: ["Chapters", "Guide", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -182,7 +182,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "cache-api",
-            dependencies: ["Chapters", "Guide"],
+            dependencies: ["Chapters", "Guide", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -292,7 +292,7 @@ let package = Package(
         .testTarget(
             name: "CommandLineTests",
             dependencies: [
-                "cache-backend", "sessions", "keyspace", "Guide",
+                "install-redis", "configure-socket", "cache-backend", "cache-api", "sessions", "keyspace", "Guide",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
