@@ -29,13 +29,16 @@ struct CacheBackendCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = GuideSettings(socketPath: socket)
-        let report = await CacheBackend.chapter(settings, options: .init(host: host, port: port)).run(printingTo: Terminal())
+        let terminal = Terminal()
+        let report = await CacheBackend.chapter(settings, options: .init(host: host, port: port)).run(printingTo: terminal)
         guard report.passed else { throw ExitCode.failure }
         if once { return }
         let site = try await CacheBackend.serve(settings, host: host, port: port)
-        print("\nServing http://\(host):\(site.port)/, /uncached, /plain and /cacheapi until Ctrl-C. Try:")
-        print("  curl -i http://\(host):\(site.port)/")
-        print("  redis-cli -s \(socket) -n 1 keys '*views.decorators.cache*'")
+        // Through the terminal, which writes at once: print() would keep these lines in a buffer
+        // when stdout is a file or a pipe, and Ctrl-C would drop them unwritten.
+        terminal.print("\nServing http://\(host):\(site.port)/, /uncached, /plain and /cacheapi until Ctrl-C. Try:")
+        terminal.print("  curl -i http://\(host):\(site.port)/")
+        terminal.print("  redis-cli -s \(socket) -n 1 keys '*views.decorators.cache*'")
         try await site.wait()
     }
 }

@@ -31,15 +31,17 @@ struct SessionsCommand: AsyncParsableCommand {
             guard let engine = SessionsSite.Engine(rawValue: name) else { throw ValidationError("unknown engine '\(name)': use cache, cached_db or redis") }
             return engine
         }
-        let report = await SessionsChapter.chapter(settings).run(printingTo: Terminal())
+        let terminal = Terminal()
+        let report = await SessionsChapter.chapter(settings).run(printingTo: terminal)
         guard report.passed else { throw ExitCode.failure }
         guard let engine else { return }
         let backend = try await SessionsSite.backend(
             engine, socketPath: socket, databasePath: FileManager.default.currentDirectoryPath + "/db.sqlite3",
             secret: SessionsSite.secret(), logger: Logger(label: "sessions"))
         let site = try await RunningSite.start(SessionsSite.router(store: backend.store), port: port)
-        print("\nServing http://127.0.0.1:\(site.port)/session on the \(engine.title) until Ctrl-C. Try:")
-        print("  curl -i -c jar -b jar http://127.0.0.1:\(site.port)/session")
+        // Written at once (see Terminal.print), so that it reaches a file or pipe before Ctrl-C.
+        terminal.print("\nServing http://127.0.0.1:\(site.port)/session on the \(engine.title) until Ctrl-C. Try:")
+        terminal.print("  curl -i -c jar -b jar http://127.0.0.1:\(site.port)/session")
         try await site.wait()
     }
 }
