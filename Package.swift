@@ -299,7 +299,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ChapterTests",
-            dependencies: ["Chapters", "Guide", "Redis", "Cache", "WebCache", "RedisTestSupport", "WebTestSupport"],
+            dependencies: [
+                "Chapters", "Guide", "Redis", "Cache", "WebCache", "RedisTestSupport", "WebTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,6 +1,7 @@
 import Cache
 import Foundation
 import Guide
+import Logging
 import NIOCore
 import RESP
 import Redis
@@ -110,9 +111,13 @@ public enum CacheAPI {
         return deleted
     }
 
-    static func makeCache(_ location: String) throws -> RedisCache {
+    /// The chapter's cache on `location`. By default its logger drops the cache's warnings: a
+    /// step that fails prints the error itself, and `cache backend unreachable` on stderr only
+    /// repeated it.
+    static func makeCache(_ location: String, logger: Logger = .chapterQuiet("cache-api")) throws -> RedisCache {
         // snippet: cache-configuration
-        let configuration = try CacheConfiguration(location: location)  // unix:///var/run/redis/redis.sock?db=1
+        var configuration = try CacheConfiguration(location: location)  // unix:///var/run/redis/redis.sock?db=1
+        configuration.logger = logger
         let cache = RedisCache(configuration: configuration)
         // snippet: end
         return cache

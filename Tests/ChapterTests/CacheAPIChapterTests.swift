@@ -1,0 +1,24 @@
+import Cache
+@testable import Chapters
+import Guide
+import Logging
+import XCTest
+
+/// Chapter 04 with Redis unreachable: the failed step is the one place the error shows.
+final class CacheAPIChapterTests: XCTestCase {
+    func testAFailedStepShowsTheErrorAndTheCacheDoesNotWarnAgain() async throws {
+        let report = await CacheAPI.chapter(GuideSettings(socketPath: "/nonexistent/redis.sock")).run()
+        let failure = try XCTUnwrap(report.outcomes.last?.failure, "the first step should fail without Redis")
+        XCTAssertTrue(failure.problem.contains("/nonexistent/redis.sock"), failure.problem)
+        // The cache's `cache backend unreachable` is a warning: the chapter's cache drops it.
+        let cache = try CacheAPI.makeCache("unix:///nonexistent/redis.sock?db=1")
+        await cache.close()
+        XCTAssertGreaterThan(cache.configuration.logger.logLevel, .warning)
+    }
+
+    func testAnAppsCacheStillWarnsWhenRedisIsUnreachable() throws {
+        // Only the chapter quiets its cache; the library's default logger is left as it was.
+        let configuration = try CacheConfiguration(location: "unix:///nonexistent/redis.sock?db=1")
+        XCTAssertLessThanOrEqual(configuration.logger.logLevel, .warning)
+    }
+}
