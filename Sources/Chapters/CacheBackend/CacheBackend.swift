@@ -220,9 +220,7 @@ public enum CacheBackend {
     }
 
     static func quietLogger() -> Logger {
-        var logger = Logger(label: "cache-backend")
-        logger.logLevel = .error
-        return logger
+        .chapterQuiet("cache-backend")
     }
 }
 

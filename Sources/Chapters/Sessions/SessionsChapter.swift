@@ -86,9 +86,7 @@ public enum SessionsChapter {
     }
 
     static func quietLogger() -> Logger {
-        var logger = Logger(label: "sessions")
-        logger.logLevel = .critical
-        return logger
+        .chapterQuiet("sessions", level: .critical)
     }
 
     /// The `sessionid=<key>` pair of a response's cookie, or `nil`.
