@@ -196,7 +196,7 @@ let package = Package(
         .executableTarget(
             name: "keyspace",
             dependencies: [
-                "Chapters", "Guide", "RedisKeyspace", "KeyspaceBrowser", "Redis",
+                "Chapters", "Guide", "RedisKeyspace", "KeyspaceBrowser", "Redis", "WebTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -292,8 +292,10 @@ let package = Package(
         .testTarget(
             name: "CommandLineTests",
             dependencies: [
-                "install-redis", "configure-socket", "cache-backend", "cache-api", "sessions", "keyspace", "Guide",
+                "install-redis", "configure-socket", "cache-backend", "cache-api", "sessions", "keyspace",
+                "Guide", "Chapters", "WebTestSupport", "RedisKeyspace", "Redis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -29,7 +29,8 @@ public final class RunningSite: Sendable {
     /// The router may use any request context Hummingbird's `Application` can create
     /// (`BasicRequestContext`, or one carrying a session for chapter 05).
     ///
-    /// - Throws: ``StartError`` when the server stops before listening (say, the port is taken).
+    /// - Throws: ``StartError`` when the server stops before listening; when the system refused
+    ///   the address (say, the port is taken), its reason is a ``ListenError``'s.
     public static func start<Context: RequestContext>(
         _ router: Router<Context>, host: String = "127.0.0.1", port: Int = 0,
         logger: Logger = Logger(label: "site")
@@ -60,7 +61,7 @@ public final class RunningSite: Sendable {
         } catch let error as StartError {
             throw error
         } catch {
-            throw StartError(reason: "cannot listen on \(host):\(port): \(error). Is another program using the port? Choose another with --port")
+            throw StartError(reason: ListenError(host: host, port: port, error: error)?.description ?? "cannot listen on \(host):\(port): \(error)")
         }
     }
 

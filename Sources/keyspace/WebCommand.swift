@@ -2,6 +2,7 @@ import ArgumentParser
 import Guide
 import KeyspaceBrowser
 import RedisKeyspace
+import WebTestSupport
 
 struct WebCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "web", abstract: "The read-only browser page, on 127.0.0.1 only.")
@@ -15,9 +16,17 @@ struct WebCommand: AsyncParsableCommand {
         try await Self.serve(try server.inspector(), port: port)
     }
 
+    /// Serves the browser on `port` until Ctrl-C.
+    ///
+    /// - Throws: ``ListenError`` when the port is taken (or otherwise refused).
     static func serve(_ inspector: KeyspaceInspector, port: Int) async throws {
-        try await KeyspaceBrowser(inspector: inspector, port: port).run { port in
-            Terminal().print("keyspace browser on http://127.0.0.1:\(port)/ (read-only; Ctrl-C to stop)")
+        do {
+            try await KeyspaceBrowser(inspector: inspector, port: port).run { port in
+                Terminal().print("keyspace browser on http://\(KeyspaceBrowser.host):\(port)/ (read-only; Ctrl-C to stop)")
+            }
+        } catch {
+            // The server runs until a signal: a system call's error means it could not listen.
+            throw ListenError(host: KeyspaceBrowser.host, port: port, error: error) ?? error
         }
     }
 }
