@@ -43,8 +43,10 @@ public struct Terminal: Sendable {
     public var fail: String { styled("✗", .red) }
 
     /// Writes a line to standard output at once (unbuffered), so that output interleaves
-    /// correctly with child processes and shows before a slow step finishes.
+    /// correctly with child processes, shows before a slow step finishes, and reaches a file
+    /// or pipe before Ctrl-C. A reader that closed the pipe (`| head -3`) loses the rest
+    /// silently; `write(_:)` would trap on the broken pipe with a crash report.
     public func print(_ line: String = "") {
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        try? FileHandle.standardOutput.write(contentsOf: Data((line + "\n").utf8))
     }
 }
