@@ -33,13 +33,21 @@ struct Tour: AsyncParsableCommand {
             let report = await chapter.run(printingTo: terminal)
             terminal.print()
             guard report.passed else {
-                terminal.print(terminal.styled("Stopped at chapter \(chapter.paddedNumber) (\(chapter.file)): fix the step marked ✗, then run `swift run guide` again.", .red))
+                terminal.print(terminal.styled("Stopped at chapter \(chapter.paddedNumber) (\(chapter.file)): fix the step marked ✗, then run `\(rerunCommand)` again.", .red))
                 throw ExitCode(1)
             }
             passed += 1
         }
         let seconds = Double((ContinuousClock.now - started).components.attoseconds) / 1e18 + Double((ContinuousClock.now - started).components.seconds)
         terminal.print(terminal.styled("All \(passed) chapters passed", .green) + " in \(String(format: "%.1f", seconds)) s.")
+    }
+
+    /// This run's command, with the options the reader gave, to run again after a fix.
+    var rerunCommand: String {
+        var words = ["swift run guide"]
+        if socket != RedisConfiguration.defaultSocketPath { words.append("--socket \(socket)") }
+        if config != "/etc/redis/redis.conf" { words.append("--config \(config)") }
+        return words.joined(separator: " ")
     }
 }
 
