@@ -310,6 +310,44 @@ final class FastJSONCacheSerializerTests: XCTestCase {
         XCTAssertThrowsError(try fast.encode(NothingEncoded())) { XCTAssertTrue($0 is EncodingError) }
     }
 
+    /// Foundation writes `Decimal.nan` as `NaN`, which no JSON reader (its own included) takes
+    /// back: stored, every later get would fail. Refused where it is, as a non-finite Double is.
+    func testDecimalNaNIsAnEncodingErrorNamingThePath() throws {
+        func path<T: Encodable>(_ value: T, file: StaticString = #filePath, line: UInt = #line) -> [String]? {
+            do {
+                let bytes = try fast.encode(value)
+                XCTFail("encoded as \(String(decoding: bytes, as: UTF8.self))", file: file, line: line)
+            } catch let EncodingError.invalidValue(_, context) {
+                XCTAssertTrue(context.debugDescription.contains("Decimal"), context.debugDescription, file: file, line: line)
+                return context.codingPath.map(\.stringValue)
+            } catch {
+                XCTFail("not EncodingError.invalidValue: \(error)", file: file, line: line)
+            }
+            return nil
+        }
+        XCTAssertEqual(path(Decimal.nan), [])
+        XCTAssertEqual(path(Priced(price: .nan, discount: nil)), ["price"])
+        XCTAssertEqual(path(Priced(price: 1, discount: .nan)), ["discount"])
+        XCTAssertEqual(path([Decimal(1), .nan]), ["Index 1"])
+        XCTAssertEqual(path(["a": [Decimal(1), .nan]]), ["a", "Index 1"])
+        XCTAssertEqual(path(["k": Decimal.nan]), ["k"])
+        XCTAssertEqual(path(Decimal?.some(.nan)), [])
+        XCTAssertEqual(path(DecimalWrapper(value: .nan)), [])
+        XCTAssertEqual(path(["w": DecimalWrapper(value: .nan)]), ["w"])
+        XCTAssertEqual(path(DecimalList(values: [2, .nan])), ["Index 1"])
+        XCTAssertEqual(path(DecimalMembers(first: .nan)), ["first"])
+        // What Foundation writes instead: bytes neither decoder reads.
+        let foundationBytes = try foundation.encode(Decimal.nan)
+        XCTAssertEqual(String(decoding: foundationBytes, as: UTF8.self), "NaN")
+        XCTAssertThrowsError(try foundation.decode(Decimal.self, from: foundationBytes))
+        XCTAssertThrowsError(try fast.decode(Decimal.self, from: foundationBytes))
+        // Every other Decimal is still a number, the same bytes as Foundation's.
+        for value in [Decimal(0), Decimal(-1), try XCTUnwrap(Decimal(string: "-0.000123")), Decimal.greatestFiniteMagnitude] {
+            XCTAssertEqual(try fast.encode(value), try foundation.encode(value))
+            XCTAssertEqual(try fast.decode(Decimal.self, from: try fast.encode(value)), value)
+        }
+    }
+
     func testATypeMismatchNamesTheTypeAndThePath() throws {
         let json = #"{"aString":"s","anInteger":1,"myDict":{"a":1},"oneList":[1,"two"],"thisTuple":[]}"#
         guard case .typeMismatch(let type, let context)? = decodingError(ArticleValue.self, json) else { return XCTFail("not typeMismatch") }
@@ -478,6 +516,40 @@ private struct Shelf: Codable, Equatable {
 }
 
 private struct Empty: Codable, Equatable {}
+
+/// A member that is a `Decimal`, and an optional one.
+private struct Priced: Encodable {
+    var price: Decimal
+    var discount: Decimal?
+}
+
+/// A `Decimal` through a single-value container.
+private struct DecimalWrapper: Encodable {
+    var value: Decimal
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(value)
+    }
+}
+
+/// `Decimal`s through an unkeyed container.
+private struct DecimalList: Encodable {
+    var values: [Decimal]
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.unkeyedContainer()
+        for value in values { try container.encode(value) }
+    }
+}
+
+/// A `Decimal` through a keyed container, by hand.
+private struct DecimalMembers: Encodable {
+    var first: Decimal
+    enum CodingKeys: String, CodingKey { case first }
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(first, forKey: .first)
+    }
+}
 
 private struct NothingEncoded: Encodable {
     func encode(to encoder: any Encoder) throws {}

@@ -17,7 +17,8 @@ import NIOCore
 /// configuration.serializer = FastJSONCacheSerializer()
 /// ```
 ///
-/// Encoding throws `EncodingError` (a non-finite `Double`, a value that encodes nothing);
+/// Encoding throws `EncodingError` (a non-finite `Double`, `Decimal.nan`, a value that encodes
+/// nothing; Foundation writes `Decimal.nan` as `NaN`, which no JSON reader takes back);
 /// decoding throws `DecodingError`, with the byte offset of malformed input in
 /// ``FastJSONSyntaxError``, its underlying error.
 public struct FastJSONCacheSerializer: CacheSerializer {

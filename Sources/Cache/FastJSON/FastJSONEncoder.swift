@@ -69,7 +69,7 @@ final class FastJSONEncoder: Encoder {
         if T.self == Bool.self { return .bool(unsafeBitCast(value, to: Bool.self)) }
         if T.self == Data.self { return .string(unsafeBitCast(value, to: Data.self).base64EncodedString()) }
         if T.self == URL.self { return .string(unsafeBitCast(value, to: URL.self).absoluteString) }
-        if T.self == Decimal.self { return .number(unsafeBitCast(value, to: Decimal.self).description) }
+        if T.self == Decimal.self { return try boxDecimal(unsafeBitCast(value, to: Decimal.self), path: path()) }
         return nil
     }
 
@@ -96,6 +96,17 @@ final class FastJSONEncoder: Encoder {
     func boxFloat(_ value: Float, path: @autoclosure () -> [any CodingKey]) throws -> FastJSONNode {
         guard value.isFinite else { throw nonFinite(value, path: path()) }
         return .float(value)
+    }
+
+    /// A `Decimal` other than NaN, which has no JSON spelling. Foundation writes it as `NaN`,
+    /// bytes that neither decoder reads back: a cache set would succeed and every get fail.
+    /// Every `Decimal` goes through here (top level, members, elements, single values), as it
+    /// is one of ``boxScalar(_:path:)``'s types.
+    func boxDecimal(_ value: Decimal, path: @autoclosure () -> [any CodingKey]) throws -> FastJSONNode {
+        guard !value.isNaN else {
+            throw EncodingError.invalidValue(value, EncodingError.Context(codingPath: path(), debugDescription: "Unable to encode Decimal.nan directly in JSON."))
+        }
+        return .number(value.description)
     }
 
     private func nonFinite(_ value: some FloatingPoint & Sendable, path: [any CodingKey]) -> EncodingError {

@@ -13,7 +13,7 @@ enum FastJSONNode {
     /// A finite `Float`, written as `Float` prints it (`0.1`, not `0.10000000149011612`).
     case float(Float)
     case string(String)
-    /// Number text written as is (a `Decimal`).
+    /// Number text written as is: a `Decimal` other than NaN (the encoder rejects NaN).
     case number(String)
     case array(FastJSONArrayBox)
     case object(FastJSONObjectBox)
