@@ -25,9 +25,14 @@ final class FastJSONCacheSerializerTests: XCTestCase {
 
     /// The DecodingError decoding `json` as `type` throws; fails the test if it does not throw one.
     private func decodingError<T: Decodable>(_ type: T.Type, _ json: String, file: StaticString = #filePath, line: UInt = #line) -> DecodingError? {
+        decodingError(type, Array(json.utf8), file: file, line: line)
+    }
+
+    /// The DecodingError decoding `bytes` as `type` throws, for input that is not UTF-8.
+    private func decodingError<T: Decodable>(_ type: T.Type, _ bytes: [UInt8], file: StaticString = #filePath, line: UInt = #line) -> DecodingError? {
         do {
-            let value = try decode(type, json)
-            XCTFail("decoded \(json.debugDescription) as \(value)", file: file, line: line)
+            let value = try fast.decode(type, from: Data(bytes))
+            XCTFail("decoded \(String(decoding: bytes, as: UTF8.self).debugDescription) as \(value)", file: file, line: line)
         } catch let error as DecodingError {
             return error
         } catch {
@@ -240,6 +245,81 @@ final class FastJSONCacheSerializerTests: XCTestCase {
         for input in [#""\ud800""#, #""\udc00""#, #""\ud800\u0041""#, #""\ud800x""#] {
             guard case .dataCorrupted(let context)? = decodingError(String.self, input) else { return XCTFail("\(input): not dataCorrupted") }
             XCTAssertEqual((context.underlyingError as? FastJSONSyntaxError)?.offset, 1)
+        }
+    }
+
+    /// Bytes that are not UTF-8 are not JSON text (RFC 8259 section 8.1): Foundation rejects
+    /// them, and so must we, rather than read them as U+FFFD.
+    func testInvalidUTF8InAStringIsDataCorruptedWithItsOffset() {
+        let quote = UInt8(ascii: "\""), a = UInt8(ascii: "a")
+        let sequences: [[UInt8]] = [
+            [0xFF, 0xFE],  // never in UTF-8
+            [0x80], [0xBF],  // a continuation byte with no lead
+            [0xC0, 0xAF], [0xC1, 0xBF],  // overlong two-byte
+            [0xE0, 0x80, 0xAF], [0xE0, 0x9F, 0xBF],  // overlong three-byte
+            [0xF0, 0x80, 0x80, 0xAF], [0xF0, 0x8F, 0xBF, 0xBF],  // overlong four-byte
+            [0xED, 0xA0, 0x80], [0xED, 0xBF, 0xBF],  // UTF-16 surrogates encoded in UTF-8
+            [0xF4, 0x90, 0x80, 0x80], [0xF5, 0x80, 0x80, 0x80], [0xF8, 0x88, 0x80, 0x80, 0x80],  // above U+10FFFF
+            [0xC3], [0xE2, 0x82], [0xF0, 0x9F, 0x8C],  // truncated before the closing quote
+            [0xE2, 0x41, 0x82], [0xF0, 0x9F, 0x41, 0x8D],  // a continuation byte replaced by ASCII
+        ]
+        for sequence in sequences {
+            let string = [quote, a] + sequence + [a, quote]  // the bad sequence starts at byte 2
+            let inputs: [(bytes: [UInt8], offset: Int)] = [
+                (string, 2),
+                ([UInt8(ascii: "[")] + string + [UInt8(ascii: "]")], 3),
+                (Array(#"{"k":"#.utf8) + string + [UInt8(ascii: "}")], 7),
+                // In a key, and in strings with escapes (the decoder's other path).
+                ([UInt8(ascii: "{")] + string + Array(#":"v"}"#.utf8), 3),
+                ([quote] + Array(#"\n"#.utf8) + string.dropFirst(), 4),
+                ([UInt8(ascii: "{"), quote] + Array(#"\n"#.utf8) + string.dropFirst() + Array(#":"v"}"#.utf8), 5),
+            ]
+            for (bytes, offset) in inputs {
+                let hex = bytes.map { String($0, radix: 16) }.joined(separator: " ")
+                XCTAssertThrowsError(try foundation.decode(AnyJSON.self, from: Data(bytes)), "Foundation reads \(hex)")
+                do {
+                    let value = try fast.decode(AnyJSON.self, from: Data(bytes))
+                    XCTFail("\(hex) decoded as \(value)")
+                } catch let DecodingError.dataCorrupted(context) {
+                    let syntax = context.underlyingError as? FastJSONSyntaxError
+                    XCTAssertEqual(syntax?.offset, offset, "\(hex): \(context.debugDescription)")
+                    XCTAssertTrue(syntax?.reason.contains("UTF-8") ?? false, "\(hex): \(context.debugDescription)")
+                } catch {
+                    XCTFail("\(hex): not dataCorrupted: \(error)")
+                }
+            }
+        }
+        // Cut off by the end of the input: an unterminated string, as Foundation also refuses.
+        for bytes: [UInt8] in [[quote, 0xE2, 0x82], [quote, 0xF0, 0x9F, 0x8C], [quote, 0xC3]] {
+            XCTAssertThrowsError(try foundation.decode(String.self, from: Data(bytes)))
+            guard case .dataCorrupted(let context)? = decodingError(String.self, bytes) else { return XCTFail("not dataCorrupted") }
+            XCTAssertEqual((context.underlyingError as? FastJSONSyntaxError)?.offset, 0, context.debugDescription)
+        }
+    }
+
+    /// Outside strings only ASCII is JSON; non-ASCII whitespace or letters are errors too.
+    func testNonASCIIBytesOutsideStringsAreDataCorrupted() {
+        let inputs: [([UInt8], Int)] = [
+            ([0xFF], 0), ([UInt8(ascii: "1"), 0xFF], 1), ([UInt8(ascii: "["), 0xC2, 0xA0, UInt8(ascii: "1"), UInt8(ascii: "]")], 1),
+            (Array("[1,".utf8) + [0xE2, 0x80, 0x83] + Array("2]".utf8), 3), (Array("{".utf8) + [0xC3, 0xA9] + Array(#":1}"#.utf8), 1),
+            (Array("[tru".utf8) + [0xC3, 0xA9, UInt8(ascii: "]")], 1), (Array("[1".utf8) + [0xCC, 0x81, UInt8(ascii: "]")], 2),
+        ]
+        for (bytes, offset) in inputs {
+            XCTAssertThrowsError(try foundation.decode(AnyJSON.self, from: Data(bytes)))
+            guard case .dataCorrupted(let context)? = decodingError(AnyJSON.self, bytes) else { return XCTFail("\(bytes): not dataCorrupted") }
+            XCTAssertEqual((context.underlyingError as? FastJSONSyntaxError)?.offset, offset, context.debugDescription)
+        }
+    }
+
+    /// The first and last code points of each UTF-8 length, and the edges around the surrogates.
+    func testValidUTF8AtEveryBoundaryDecodesAsFoundationDoes() throws {
+        let scalars: [UInt32] = [0x7F, 0x80, 0x7FF, 0x800, 0xD7FF, 0xE000, 0xFFFD, 0xFFFF, 0x10000, 0x10FFFF]
+        for scalar in scalars {
+            let string = "a" + String(Character(try XCTUnwrap(Unicode.Scalar(scalar)))) + "b"
+            let bytes = Data(("\"" + string + "\"").utf8)
+            XCTAssertEqual(try fast.decode(String.self, from: bytes), string)
+            XCTAssertEqual(try foundation.decode(String.self, from: bytes), string)
+            XCTAssertEqual(try fast.decode([String: String].self, from: Data(#"{"\#(string)":"\n\#(string)"}"#.utf8)), [string: "\n" + string])
         }
     }
 

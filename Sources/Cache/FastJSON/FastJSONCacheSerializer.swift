@@ -19,8 +19,8 @@ import NIOCore
 ///
 /// Encoding throws `EncodingError` (a non-finite `Double`, `Decimal.nan`, a value that encodes
 /// nothing; Foundation writes `Decimal.nan` as `NaN`, which no JSON reader takes back);
-/// decoding throws `DecodingError`, with the byte offset of malformed input in
-/// ``FastJSONSyntaxError``, its underlying error.
+/// decoding throws `DecodingError`, with the byte offset of malformed input (bytes that are
+/// not UTF-8 included, as with Foundation) in ``FastJSONSyntaxError``, its underlying error.
 public struct FastJSONCacheSerializer: CacheSerializer {
     /// A serializer with sorted keys, nesting limited to ``maximumDepth`` when reading.
     public init() {}

@@ -90,6 +90,7 @@ final class FastJSONDecoder: Decoder {
         let token = tape[entry]
         switch token.kind {
         case .string:
+            // The parser has checked that the bytes are UTF-8: nothing here becomes U+FFFD.
             return String(decoding: UnsafeBufferPointer(rebasing: bytes[token.start..<token.end]), as: UTF8.self)
         case .escapedString:
             do {

@@ -122,7 +122,10 @@ struct FastJSONParser {
         tape[me].next = tape.count
     }
 
-    /// Validates a string's escapes and rejects raw control characters; the decoder unescapes.
+    /// Validates a string's escapes and its UTF-8 and rejects raw control characters; the
+    /// decoder unescapes. The decoder makes Strings of these bytes as they are, so bytes that
+    /// are not UTF-8 are refused here, as Foundation refuses them (RFC 8259 section 8.1),
+    /// rather than read as U+FFFD.
     private mutating func parseString() throws(FastJSONSyntaxError) {
         let start = position + 1
         var index = start
@@ -130,7 +133,15 @@ struct FastJSONParser {
         while true {
             guard index < bytes.count else { throw FastJSONSyntaxError("unterminated string", at: start - 1) }
             let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") { break }
+            // Printable ASCII, the common case, costs the three tests it did before UTF-8 was
+            // checked: this one and the two that follow.
+            if byte &- 0x20 < 0x60 {
+                if byte == UInt8(ascii: "\"") { break }
+                if byte != UInt8(ascii: "\\") {
+                    index += 1
+                    continue
+                }
+            }
             if byte == UInt8(ascii: "\\") {
                 escaped = true
                 guard index + 1 < bytes.count else { throw FastJSONSyntaxError("unterminated string", at: start - 1) }
@@ -150,10 +161,58 @@ struct FastJSONParser {
                 continue
             }
             if byte < 0x20 { throw FastJSONSyntaxError("unescaped control character \(describe(byte)) in a string", at: index) }
-            index += 1
+            index += try utf8Length(at: index, inStringAt: start - 1)
         }
         tape.append(FastJSONTapeEntry(kind: escaped ? .escapedString : .string, start: start, end: index, next: tape.count + 1))
         position = index + 1
+    }
+
+    /// The length of the well-formed UTF-8 sequence at `index`, whose first byte is 0x80 or
+    /// above, in a string whose quote is at `quote`. Well-formed is the Unicode Standard's
+    /// table 3-7: no overlong forms, no UTF-16 surrogates (U+D800...U+DFFF), nothing above
+    /// U+10FFFF, no sequence cut short. Only the second byte's range depends on the first.
+    private func utf8Length(at index: Int, inStringAt quote: Int) throws(FastJSONSyntaxError) -> Int {
+        let lead = bytes[index]
+        let length: Int
+        var second: ClosedRange<UInt8> = 0x80...0xBF
+        switch lead {
+        case 0xC2...0xDF: length = 2
+        case 0xE0: (length, second) = (3, 0xA0...0xBF)
+        case 0xE1...0xEC, 0xEE...0xEF: length = 3
+        case 0xED: (length, second) = (3, 0x80...0x9F)
+        case 0xF0: (length, second) = (4, 0x90...0xBF)
+        case 0xF1...0xF3: length = 4
+        case 0xF4: (length, second) = (4, 0x80...0x8F)
+        default: throw invalidUTF8(at: index, count: 1)
+        }
+        for offset in 1..<length {
+            // Cut off by the end of the input: the string has no closing quote either.
+            guard index + offset < bytes.count else { throw FastJSONSyntaxError("unterminated string", at: quote) }
+            let byte = bytes[index + offset]
+            guard (offset == 1 ? second : 0x80...0xBF).contains(byte) else { throw invalidUTF8(at: index, count: offset + 1) }
+        }
+        return length
+    }
+
+    /// The error for the `count` bytes at `index` that start no well-formed UTF-8 sequence,
+    /// saying why (the last of them is the first that cannot be).
+    private func invalidUTF8(at index: Int, count: Int) -> FastJSONSyntaxError {
+        let sequence = bytes[index..<(index + count)]
+        let lead = sequence.first!
+        let last = sequence.last!
+        let why: String
+        switch (lead, count) {
+        case (0x80...0xBF, 1): why = "a continuation byte with no first byte"
+        case (0xC0...0xC1, 1): why = "an overlong encoding"
+        case (0xF5...0xF7, 1): why = "a code point above U+10FFFF"
+        case (_, 1): why = "a byte never used in UTF-8"
+        case (0xE0, 2) where (0x80...0x9F).contains(last), (0xF0, 2) where (0x80...0x8F).contains(last): why = "an overlong encoding"
+        case (0xED, 2) where (0xA0...0xBF).contains(last): why = "a UTF-16 surrogate"
+        case (0xF4, 2) where (0x90...0xBF).contains(last): why = "a code point above U+10FFFF"
+        default: why = "a sequence cut short by \(describe(last))"
+        }
+        let hex = sequence.map { "0x" + String($0, radix: 16) }.joined(separator: " ")
+        return FastJSONSyntaxError("invalid UTF-8 in a string (\(hex): \(why))", at: index)
     }
 
     /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`
