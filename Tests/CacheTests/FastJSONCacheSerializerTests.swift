@@ -457,6 +457,48 @@ final class FastJSONCacheSerializerTests: XCTestCase {
         guard case .valueNotFound? = decodingError([Int].self, "[1,null]") else { return XCTFail("not valueNotFound") }
     }
 
+    // MARK: Duplicate keys
+
+    /// RFC 8259 leaves a repeated key's meaning open; Foundation reads the first value both
+    /// into a struct and into a dictionary, and never reads the later one, so we do the same.
+    func testADuplicateKeyReadsTheFirstValueAsFoundationDoes() throws {
+        func first<T: Decodable & Equatable>(_ type: T.Type, _ json: String, _ expected: T, file: StaticString = #filePath, line: UInt = #line) throws {
+            XCTAssertEqual(try foundation.decode(type, from: Data(json.utf8)), expected, "Foundation", file: file, line: line)
+            XCTAssertEqual(try decode(type, json), expected, "ours", file: file, line: line)
+        }
+        try first(Role.self, #"{"role":"user","role":"admin"}"#, Role(role: "user"))
+        try first([String: String].self, #"{"role":"user","role":"admin"}"#, ["role": "user"])
+        try first([String: Int].self, #"{"a":1,"b":2,"a":3}"#, ["a": 1, "b": 2])
+        try first([String: Double].self, #"{"a":1.5,"a":2.5}"#, ["a": 1.5])
+        try first([String: Bool].self, #"{"a":true,"a":false}"#, ["a": true])
+        try first([String: [Int]].self, #"{"a":[1],"a":[2]}"#, ["a": [1]])
+        try first([String: Mood].self, #"{"m":"happy","m":"sad"}"#, ["m": .happy])
+        try first([String: Role].self, #"{"x":{"role":"user"},"x":{"role":"admin"}}"#, ["x": Role(role: "user")])
+        try first([Int: String].self, #"{"1":"x","1":"y"}"#, [1: "x"])
+        try first([Level: Int].self, #"{"low":1,"high":2,"low":3}"#, [.low: 1, .high: 2])
+        // A keyed container lists a repeated key once: enums decode, custom types see one key.
+        try first(Shape.self, #"{"square":{"side":1},"square":{"side":2}}"#, .square(side: 1))
+        try first(ListedKeys.self, #"{"b":1,"a":2,"b":3,"a":4,"c":5}"#, ListedKeys(members: ["a=2", "b=1", "c=5"]))
+        // Nested: the inner object's duplicate, and the outer's.
+        try first([String: [String: Int]].self, #"{"o":{"a":1,"a":2},"o":{"b":3}}"#, ["o": ["a": 1]])
+        try first([String: Role].self, #"{"x":{"role":"user","role":"admin"}}"#, ["x": Role(role: "user")])
+        // The same key spelled with an escape is the same key.
+        try first([String: String].self, #"{"role":"user","r\u006fle":"admin"}"#, ["role": "user"])
+        try first(Role.self, #"{"role":"user","r\u006fle":"admin"}"#, Role(role: "user"))
+        // Foundation never reads a later value, so its type does not matter.
+        try first([String: Int].self, #"{"a":1,"a":"x"}"#, ["a": 1])
+        try first([String: String].self, #"{"a":"x","a":1}"#, ["a": "x"])
+        try first([String: [Int]].self, #"{"a":[1],"a":{}}"#, ["a": [1]])
+        // Objects too large to search member by member.
+        let members = (0..<20).map { #""k\#($0)":\#($0)"# }.joined(separator: ",")
+        let expected = Dictionary(uniqueKeysWithValues: (0..<20).map { ("k\($0)", $0) })
+        try first([String: Int].self, "{\(members),\"k3\":99}", expected)
+        try first([String: AnyJSON].self, "{\(members),\"k3\":99}", expected.mapValues { .int($0) })
+        try first(ListedKeys.self, "{\(members),\"k3\":99}", ListedKeys(members: (0..<20).map { "k\($0)=\($0)" }.sorted()))
+        let wideJSON = String(decoding: try fast.encode(Wide.sample), as: UTF8.self).dropLast() + #","a3":99}"#
+        try first(Wide.self, String(wideJSON), Wide.sample)
+    }
+
     // MARK: Random values
 
     func testSeededRandomNestedValuesRoundTripBothWays() throws {
@@ -561,6 +603,9 @@ private struct Optionals: Codable, Equatable {
 
 private enum Mood: String, Codable, Equatable { case happy, sad }
 
+/// A dictionary key that is written as an object key.
+private enum Level: String, Codable, CodingKeyRepresentable { case low, high }
+
 private enum Shape: Codable, Equatable {
     case circle(radius: Double)
     case square(side: Int)
@@ -628,6 +673,30 @@ private struct DecimalMembers: Encodable {
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(first, forKey: .first)
+    }
+}
+
+private struct Role: Codable, Equatable {
+    var role: String
+}
+
+/// What a keyed container lists in `allKeys`, each with the value read for it, sorted (the
+/// order is Foundation's dictionary's, not the input's).
+private struct ListedKeys: Decodable, Equatable {
+    var members: [String]
+
+    init(members: [String]) { self.members = members }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: FreeKey.self)
+        members = try container.allKeys.map { "\($0.stringValue)=\(try container.decode(Int.self, forKey: $0))" }.sorted()
+    }
+
+    struct FreeKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
     }
 }
 

@@ -11,6 +11,7 @@ import NIOCore
 /// string, `Date` is seconds since 2001-01-01 (Foundation's defaults), `URL` is its absolute
 /// string. Keys are sorted by their UTF-8 bytes, where `.sortedKeys` sorts numerically and
 /// ignoring case: the two agree for the usual lowercase ASCII keys, and each reads the other's.
+/// Of a key repeated in an object, both read the first value, into a struct or a dictionary.
 ///
 /// ```swift
 /// var configuration = CacheConfiguration()

@@ -64,7 +64,13 @@ extension FastJSONDecoder {
             } catch {
                 throw DecodingError.dataCorrupted(DecodingError.Context(codingPath: codingPath, debugDescription: error.description, underlyingError: error))
             }
-            members[name] = try unbox(Value.self, at: position + 1, depth: depth, key: FastJSONCodingKey(stringValue: name))
+            // Of a repeated key the first value is kept and an error in a later one does not
+            // count, as Foundation (which never reads it) and ``FastJSONKeyedDecodingContainer``
+            // do. Checked after the fact, so a key costs one hash lookup as before.
+            do {
+                let value = try unbox(Value.self, at: position + 1, depth: depth, key: FastJSONCodingKey(stringValue: name))
+                if let first = members.updateValue(value, forKey: name) { members[name] = first }
+            } catch where members[name] != nil {}
             position = tape[position + 1].next
         }
         return members

@@ -399,14 +399,28 @@ struct FastJSONKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerPro
 
     var codingPath: [any CodingKey] { decoder.path(depth: depth, key: nil) }
 
+    /// Each key once, as Foundation lists them: a repeated key is one key, whose value is the
+    /// first (``valueIndex(_:)``). Synthesized enum decoding counts these, and `Dictionary`
+    /// decodes each one. In input order (Foundation's order is its dictionary's).
     var allKeys: [Key] {
+        let token = decoder.tape[object]
         var keys: [Key] = []
+        var names: [String] = []  // the names so far, where there is no lookup and may be repeats
         var entry = object + 1
-        while entry < decoder.tape[object].next {
-            if let name = try? decoder.keyString(at: entry), let key = Key(stringValue: name) { keys.append(key) }
+        while entry < token.next {
+            if let name = try? decoder.keyString(at: entry), isFirst(name, at: entry, among: &names), let key = Key(stringValue: name) { keys.append(key) }
             entry = decoder.tape[entry + 1].next
         }
         return keys
+    }
+
+    /// Whether the key `name` at tape index `entry` is its first appearance in the object.
+    private func isFirst(_ name: String, at entry: Int, among names: inout [String]) -> Bool {
+        if let lookup { return lookup[name] == entry + 1 }
+        if decoder.tape[object].end < 2 { return true }
+        if names.contains(name) { return false }
+        names.append(name)
+        return true
     }
 
     /// The tape index of `key`'s value; of the first, if the object has the key twice.
