@@ -54,7 +54,7 @@ public enum CacheBackend {
                     do {
                         site = try await RunningSite.start(router, host: options.host, port: options.port, logger: quietLogger())
                     } catch where options.anyFreePortIfTaken && options.port != 0 {
-                        log.show("port \(options.port) is taken (\(error)); on a free port instead")
+                        log.show("\(options.host):\(options.port) is taken (your own site?): the tour takes a free port instead")
                         site = try await RunningSite.start(router, host: options.host, port: 0, logger: quietLogger())
                     }
                     demo.cache = cache
