@@ -205,15 +205,11 @@ public final class RedisCache: Cache {
     /// What a failed `incr` throws. It has no value to fail open with, so it always throws;
     /// only a server that cannot be reached or cannot serve counts as an outage.
     private func incrFailure(_ error: RedisError, key: String) -> CacheError {
-        guard case .server(let reply) = error else {
-            if case .poolClosed = error { return .backend(error) }
-            noteOutage(error)
-            return .backend(error)
+        if case .server(let reply) = error {
+            if reply.kind == .wrongType || reply.message.contains("not an integer") { return .notAnInteger(key: key) }
+            if reply.message.contains("overflow") { return .overflow(key: key) }
         }
-        if reply.kind == .wrongType || reply.message.contains("not an integer") { return .notAnInteger(key: key) }
-        if reply.message.contains("overflow") { return .overflow(key: key) }
-        if reply.isTemporaryUnavailability { noteOutage(error) }
-        if reply.refusesWrites { noteRefusal(reply) }
+        _ = noteIfUnavailable(error)
         return .backend(error)
     }
 
@@ -296,21 +292,28 @@ public final class RedisCache: Cache {
             if writes { noteWriteAccepted() }
             return result
         } catch {
-            switch error {
-            case .server(let reply) where reply.refusesWrites:
-                noteRefusal(reply)
-            case .server(let reply) where reply.isTemporaryUnavailability:
-                noteOutage(error)
-            case .server, .poolClosed:
-                throw .backend(error)
-            default:
-                noteOutage(error)
-            }
+            guard noteIfUnavailable(error) else { throw .backend(error) }
             switch configuration.failureMode {
             case .failClosed: throw .backend(error)
             case .failOpen: return fallback
             }
         }
+    }
+
+    /// Notes an outage or a refusal (one warning each) and says whether `error` was one; any
+    /// other error reply, or a cache used after ``close()``, is neither.
+    func noteIfUnavailable(_ error: RedisError) -> Bool {
+        switch error {
+        case .server(let reply) where reply.refusesWrites:
+            noteRefusal(reply)
+        case .server(let reply) where reply.isTemporaryUnavailability:
+            noteOutage(error)
+        case .server, .poolClosed:
+            return false
+        default:
+            noteOutage(error)
+        }
+        return true
     }
 
     /// One warning when an outage starts, not one per request.
