@@ -8,14 +8,16 @@
 # edit really does (measured)".
 set -euo pipefail
 
-readonly CONF=/etc/redis/redis.conf
-readonly BACKUP=/etc/redis/redis.conf.orig
+# SETUP_CONF: another file to configure, for setup.sh's own tests (with --config-only).
+readonly CONF=${SETUP_CONF:-/etc/redis/redis.conf}
+readonly BACKUP=$CONF.orig
 readonly SOCK=/var/run/redis/redis.sock
 readonly RUNDIR=/run/redis
 readonly PIDFILE=/run/redis/redis-server.pid
 readonly LOG=/var/log/redis/redis-server.log
 # curl: the chapters show pages and headers with `curl -i`.
-readonly PACKAGES=(redis-server redis-tools libsqlite3-dev curl)
+# acl: setfacl, for the ACL entry that lets the reader's current shell use the socket.
+readonly PACKAGES=(redis-server redis-tools libsqlite3-dev curl acl)
 # Only for `swift test`: the keyspace browser's test drives Debian's headless Chromium
 # (Tests/KeyspaceTests). Installed with --with-test-tools, or when CI=true; a reader who only
 # follows the guide never needs it.
@@ -29,32 +31,37 @@ readonly START_TIMEOUT=15 # seconds to wait for PONG, and for a stopping server 
 # the lower-cased line) that the active one replaces when no active line exists: Debian's
 # shipped comment for the socket lines, the article's commented-out `port`/`bind`. It must
 # not match Debian's other comments (`# port 0` in the TLS section, `# bind 127.0.0.1 ::1  # ...`).
-readonly D_NAME=(unixsocket unixsocketperm port bind)
-readonly D_VALUE=("$SOCK" 770 0 '127.0.0.1 -::1')
+# tls-port is edited only where an active line exists (TLS is off unless configured).
+readonly D_NAME=(unixsocket unixsocketperm port bind tls-port)
+readonly D_VALUE=("$SOCK" 770 0 '127.0.0.1 -::1' 0)
 readonly D_COMMENTED=(
   '^#[ \t]*unixsocket[ \t]+/[^ \t]+[ \t]*$'
   '^#[ \t]*unixsocketperm[ \t]+[0-7]+[ \t]*$'
   '^#[ \t]*port[ \t]+6379[ \t]*$'
   '^#[ \t]*bind[ \t]+127\.0\.0\.1([ \t]+-?::1)?[ \t]*$'
+  ''
 )
+readonly D_ONLY_IF_ACTIVE=(0 0 0 0 1)
 # The chapter text quotes these reasons; keep them in sync with chapters/02.
 readonly D_REASON=(
   "listen on the Unix socket the article uses (/var/run/redis/redis.sock)"
   "770, not the article's 700: members of the redis group (your web app's user) may connect"
   "port 0 turns TCP off; commenting out 'port' (the article's edit) falls back to 6379 on every interface"
   "keep loopback only, in case TCP is ever turned back on"
+  "a TLS port is TCP too: 0 keeps the socket the only way in"
 )
 
 usage() {
   cat <<EOF
-Usage: ./setup.sh [--with-test-tools] [--with-bench-tools] [--check | --help]
+Usage: ./setup.sh [--with-test-tools] [--with-bench-tools] [--user NAME] [--check | --help]
 
 Installs and configures Redis for this guide (chapters 01-02), idempotently:
   - installs ${PACKAGES[*]} (apt-get)
   - backs up $CONF once to $BACKUP
   - sets unixsocket $SOCK, unixsocketperm 770, port 0, bind 127.0.0.1 -::1
     and prints the diff it applied
-  - adds you (\$SUDO_USER) to the redis group
+  - adds you (\$SUDO_USER, or --user NAME) to the redis group, and lets the shell
+    you ran it from use the socket at once (an ACL entry on it: groups reach new logins only)
   - (re)starts Redis (systemd, or redis-server itself where systemd does not run)
     and waits until PING answers on the socket
 
@@ -62,6 +69,10 @@ Options:
   --with-test-tools  also install what 'swift test' needs beyond the guide:
                      ${TEST_PACKAGES[*]} (on by default when CI=true).
   --with-bench-tools also install what the benchmarks need: ${BENCH_PACKAGES[*]}.
+  --user NAME        the user to give access to the socket, when setup.sh runs as
+                     root without sudo (su -c): the user you follow the guide as.
+  --config-only      only back up and edit redis.conf (\$SETUP_CONF for another file;
+                     setup.sh's own tests use it), then stop.
   --check            change nothing; report each item as ok or would change.
                      Exit 0 if nothing would change, 1 otherwise.
   --help             show this help.
@@ -86,6 +97,8 @@ fi
 MODE=apply    # apply | check
 WITH_TEST_TOOLS=0 # 1: install TEST_PACKAGES too (--with-test-tools, or CI=true)
 WITH_BENCH_TOOLS=0 # 1: install BENCH_PACKAGES too (--with-bench-tools)
+TARGET_USER=''    # --user NAME: the reader, when root runs setup.sh without sudo
+CONFIG_ONLY=0     # 1: --config-only
 CHANGES=0     # things changed (apply) or that would change (check)
 DEFERRED=()   # "ok" lines of a run that has changed nothing yet
 
@@ -136,6 +149,13 @@ parse_args() {
       --check) MODE=check ;;
       --with-test-tools) WITH_TEST_TOOLS=1 ;;
       --with-bench-tools) WITH_BENCH_TOOLS=1 ;;
+      --config-only) CONFIG_ONLY=1 ;;
+      --user)
+        (($# >= 2)) && [[ -n $2 && $2 != -* ]] || die "--user needs a user name: --user $(id -un)" 2
+        TARGET_USER=$2
+        shift
+        ;;
+      --user=*) TARGET_USER=${1#--user=} ;;
       *)
         err "unknown option: $1"
         usage | sed -n 1p >&2
@@ -174,15 +194,18 @@ require_root() {
     printf '%s\n' "setup.sh needs root (apt-get, /etc/redis, /run/redis): re-running with sudo" >&2
     exec sudo -- env SETUP_SWIFT="${swift:-none}" bash "$self" "$@"
   fi
+  # Under su, root does not know who the reader is: say it with --user.
+  local args=("$@")
+  [[ " $* " == *" --user"* ]] || args+=(--user "$(id -un)")
   die "setup.sh needs root (apt-get, /etc/redis, /run/redis) and sudo is not installed.
-  Run it as root instead:  su -c '$self${*:+ $*}'"
+  Run it as root, naming yourself so that you get the socket:
+    su -c '$self ${args[*]}'"
 }
 
 TMP=''
-STAGED=''
 cleanup() {
   [[ -n $TMP ]] && rm -rf "$TMP"
-  [[ -n $STAGED ]] && rm -f "$STAGED"
+  [[ -n $STAGE ]] && rm -rf "$STAGE"
   return 0
 }
 
@@ -240,8 +263,49 @@ step_packages() {
 
 # MARK: redis.conf
 
+# /etc/redis is drwxrws--- redis:redis: every member of the redis group (you, your web app's
+# user, a compromised app) may create, rename and delete files in it. So root never opens a
+# path there that such a member could have swapped for a symbolic link: redis.conf is read
+# without following links (cp -P, which also checks that the file it opened is the one it
+# examined), each new file is built in a folder only root can enter (STAGE, next to the config
+# folder, same filesystem), and moved into place with rename(2) (mv -T) or link(2) (ln), which
+# replace or create the name itself and never follow what stands there.
+STAGE=''
+make_stage() {
+  [[ -n $STAGE ]] && return 0
+  local dir parent mode
+  dir=$(dirname "$CONF")
+  parent=$(dirname "$dir")
+  mode=$(stat -c %a "$parent")
+  if [[ $(stat -c %u "$parent") != 0 ]] || (((8#$mode & 8#022) != 0)); then
+    die "$parent is not a folder only root can write ($(stat -c '%A %U:%G' "$parent")): setup.sh will not build files there"
+  fi
+  if [[ $(stat -c %d "$parent") != "$(stat -c %d "$dir")" ]]; then
+    die "$dir is on another filesystem than $parent, so setup.sh cannot move a new file into it atomically.
+  Make the edits chapter 02 lists by hand, then rerun ./setup.sh --check"
+  fi
+  STAGE=$(mktemp -d "$parent/.redis-setup.XXXXXX")
+}
+
+# copy_conf DEST: copies redis.conf (content, owner, mode, times) to DEST, a root-only place,
+# without following a link; dies if redis.conf is not a regular file.
+copy_conf() {
+  if [[ -L $CONF ]]; then
+    die "$CONF is a symbolic link (to $(readlink "$CONF")): setup.sh edits only a regular file there,
+  since any member of the redis group may change a link in $(dirname "$CONF").
+  Replace the link with a copy of the file it points to, then rerun ./setup.sh"
+  fi
+  [[ -f $CONF ]] || die "$CONF is not a regular file: $(ls -ld "$CONF" 2>&1)"
+  timeout 30 cp -P --preserve=mode,ownership,timestamps "$CONF" "$1" ||
+    die "cannot read $CONF (it changed while setup.sh read it?): nothing was written; rerun ./setup.sh"
+  [[ -f $1 && ! -L $1 ]] ||
+    die "$CONF turned into a link or a special file while setup.sh read it: nothing was written. Check who else writes to $(dirname "$CONF")"
+}
+
 step_backup() {
-  if [[ -e $BACKUP ]]; then
+  if [[ -L $BACKUP ]]; then
+    warn "$BACKUP is a symbolic link, not a backup setup.sh made: leaving it alone (nothing is written through it)"
+  elif [[ -e $BACKUP ]]; then
     ok "backup kept: $BACKUP"
   elif [[ ! -e $CONF ]]; then
     [[ $MODE == check ]] || die "$CONF is missing; restore it with:
@@ -250,27 +314,56 @@ step_backup() {
   elif [[ $MODE == check ]]; then
     change "back up $CONF to $BACKUP"
   else
-    cp -p "$CONF" "$BACKUP"
-    change "backed up $CONF to $BACKUP (kept from now on; setup.sh never overwrites it)"
+    make_stage
+    copy_conf "$STAGE/backup"
+    # link(2) creates the name or fails if anything (a link included) is already there.
+    if ln -T "$STAGE/backup" "$BACKUP" 2>/dev/null; then
+      change "backed up $CONF to $BACKUP (kept from now on; setup.sh never overwrites it)"
+    else
+      warn "$BACKUP appeared while setup.sh made it: leaving that file alone"
+    fi
+    rm -f "$STAGE/backup"
   fi
 }
 
-# set_directive IN OUT ACTIONS NAME VALUE COMMENTED
+# Directives in an included file override redis.conf's or are overridden by them, depending
+# on where the include line stands. setup.sh edits redis.conf only, so it stops when an
+# included file sets one of its directives: `port 6379` there would keep TCP open behind the
+# `port 0` here.
+check_includes() {
+  local conf=$1 pattern file line names found=()
+  names=$(IFS='|' && printf '%s' "${D_NAME[*]}")
+  while read -r pattern; do
+    for file in $pattern; do # a glob, expanded as Redis does
+      [[ -f $file && ! $file -ef $CONF ]] || continue
+      while IFS= read -r line; do
+        found+=("$file:$line")
+      done < <(grep -inE "^[[:space:]]*($names)[[:space:]]" "$file" || true)
+    done
+  done < <(awk 'tolower($1) == "include" { print $2 }' "$conf")
+  ((${#found[@]} == 0)) && return 0
+  err "$CONF includes files that set what setup.sh configures, and setup.sh edits redis.conf only:"
+  printf '    %s\n' "${found[@]}" >&2
+  die "remove or comment out those lines (setup.sh sets them in $CONF), then rerun ./setup.sh"
+}
+
+# set_directive IN OUT ACTIONS NAME VALUE COMMENTED ONLY_IF_ACTIVE
 # Writes IN to OUT with exactly one active `NAME VALUE` line, edited in place:
 #   the first active line is replaced (if its value differs) and later active ones dropped
-#   (redis would use the last); with no active line, the first line matching COMMENTED is
-#   replaced; with neither, the line is appended. Appends tab-separated records
-#   "action<TAB>line<TAB>old text" to ACTIONS: ok, replaced, uncommented, removed, appended.
+#   (redis would use the last); with no active line, the first line matching COMMENTED (if
+#   not empty) is replaced; with neither, the line is appended unless ONLY_IF_ACTIVE is 1.
+#   Appends tab-separated records "action<TAB>line<TAB>old text" to ACTIONS: ok, replaced,
+#   uncommented, removed, appended.
 set_directive() {
-  NAME=$4 VALUE=$5 COMMENTED=$6 ACTIONS=$3 awk '
+  NAME=$4 VALUE=$5 COMMENTED=$6 ONLY=${7:-0} ACTIONS=$3 awk '
     { line[NR] = $0 }
     END {
       name = ENVIRON["NAME"]; want = name " " ENVIRON["VALUE"]
-      commented = ENVIRON["COMMENTED"]; actions = ENVIRON["ACTIONS"]
+      commented = ENVIRON["COMMENTED"]; actions = ENVIRON["ACTIONS"]; only = ENVIRON["ONLY"] == "1"
       first = 0; cand = 0
       for (i = 1; i <= NR; i++) {
         s = line[i]; sub(/^[ \t]+/, "", s); sub(/[ \t\r]+$/, "", s)
-        if (s ~ /^#/) { if (!cand && tolower(s) ~ commented) cand = i; continue }
+        if (s ~ /^#/) { if (!cand && commented != "" && tolower(s) ~ commented) cand = i; continue }
         n = split(s, f, /[ \t]+/)
         if (n < 2 || tolower(f[1]) != name) continue
         v = f[2]; for (k = 3; k <= n; k++) v = v " " f[k]
@@ -284,7 +377,7 @@ set_directive() {
       }
       if (!first && cand) { print "uncommented\t" cand "\t" line[cand] > actions; line[cand] = want }
       for (i = 1; i <= NR; i++) if (!(i in drop)) print line[i]
-      if (!first && !cand) { print "appended\t" NR + 1 "\t" > actions; print want }
+      if (!first && !cand && !only) { print "appended\t" NR + 1 "\t" > actions; print want }
     }' "$1" >"$2"
 }
 
@@ -296,12 +389,14 @@ step_config() {
     change "configure $CONF (unixsocket, unixsocketperm 770, port 0, bind) once redis-server is installed"
     return
   fi
-  local work=$TMP/conf.work next=$TMP/conf.next actions=$TMP/conf.actions
+  local work=$TMP/conf.work next=$TMP/conf.next actions=$TMP/conf.actions before=$TMP/conf.before
   local i action lineno old edits=0 what record records=()
-  cp "$CONF" "$work"
+  copy_conf "$before"
+  check_includes "$before"
+  cp "$before" "$work"
   for i in "${!D_NAME[@]}"; do
     : >"$actions"
-    set_directive "$work" "$next" "$actions" "${D_NAME[i]}" "${D_VALUE[i]}" "${D_COMMENTED[i]}"
+    set_directive "$work" "$next" "$actions" "${D_NAME[i]}" "${D_VALUE[i]}" "${D_COMMENTED[i]}" "${D_ONLY_IF_ACTIVE[i]}"
     mv "$next" "$work"
     while IFS=$'\t' read -r action lineno old; do
       records+=("$i"$'\t'"$action"$'\t'"$lineno"$'\t'"$old")
@@ -327,16 +422,15 @@ step_config() {
   ((edits > 0)) || return 0
   CONF_CHANGED=1
   [[ $MODE == check ]] && return
-  # Stage next to the file (same filesystem) so the move is atomic; keep owner and mode.
-  STAGED=$(mktemp "$CONF.XXXXXX")
-  cat "$work" >"$STAGED"
-  chown --reference="$CONF" "$STAGED"
-  chmod --reference="$CONF" "$STAGED"
-  cp "$CONF" "$TMP/conf.before"
-  mv -f "$STAGED" "$CONF"
-  STAGED=''
+  # Built where only root can reach it, with the file's owner and mode, then renamed over
+  # redis.conf: the rename replaces whatever stands there (a link too) and follows nothing.
+  make_stage
+  cat "$work" >"$STAGE/redis.conf"
+  chown --reference="$before" "$STAGE/redis.conf"
+  chmod --reference="$before" "$STAGE/redis.conf"
+  mv -fT "$STAGE/redis.conf" "$CONF"
   printf '%s\n' "${B}diff of $CONF (this run):${N}"
-  diff -u --label "redis.conf (before)" --label "redis.conf (after)" "$TMP/conf.before" "$CONF" |
+  diff -u --label "redis.conf (before)" --label "redis.conf (after)" "$before" "$work" |
     sed 's/^/    /' || true
 }
 
@@ -344,12 +438,13 @@ step_config() {
 
 USER_TO_CHECK=''
 step_group() {
-  local user=${SUDO_USER:-}
+  local user=${TARGET_USER:-${SUDO_USER:-}}
   if [[ -z $user || $user == root ]]; then
-    ok "no user to add to group redis (run as root, not through sudo); root bypasses socket permissions"
+    ok "no user to add to group redis (run as root, not through sudo; --user NAME names one); root bypasses socket permissions"
     return
   fi
   if ! id -u "$user" >/dev/null 2>&1; then
+    [[ -n $TARGET_USER ]] && die "--user $user: no such user on this machine"
     warn "SUDO_USER=$user is not a user on this machine; not adding anyone to group redis"
     return
   fi
@@ -369,17 +464,54 @@ step_group() {
 
 # MARK: server
 
+# The password redis.conf sets (requirepass), passed to redis-cli in its environment, never
+# on its command line (which every user can read in ps). ACL users (aclfile, `user` lines)
+# setup.sh cannot know: such a server answers, but locked (LOCKED=1).
+AUTH=''
+read_requirepass() {
+  [[ -f $1 ]] || return 0
+  AUTH=$(awk 'tolower($1) == "requirepass" {
+      v = $0; sub(/^[ \t]*[^ \t]+[ \t]+/, "", v); sub(/[ \t\r]+$/, "", v)
+      if (v ~ /^".*"$/ || v ~ /^\047.*\047$/) v = substr(v, 2, length(v) - 2)
+      last = v
+    } END { printf "%s", last }' "$1")
+}
+
+# redis-cli on the socket, with the password when there is one.
+cli() {
+  if [[ -n $AUTH ]]; then
+    REDISCLI_AUTH=$AUTH timeout "${CLI_TIMEOUT:-3}" redis-cli --no-auth-warning -s "$SOCK" "$@"
+  else
+    timeout "${CLI_TIMEOUT:-3}" redis-cli -s "$SOCK" "$@"
+  fi
+}
+tcp_cli() { timeout "${CLI_TIMEOUT:-3}" redis-cli -h 127.0.0.1 -p 6379 "$@"; }
+
+# Whether an answer is Redis refusing us for want of credentials: it runs, but setup.sh can
+# neither read its settings nor snapshot its keys.
+is_locked_answer() { [[ $1 == *NOAUTH* || $1 == *WRONGPASS* || $1 == *NOPERM* || $1 == *'Authentication required'* ]]; }
+
 PING_ERR=''
+LOCKED=0
+# Succeeds when a server answers on the socket: PONG, or a refusal for want of credentials
+# (then LOCKED=1).
 ping_socket() {
   local out
-  if out=$(timeout 3 redis-cli -s "$SOCK" ping 2>&1) && [[ $out == PONG ]]; then
+  out=$(cli ping 2>&1) || true
+  out=${out%$'\r'}
+  if [[ $out == PONG ]]; then
+    LOCKED=0
+    return 0
+  fi
+  if is_locked_answer "$out"; then
+    LOCKED=1
     return 0
   fi
   PING_ERR=${out:-no answer within 3 s}
   return 1
 }
 
-live() { timeout 3 redis-cli -s "$SOCK" "$@" 2>/dev/null | tr -d '\r'; }
+live() { cli "$@" 2>/dev/null | tr -d '\r'; }
 live_info() { live info server | sed -n "s/^$1://p"; }
 
 # Prints the first directive whose live value differs from the wanted one; nothing if all
@@ -418,13 +550,18 @@ server_pid() {
     printf '%s' "$pid"
     return
   fi
+  # Whatever answers on the socket says which pid it has: setup.sh signals that pid only if
+  # it is a redis-server running as the redis user, never a process that merely claims to be.
   pid=$(live_info process_id)
-  [[ $pid =~ ^[0-9]+$ ]] && printf '%s' "$pid"
+  if is_redis_pid "$pid" && [[ $(stat -c %U "/proc/$pid" 2>/dev/null) == redis ]]; then
+    printf '%s' "$pid"
+  fi
   return 0
 }
 
 log_tail() {
-  if [[ -r $LOG ]]; then
+  # The log's folder belongs to redis: show a regular file only, never what a link points to.
+  if [[ -f $LOG && ! -L $LOG ]]; then
     printf 'last 20 lines of %s:\n' "$LOG" >&2
     tail -n 20 "$LOG" | sed 's/^/    /' >&2
   else
@@ -459,19 +596,25 @@ wait_for_pong() {
 # Refuses to go on if that snapshot fails: a restart must never cost the reader's data.
 save_before_restart() {
   local cli=() keys save aof
-  if timeout 3 redis-cli -s "$SOCK" ping >/dev/null 2>&1; then
-    cli=(redis-cli -s "$SOCK")
-  elif timeout 3 redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG; then
-    cli=(redis-cli -h 127.0.0.1 -p 6379)
-  else
-    return 0  # not reachable without credentials: SIGTERM saves if it has save points
+  if ((LOCKED)); then
+    die "Redis on $SOCK asks for credentials setup.sh does not have (ACL users), so setup.sh cannot
+  snapshot its keys before the restart ($1): not restarting, so nothing is lost.
+  Save your data and restart Redis yourself (redis-cli --user NAME --askpass -s $SOCK shutdown save;
+  then start it again), then rerun ./setup.sh"
   fi
-  keys=$(timeout 3 "${cli[@]}" info keyspace 2>/dev/null | grep -c '^db' || true)
+  if [[ $(cli ping 2>/dev/null) == PONG* ]]; then
+    cli=(cli)
+  elif tcp_cli ping 2>/dev/null | grep -q PONG; then
+    cli=(tcp_cli)
+  else
+    return 0 # not answering at all: SIGTERM saves if it has save points
+  fi
+  keys=$("${cli[@]}" info keyspace 2>/dev/null | grep -c '^db' || true)
   [[ ${keys:-0} -gt 0 ]] || return 0
-  save=$(timeout 3 "${cli[@]}" config get save 2>/dev/null | sed -n 2p | tr -d '\r')
-  aof=$(timeout 3 "${cli[@]}" config get appendonly 2>/dev/null | sed -n 2p | tr -d '\r')
+  save=$("${cli[@]}" config get save 2>/dev/null | sed -n 2p | tr -d '\r')
+  aof=$("${cli[@]}" config get appendonly 2>/dev/null | sed -n 2p | tr -d '\r')
   [[ -z $save && $aof != yes ]] || return 0
-  if timeout 120 "${cli[@]}" save 2>/dev/null | grep -q OK; then
+  if CLI_TIMEOUT=120 "${cli[@]}" save 2>/dev/null | grep -q OK; then
     change "saved a snapshot first: persistence is off, so a restart would have lost the keys"
   else
     die "Redis holds keys, persistence is off, and SAVE failed: not restarting, so nothing is lost. Save or back up the data, then rerun ./setup.sh"
@@ -531,6 +674,10 @@ step_server() {
   ping_socket && answering=yes
   pid=$(server_pid)
   reason=$(restart_reason "$answering" "$pid")
+  if ((LOCKED)) && [[ -z $reason ]]; then
+    warn "Redis on $SOCK asks for credentials setup.sh does not have (ACL users): it cannot compare the running
+  server's settings with redis.conf. Check them yourself: redis-cli --user NAME --askpass -s $SOCK config get port"
+  fi
 
   if [[ -d /run/systemd/system ]]; then
     if ! systemctl is-enabled --quiet redis-server 2>/dev/null; then
@@ -552,7 +699,7 @@ step_server() {
       change "systemctl restart redis-server ($reason)"
       return
     fi
-    save_before_restart
+    save_before_restart "$reason"
     if ! systemctl restart redis-server; then
       err "systemctl restart redis-server failed"
       journalctl -u redis-server -n 20 --no-pager >&2 2>/dev/null || true
@@ -576,8 +723,13 @@ step_server() {
     fi
     return
   fi
+  if [[ -z $pid && $answering == yes ]]; then
+    die "a server answers on $SOCK but it is not a redis-server of the redis user that setup.sh can find
+  (no pid file at $PIDFILE, and INFO names no such process): setup.sh will not start a second one on
+  the same socket. Stop that server yourself, then rerun ./setup.sh"
+  fi
   if [[ -n $pid ]]; then
-    save_before_restart
+    save_before_restart "$reason"
     stop_server "$pid"
     start_server
     wait_for_pong
@@ -594,12 +746,15 @@ step_server() {
 step_verify() {
   [[ $MODE == check ]] && return
   local out
-  if out=$(timeout 3 redis-cli -p 6379 ping 2>&1) && [[ $out == PONG ]]; then
+  out=$(tcp_cli ping 2>&1) || true
+  if [[ $out == PONG* ]] || is_locked_answer "$out"; then
     warn "something still answers on TCP port 6379 (another redis-server?); this one has port 0"
   fi
   [[ -n $USER_TO_CHECK ]] || return 0
   # runuser reads the user's groups from /etc/group: this is what their next login gets.
-  if out=$(runuser -u "$USER_TO_CHECK" -- timeout 3 redis-cli -s "$SOCK" ping 2>&1) && [[ $out == PONG ]]; then
+  # (Checked before step_access adds its ACL entry, which would let the user in anyway.)
+  out=$(runuser -u "$USER_TO_CHECK" -- timeout 3 redis-cli -s "$SOCK" ping 2>&1) || true
+  if [[ $out == PONG* ]] || is_locked_answer "$out"; then
     ok "$USER_TO_CHECK can connect to $SOCK (from a new login)"
   else
     err "$USER_TO_CHECK cannot connect to $SOCK: $out"
@@ -607,6 +762,32 @@ step_verify() {
     printf 'fix: the socket must be srwxrwx--- redis redis (unixsocketperm 770) and %s in group redis:\n' "$USER_TO_CHECK" >&2
     printf '    sudo usermod -aG redis %s, then log in again (or newgrp redis)\n' "$USER_TO_CHECK" >&2
     exit 1
+  fi
+}
+
+# The redis group reaches new logins only: the shell setup.sh was started from, and the
+# `swift run guide` after it in the README's `./setup.sh && swift run guide`, still lack it.
+# An ACL entry on the socket lets the reader in at once. The socket's owner sets it (runuser),
+# and may change only files it owns: a link swapped in for the socket cannot turn this into
+# root writing an ACL on another file. Redis re-creates the socket without the entry when it
+# restarts; a new login has the group by then, and each run of setup.sh sets it again.
+step_access() {
+  [[ -n $USER_TO_CHECK && -S $SOCK ]] || return 0
+  local entry="user:$USER_TO_CHECK:rw-" owner
+  if getfacl -cp "$SOCK" 2>/dev/null | grep -qx "$entry"; then
+    ok "$USER_TO_CHECK's current shell may use $SOCK too (ACL $entry, until Redis re-creates the socket)"
+    return
+  fi
+  if [[ $MODE == check ]]; then
+    change "let $USER_TO_CHECK's current shell use $SOCK (ACL entry on the socket; the group reaches new logins only)"
+    return
+  fi
+  owner=$(stat -c %U "$SOCK")
+  if runuser -u "$owner" -- setfacl -m "u:$USER_TO_CHECK:rw" "$SOCK" 2>"$TMP/acl.err"; then
+    change "let $USER_TO_CHECK's current shell use $SOCK now (ACL u:$USER_TO_CHECK:rw on the socket): the redis group reaches new logins only"
+  else
+    warn "could not add an ACL entry for $USER_TO_CHECK on $SOCK ($(head -c 200 "$TMP/acl.err")):
+  until you log in again, run 'newgrp redis' in your shell first"
   fi
 }
 
@@ -636,12 +817,11 @@ finish() {
   else
     printf '%s\n' "${G}Done:${N} Redis $version answers PONG on $SOCK"
   fi
-  printf '\n%s%s, you should see:\n' "${B}Next${N}" \
-    "${USER_TO_CHECK:+ (as $USER_TO_CHECK, from a new login or after 'newgrp redis')}"
+  printf '\n%s%s, you should see:\n' "${B}Next${N}" "${USER_TO_CHECK:+ (as $USER_TO_CHECK, in this shell or a new login)}"
   printf '  %-44s %s→%s %s\n' \
     "redis-cli -s $SOCK ping" "$D" "$N" "PONG" \
     "redis-cli -p 6379 ping" "$D" "$N" "Could not connect to Redis at 127.0.0.1:6379: Connection refused" \
-    "ls -l $SOCK" "$D" "$N" "srwxrwx--- 1 redis redis 0 ... $SOCK"
+    "ls -l $SOCK" "$D" "$N" "srwxrwx---${USER_TO_CHECK:++} 1 redis redis 0 ... $SOCK"
   printf 'Then: swift run guide   (the chapters, step by step)\n      swift test\n'
 }
 
@@ -652,12 +832,18 @@ main() {
   TMP=$(mktemp -d)
   trap cleanup EXIT
   [[ $MODE == check ]] && printf '%s\n' "${B}setup.sh --check${N}: nothing will be changed"
-  step_packages
+  ((CONFIG_ONLY)) || step_packages
   step_backup
   step_config
+  read_requirepass "$TMP/conf.work"
+  if ((CONFIG_ONLY)); then
+    ((CHANGES > 0)) || printf '%s\n' "${G}Nothing to change${N} in $CONF"
+    exit 0
+  fi
   step_group
   step_server
   step_verify
+  step_access
   step_swift
   finish
 }

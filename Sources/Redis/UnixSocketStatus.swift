@@ -53,6 +53,13 @@ public struct UnixSocketStatus: Hashable, Sendable, CustomStringConvertible {
         return text
     }
 
+    /// Whether this process may connect to the socket at `path` now, as the kernel judges it
+    /// (`access(2)` for write permission): the groups the process holds count, and so do ACL
+    /// entries on the file, which ``allowsConnection(by:)`` cannot see.
+    public static func processMayConnect(to path: String) -> Bool {
+        access(path, W_OK) == 0
+    }
+
     /// Whether `user` may connect: root always can; otherwise the owner, group or other write bit
     /// that applies to the user must be set.
     public func allowsConnection(by user: UnixUser) -> Bool {

@@ -75,21 +75,49 @@ final class DoctorTests: XCTestCase {
         XCTAssertTrue(live.fix!.contains("restart"), live.fix!)
     }
 
+    /// The article's `unixsocketperm 700`, seen by a user who does not own the socket. The
+    /// private server runs as whoever runs the tests (a reader need not be root, and only root
+    /// could hand the socket to `redis`), so `nobody` stands for the locked-out web app.
     func testSocketMode700OwnedByAnotherUserIsReportedWithTheFix() async throws {
         let server = try await PrivateRedisServer.start(unixSocketPerm: "700")
         defer { server.shutDownAndRemove() }
-        let redisUser = try XCTUnwrap(UnixUser.named("redis"), "the redis user comes with the redis-server package: run ./setup.sh")
-        XCTAssertEqual(chown(server.socketPath, redisUser.id, UnixUser.groupID(named: "redis") ?? 0), 0, "chown failed: errno \(errno)")
+        let status = try XCTUnwrap(UnixSocketStatus(path: server.socketPath))
         let nobody = try XCTUnwrap(UnixUser.named("nobody"))
-        var options = try options(for: server, user: nobody)
-        options.socketGroup = "redis"
-        let report = await Doctor.examine(options)
+        XCTAssertNotEqual(status.ownerID, nobody.id)
+        let report = await Doctor.examine(try options(for: server, user: nobody))
         let mode = try failedCheck("socket mode srwxrwx---", in: report)
-        XCTAssertTrue(mode.detail.contains("srwx------ redis:redis"), mode.detail)
+        XCTAssertTrue(mode.detail.contains("srwx------ \(status.owner):\(status.group)"), mode.detail)
         XCTAssertTrue(mode.fix!.contains("unixsocketperm 770"), mode.fix!)
         let access = try failedCheck("user nobody may connect", in: report)
-        XCTAssertTrue(access.detail.contains("only redis may connect"), access.detail)
+        XCTAssertTrue(access.detail.contains("only \(status.owner) may connect"), access.detail)
         _ = try failedCheck("config: unixsocketperm 770", in: report)
+    }
+
+    /// A hardened server (hardening guides disable CONFIG, and often INFO): the doctor says
+    /// which checks it could not make and why, and judges from the rest.
+    func testAServerWithConfigAndInfoDisabledIsJudgedFromWhatCanBeRead() async throws {
+        let server = try await PrivateRedisServer.start(extraDirectives: ["rename-command CONFIG \"\"", "rename-command INFO \"\""])
+        defer { server.shutDownAndRemove() }
+        let report = await Doctor.examine(try options(for: server))
+        XCTAssertEqual(report.check("server answers PING on the socket")?.outcome, .passed, "\(report.checks)")
+        for name in ["server: TCP is off", "server: protected mode on", "keyspace (INFO keyspace; swift run keyspace groups the keys)"] {
+            let check = try XCTUnwrap(report.check(name), name)
+            XCTAssertEqual(check.outcome, .unchecked, "\(name): \(check.detail)")
+            XCTAssertTrue(check.detail.contains("disabled or renamed"), check.detail)
+        }
+        XCTAssertEqual(report.check("nothing answers on TCP 127.0.0.1:6379")?.outcome, .passed)
+        XCTAssertTrue(report.passed, report.failures.map { "\($0.name): \($0.detail)" }.joined(separator: "\n"))
+        XCTAssertEqual(report.unchecked.count, 3)
+    }
+
+    /// The same server with a real problem: the checks that can still be made find it.
+    func testAHardenedServerWithAProblemStillFails() async throws {
+        let server = try await PrivateRedisServer.start(unixSocketPerm: "777", extraDirectives: ["rename-command CONFIG \"\""])
+        defer { server.shutDownAndRemove() }
+        let report = await Doctor.examine(try options(for: server))
+        XCTAssertEqual(report.check("server: TCP is off")?.outcome, .unchecked)
+        _ = try failedCheck("socket mode srwxrwx---", in: report)
+        XCTAssertFalse(report.passed)
     }
 
     func testAUserOutsideTheSocketsGroupIsToldToJoinIt() async throws {

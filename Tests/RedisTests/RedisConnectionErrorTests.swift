@@ -200,6 +200,20 @@ final class RedisConnectionErrorTests: XCTestCase {
         XCTAssertFalse(text.contains("unixsocketperm"), text)
     }
 
+    /// setup.sh has just added the reader to the group; the shell they run from predates it.
+    /// Telling them to join a group they are in would send them in circles.
+    func testAMemberWhoseProcessPredatesTheGroupIsToldToStartANewSessionNotToJoin() throws {
+        let status = try socketStatus(mode: 0o770)
+        let me = UnixUser.current
+        let database = try XCTUnwrap(UnixUser.named(me.name))
+        try XCTSkipUnless(database.groupIDs.contains(status.groupID), "the test socket's group \(status.group) is not one of \(me.name)'s groups")
+        let staleSession = UnixUser(name: me.name, id: me.id &+ 1000, groupIDs: [])
+        let text = RedisError.permissionDenied(path: status.path, status: status, user: staleSession).description
+        XCTAssertTrue(text.contains("\(me.name) is in group \(status.group), but this process started before that"), text)
+        XCTAssertTrue(text.contains("newgrp \(status.group)"), text)
+        XCTAssertFalse(text.contains("usermod"), text)
+    }
+
     func testGroupWithoutWritePermissionSuggestsUnixsocketperm770() throws {
         // 750: the group may read but not connect (connecting needs write), so joining the
         // group would not help.

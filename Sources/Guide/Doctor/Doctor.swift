@@ -158,15 +158,30 @@ public enum Doctor {
         if user.id == 0 {
             return .pass(name, "root bypasses file permissions; your web app's user needs the \(status.group) group")
         }
+        // For the user running the doctor, the kernel's own answer counts: it weighs the groups
+        // this process holds and any ACL entry on the socket (setup.sh adds one for the reader).
+        let session = UnixUser.current
+        let sessionGetsIn = session.id == user.id && UnixSocketStatus.processMayConnect(to: status.path)
         if status.allowsConnection(by: user) {
             // The group database may say yes while this login session predates the change.
-            let session = UnixUser.current
             if session.id == user.id, !status.allowsConnection(by: session) {
+                if sessionGetsIn {
+                    return .pass(
+                        name,
+                        "\(user.name) is in group \(status.group); this login session, older than that, gets in through "
+                            + "an ACL entry on the socket until Redis re-creates it (a new login relies on the group)")
+                }
                 return .fail(
                     name, "\(user.name) is in group \(status.group), but this login session started before that",
                     fix: "newgrp \(status.group) (or log out and in again)")
             }
             return .pass(name, "\(user.name) is in group \(status.group)")
+        }
+        if sessionGetsIn {
+            return .pass(
+                name,
+                "an ACL entry on the socket lets \(user.name) in, not the \(status.group) group: Redis drops it when it "
+                    + "re-creates the socket (join the group for good: sudo usermod -aG \(status.group) \(user.name))")
         }
         if status.permissions & 0o020 == 0 {
             return .fail(name, "\(status.modeString): only \(status.owner) may connect", fix: "set `unixsocketperm 770` and restart Redis (sudo \(setupFix))")
@@ -187,21 +202,78 @@ public enum Doctor {
         var checks: [DoctorCheck] = []
         do {
             try await RedisConnection.withConnection(configuration: configuration) { redis in
-                let pong = try await redis.send(PING())
-                let info = try await redis.send(INFO(["server", "keyspace"]))
-                checks.append(
-                    .pass(
-                        "server answers PING on the socket",
-                        "\(pong), Redis \(info.serverVersion ?? "?"), pid \(info["server"]["process_id"] ?? "?"), RESP\(redis.protocolVersion)"))
-                let live = try await redis.send(CONFIG_GET(["port", "protected-mode", "unixsocketperm", "bind"]))
-                checks += liveConfiguration(live, options: options, config: config)
-                checks.append(.pass("keyspace (INFO keyspace; swift run keyspace groups the keys)", keyspaceSummary(info.keyspace)))
+                checks += try await serverChecks(redis, options: options, config: config)
             }
         } catch {
             checks.append(.fail("server answers PING on the socket", "\(error)", fix: fix(for: error)))
         }
         checks.append(await tcpRefused(options.tcpProbe))
         return checks
+    }
+
+    /// What the doctor reads from a server that accepted its connection. A hardened server may
+    /// have disabled or renamed a command (`rename-command CONFIG ""`) or an ACL may forbid it:
+    /// each check that needs it is then reported as not made, with the reason, and the rest
+    /// still runs. Any other error ends the examination as a failure to answer.
+    static func serverChecks(_ redis: RedisConnection, options: DoctorOptions, config: RedisConfFile?) async throws -> [DoctorCheck] {
+        var checks: [DoctorCheck] = []
+        var answer: [String] = []
+        switch try await readUnlessRefused({ try await redis.send(PING()) }) {
+        case .read(let pong): answer.append(pong)
+        case .refused(let why): answer.append("answers, though PING \(why)")
+        }
+        let info = try await readUnlessRefused({ try await redis.send(INFO(["server", "keyspace"])) })
+        if case .read(let info) = info {
+            answer.append("Redis \(info.serverVersion ?? "?"), pid \(info["server"]["process_id"] ?? "?")")
+        }
+        answer.append("RESP\(redis.protocolVersion)")
+        checks.append(.pass("server answers PING on the socket", answer.joined(separator: ", ")))
+
+        switch try await readUnlessRefused({ try await redis.send(CONFIG_GET(["port", "protected-mode", "unixsocketperm", "bind"])) }) {
+        case .read(let live):
+            checks += liveConfiguration(live, options: options, config: config)
+        case .refused(let why):
+            let judged = "the TCP check below and redis.conf judge instead"
+            checks.append(.unchecked("server: TCP is off", "CONFIG GET \(why): the running server's port cannot be read; \(judged)"))
+            checks.append(.unchecked("server: protected mode on", "CONFIG GET \(why): the running server's protected-mode cannot be read"))
+        }
+        switch info {
+        case .read(let info):
+            checks.append(.pass(keyspaceCheck, keyspaceSummary(info.keyspace)))
+        case .refused(let why):
+            checks.append(.unchecked(keyspaceCheck, "INFO \(why)"))
+        }
+        return checks
+    }
+
+    static let keyspaceCheck = "keyspace (INFO keyspace; swift run keyspace groups the keys)"
+
+    /// A reply, or why a hardened server refused the command.
+    enum Reading<Value> {
+        case read(Value)
+        case refused(String)
+    }
+
+    static func readUnlessRefused<Value>(_ read: () async throws -> Value) async throws -> Reading<Value> {
+        do {
+            return .read(try await read())
+        } catch {
+            guard let why = refusal(error) else { throw error }
+            return .refused(why)
+        }
+    }
+
+    /// Why the server refused a command, when it refused it on purpose: disabled or renamed
+    /// (`rename-command NAME ""`, a hardening guide's advice), or not allowed to this user (ACL).
+    static func refusal(_ error: any Error) -> String? {
+        guard case .server(let reply) = error as? RedisError else { return nil }
+        if reply.kind == .noPermission {
+            return "is not allowed to this connection's user (ACL: \(reply.message))"
+        }
+        if reply.kind == .generic, reply.message.lowercased().hasPrefix("unknown command") {
+            return "is disabled or renamed on this server (rename-command)"
+        }
+        return nil
     }
 
     /// `db0: 3 keys (3 expire); db1: 12 keys (12 expire)`, or `empty`.

@@ -1,0 +1,190 @@
+import Foundation
+import XCTest
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// setup.sh as root beside a folder the redis group may write (`/etc/redis` is
+/// `drwxrws--- redis:redis` on Debian): it must never write through a link a group member put
+/// there, nor create a file there that such a member could swap for one.
+///
+/// Each test edits a copy of Debian's redis.conf in a sandbox shaped like `/etc/redis`
+/// (`SETUP_CONF=… ./setup.sh --config-only`), never the machine's own.
+final class SetupScriptTests: XCTestCase {
+    static let script = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("setup.sh").path
+
+    /// `<root-only 755 folder>/conf` (mode 2770, owned by nobody:nogroup, standing in for
+    /// redis:redis) holding Debian's redis.conf; and a victim file outside it, owned by root.
+    struct Sandbox {
+        let top: URL
+        var folder: URL { top.appendingPathComponent("conf") }
+        var conf: URL { folder.appendingPathComponent("redis.conf") }
+        var backup: URL { folder.appendingPathComponent("redis.conf.orig") }
+        var victim: URL { top.appendingPathComponent("victim") }
+        static let victimText = "root's file: setup.sh must never write here\n"
+
+        init() throws {
+            guard geteuid() == 0 else {
+                throw XCTSkip("setup.sh runs as root (it re-runs itself with sudo): these checks need root, as CI runs them")
+            }
+            let original = ["/etc/redis/redis.conf.orig", "/etc/redis/redis.conf"].first { FileManager.default.fileExists(atPath: $0) }
+            guard let original else { throw XCTSkip("no /etc/redis/redis.conf to copy: run ./setup.sh first") }
+            top = FileManager.default.temporaryDirectory.appendingPathComponent("setup-sandbox-\(getpid())-\(UUID().uuidString.prefix(8))")
+            try FileManager.default.createDirectory(at: top, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o755])
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
+            XCTAssertEqual(chmod(folder.path, 0o2770), 0)
+            XCTAssertEqual(chown(folder.path, 65534, 65534), 0)
+            try Data(contentsOf: URL(fileURLWithPath: original)).write(to: conf)
+            XCTAssertEqual(chown(conf.path, 65534, 65534), 0)
+            XCTAssertEqual(chmod(conf.path, 0o640), 0)
+            try Self.victimText.write(to: victim, atomically: false, encoding: .utf8)
+        }
+
+        func remove() { try? FileManager.default.removeItem(at: top) }
+
+        /// Runs `setup.sh --config-only` on the sandbox's redis.conf.
+        func runSetup() throws -> (status: Int32, output: String) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/bash")
+            process.arguments = [SetupScriptTests.script, "--config-only"]
+            var environment = ProcessInfo.processInfo.environment
+            environment["SETUP_CONF"] = conf.path
+            environment["NO_COLOR"] = "1"
+            process.environment = environment
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = pipe
+            try process.run()
+            let output = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        }
+
+        func assertVictimUntouched(file: StaticString = #filePath, line: UInt = #line) throws {
+            let attributes = try FileManager.default.attributesOfItem(atPath: victim.path)
+            XCTAssertEqual(try String(contentsOf: victim, encoding: .utf8), Self.victimText, "setup.sh wrote through a link", file: file, line: line)
+            XCTAssertEqual(attributes[.ownerAccountID] as? Int, 0, "setup.sh handed the victim to another owner", file: file, line: line)
+        }
+    }
+
+    func testAConfigThatIsASymlinkIsRefusedAndNothingIsWrittenThroughIt() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        try FileManager.default.removeItem(at: sandbox.conf)
+        try FileManager.default.createSymbolicLink(at: sandbox.conf, withDestinationURL: sandbox.victim)
+
+        let run = try sandbox.runSetup()
+        XCTAssertNotEqual(run.status, 0, run.output)
+        XCTAssertTrue(run.output.contains("is a symbolic link"), run.output)
+        try sandbox.assertVictimUntouched()
+        // The victim's text must not have been copied into the group's folder either.
+        for name in try FileManager.default.contentsOfDirectory(atPath: sandbox.folder.path) {
+            let path = sandbox.folder.appendingPathComponent(name)
+            guard (try? FileManager.default.destinationOfSymbolicLink(atPath: path.path)) == nil else { continue }
+            XCTAssertFalse((try? String(contentsOf: path, encoding: .utf8))?.contains("setup.sh must never write here") ?? false, name)
+        }
+    }
+
+    func testABackupNameThatIsADanglingSymlinkIsNotWrittenThrough() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let planted = sandbox.top.appendingPathComponent("planted-by-the-group")
+        try FileManager.default.createSymbolicLink(at: sandbox.backup, withDestinationURL: planted)
+
+        let run = try sandbox.runSetup()
+        XCTAssertEqual(run.status, 0, run.output)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: planted.path), "setup.sh created a file through the backup's link:\n\(run.output)")
+        XCTAssertTrue(run.output.contains("is a symbolic link"), run.output)
+    }
+
+    /// The only names setup.sh may make in the group's folder are the final ones, each in one
+    /// system call (link, rename): a staged file there is a file a group member can swap for a
+    /// link between two of root's writes.
+    func testNoStagedFileEverAppearsInTheGroupWritableFolder() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let watch = try DirectoryWatch(sandbox.folder.path)
+        defer { watch.close() }
+
+        let run = try sandbox.runSetup()
+        XCTAssertEqual(run.status, 0, run.output)
+        XCTAssertTrue(run.output.contains("unixsocket /var/run/redis/redis.sock"), run.output)
+        let created = watch.namesCreated()
+        XCTAssertEqual(Set(created), ["redis.conf.orig", "redis.conf"], "names created in the group's folder: \(created)")
+
+        let info = try FileManager.default.attributesOfItem(atPath: sandbox.conf.path)
+        XCTAssertEqual(info[.type] as? FileAttributeType, .typeRegular)
+        XCTAssertEqual(info[.ownerAccountID] as? Int, 65534, "the edited redis.conf keeps its owner")
+        XCTAssertEqual(info[.posixPermissions] as? Int, 0o640, "the edited redis.conf keeps its mode")
+        let text = try String(contentsOf: sandbox.conf, encoding: .utf8)
+        XCTAssertTrue(text.contains("\nport 0\n"), "port 0 written")
+    }
+
+    func testAnIncludedFileThatReopensTCPStopsSetup() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let local = sandbox.folder.appendingPathComponent("local.conf")
+        try "port 6379\n".write(to: local, atomically: false, encoding: .utf8)
+        let handle = try FileHandle(forWritingTo: sandbox.conf)
+        handle.seekToEndOfFile()
+        handle.write(Data("include \(sandbox.folder.path)/*.conf\n".utf8))
+        try handle.close()
+
+        let run = try sandbox.runSetup()
+        XCTAssertNotEqual(run.status, 0, run.output)
+        XCTAssertTrue(run.output.contains("\(local.path):1:port 6379"), run.output)
+    }
+
+    func testAnActiveTLSPortIsTurnedOff() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let handle = try FileHandle(forWritingTo: sandbox.conf)
+        handle.seekToEndOfFile()
+        handle.write(Data("tls-port 6380\n".utf8))
+        try handle.close()
+
+        let run = try sandbox.runSetup()
+        XCTAssertEqual(run.status, 0, run.output)
+        let text = try String(contentsOf: sandbox.conf, encoding: .utf8)
+        XCTAssertTrue(text.hasSuffix("tls-port 0\n"), String(text.suffix(80)))
+        XCTAssertTrue(run.output.contains("a TLS port is TCP too"), run.output)
+    }
+}
+
+/// The names created in (or moved into) one folder, seen through inotify.
+final class DirectoryWatch {
+    private let descriptor: Int32
+
+    init(_ path: String) throws {
+        descriptor = inotify_init1(Int32(IN_NONBLOCK))
+        guard descriptor >= 0, inotify_add_watch(descriptor, path, UInt32(IN_CREATE | IN_MOVED_TO)) >= 0 else {
+            throw XCTSkip("inotify is not available here (errno \(errno)): cannot watch \(path)")
+        }
+    }
+
+    /// The names of the events queued so far, in order.
+    func namesCreated() -> [String] {
+        var names: [String] = []
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            guard count > 0 else { return names }
+            var offset = 0
+            while offset < count {
+                let (length, name): (Int, String) = buffer.withUnsafeBytes { raw in
+                    let event = raw.loadUnaligned(fromByteOffset: offset, as: inotify_event.self)
+                    let nameStart = offset + MemoryLayout<inotify_event>.size
+                    let bytes = raw[nameStart..<(nameStart + Int(event.len))].prefix { $0 != 0 }
+                    return (MemoryLayout<inotify_event>.size + Int(event.len), String(decoding: bytes, as: UTF8.self))
+                }
+                if !name.isEmpty { names.append(name) }
+                offset += length
+            }
+        }
+    }
+
+    func close() { _ = Glibc.close(descriptor) }
+}
