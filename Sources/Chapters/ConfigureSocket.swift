@@ -12,7 +12,7 @@ public enum ConfigureSocket {
                 Step("redis.conf sets the socket and turns TCP off") { log in
                     let config: RedisConfFile
                     do {
-                        config = try RedisConfFile(path: settings.configFile)
+                        config = try RedisConfFile(path: settings.configFile, group: "redis")
                     } catch {
                         throw StepFailure("cannot read the config: \(error)", fix: "run ./setup.sh, then `newgrp redis` so that you may read it")
                     }

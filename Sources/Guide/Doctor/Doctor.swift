@@ -50,7 +50,7 @@ public enum Doctor {
         let path = options.configFile
         let config: RedisConfFile
         do {
-            config = try RedisConfFile(path: path)
+            config = try RedisConfFile(path: path, group: options.socketGroup)
         } catch {
             switch error {
             case .missing:
@@ -64,7 +64,10 @@ public enum Doctor {
             }
             return nil
         }
-        checks.append(.pass("config file is readable", path))
+        checks.append(
+            .pass(
+                "config file is readable",
+                config.readThroughGroup.map { "\(path), read through `sg \($0)`: this login session is older than your membership of \($0)" } ?? path))
         let guideDefaults = options.socketPath == RedisConfiguration.defaultSocketPath && path == DoctorOptions().configFile
         let edit = guideDefaults ? "in \(path), then restart Redis (sudo \(setupFix) does both)" : "in \(path), then restart that Redis"
         func line(_ name: String) -> String {
@@ -332,9 +335,13 @@ public enum Doctor {
         switch error as? RedisError {
         case .socketNotFound: "start Redis: sudo \(setupFix)"
         case .permissionDenied(_, let status, let user):
-            status.map { $0.permissions & 0o020 == 0 } == true
-                ? "set `unixsocketperm 770` and restart Redis (sudo \(setupFix))"
-                : "sudo usermod -aG \(status?.group ?? "redis") \(user.name), then newgrp \(status?.group ?? "redis")"
+            if status.map({ $0.permissions & 0o020 == 0 }) == true {
+                "set `unixsocketperm 770` and restart Redis (sudo \(setupFix))"
+            } else if let status, UnixUser.named(user.name)?.groupIDs.contains(status.groupID) == true {
+                "newgrp \(status.group) (you are in the group; this login session is older than that), or sudo \(setupFix) to let this session in"
+            } else {
+                "sudo usermod -aG \(status?.group ?? "redis") \(user.name), then newgrp \(status?.group ?? "redis")"
+            }
         case .connectionRefused: "the socket is stale (Redis stopped): sudo \(setupFix)"
         case .authenticationFailed: "the guide's Redis has no password; pass it with REDIS_URL if yours does"
         default: "look at the Redis log: sudo tail /var/log/redis/redis-server.log"

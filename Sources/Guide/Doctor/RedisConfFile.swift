@@ -17,19 +17,43 @@ public struct RedisConfFile: Sendable {
     /// Directive name (lower-cased) → the 1-based line number of that last line.
     public let lineNumbers: [String: Int]
 
+    /// The group the file was read through with `sg`, when this login session could not read
+    /// it itself (see ``init(path:group:)``); `nil` when it was read directly.
+    public private(set) var readThroughGroup: String? = nil
+
     /// Reads and parses `path`.
     ///
+    /// - Parameter group: the group that may read the file (Debian's is `redis:redis`, mode
+    ///   640, in a folder only that group may enter). When this process may not read it, but
+    ///   the group database says its user is a member (joined after this login session began,
+    ///   as `setup.sh` does), the file is read through `sg group`, as a new login would read it.
     /// - Throws: ``RedisConfFileError`` when the file is missing or this user may not read it.
-    public init(path: String) throws(RedisConfFileError) {
+    public init(path: String, group: String? = nil) throws(RedisConfFileError) {
         var info = stat()
         if stat(path, &info) != 0 {
             // /etc/redis is itself `drwxrws--- redis:redis`: outside the group, even looking fails.
-            throw errno == EACCES ? .unreadable(path: path, user: UnixUser.current.name) : .missing(path: path)
+            guard errno == EACCES else { throw .missing(path: path) }
+            try self.init(path: path, readingThrough: group)
+            return
         }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw .unreadable(path: path, user: UnixUser.current.name)
+            try self.init(path: path, readingThrough: group)
+            return
         }
         self.init(path: path, text: String(decoding: data, as: UTF8.self))
+    }
+
+    private init(path: String, readingThrough group: String?) throws(RedisConfFileError) {
+        let user = UnixUser.current
+        guard let group, let groupID = UnixUser.groupID(named: group), !user.groupIDs.contains(groupID),
+            UnixUser.named(user.name)?.groupIDs.contains(groupID) == true
+        else { throw .unreadable(path: path, user: user.name) }
+        let quoted = "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        guard let result = ShellCommand.run("sg", group, "-c", "cat -- \(quoted)"), result.status == 0 else {
+            throw .unreadable(path: path, user: user.name)
+        }
+        self.init(path: path, text: result.output)
+        readThroughGroup = group
     }
 
     /// Parses the text of a config file.
