@@ -458,7 +458,7 @@ step_group() {
     change "add $user to group redis"
   else
     usermod -aG redis "$user"
-    change "added $user to group redis so your app can use the 770 socket; a new login or 'newgrp redis' picks the group up"
+    change "added $user to group redis so your app can use the 770 socket (new logins have the group)"
   fi
 }
 
