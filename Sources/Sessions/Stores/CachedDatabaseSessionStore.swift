@@ -91,7 +91,8 @@ public final class CachedDatabaseSessionStore: SessionStore {
             noteCacheUp()
             return data
         } catch {
-            noteCacheDown(error)
+            // An entry that is no session is a miss (the table decides), not a refusal.
+            if !CacheSessionStore.isNotASession(error) { noteCacheDown(error) }
             return nil
         }
     }
