@@ -3,6 +3,7 @@ import Logging
 import RedisTestSupport
 import Sessions
 import Synchronization
+import WebTestSupport
 import XCTest
 
 /// A cookie naming a key of another type (a list: Redis answers `WRONGTYPE`) is a missing

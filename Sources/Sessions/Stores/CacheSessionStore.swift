@@ -1,4 +1,5 @@
 import Cache
+import Redis
 
 /// Django's `cache` session engine (`SESSION_ENGINE = "django.contrib.sessions.backends.cache"`):
 /// sessions live only in the cache, as `:1:django.contrib.sessions.cache<key>` in the cache's

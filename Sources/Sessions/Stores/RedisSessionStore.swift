@@ -66,7 +66,7 @@ public final class RedisSessionStore: SessionStore {
     public func load(key: String) async throws(SessionError) -> SessionData? {
         let stored = redisKey(key)
         let value = try await run({ () throws(RedisError) -> ByteBuffer? in
-            do {
+            do throws(RedisError) {
                 return try await self.client.send(GET(stored))
             } catch {
                 if case .server(let reply) = error, reply.kind == .wrongType { return nil }
