@@ -78,4 +78,24 @@ final class CachedDatabaseLogoutTests: XCTestCase {
             XCTAssertNil(entry, "the entry refilled by the retry's load is deleted too")
         }
     }
+
+    func testLoginWithRedisKilledAnswers503RatherThanLeaveTheOldKeyAlive() async throws {
+        try await withSite { site in
+            let old = try cookieKey(try await site.get("/session"))
+            site.server.kill()
+            let down = try await site.post("/login", cookie: old)
+            XCTAssertEqual(down.status, 503, down.text)
+            XCTAssertEqual(down.values("Set-Cookie"), [], "the visitor keeps the old cookie, to retry")
+
+            try await site.server.restart()
+            let login = try await site.post("/login", cookie: old)
+            XCTAssertEqual(login.status, 200, login.text)
+            let new = try cookieKey(login)
+            XCTAssertNotEqual(new, old)
+            let oldRow = try await XCTUnwrap(site.database).row(key: old)
+            XCTAssertNil(oldRow, "the old key is worthless after login")
+            let read = try await site.get("/read", cookie: new)
+            XCTAssertEqual(read.text, "count 1", "the data moved to the new key")
+        }
+    }
 }
