@@ -131,6 +131,8 @@ public final class CachedDatabaseSessionStore: SessionStore {
         }
     }
 
+    // MARK: The cache, when it must answer
+
     /// A cache delete that must happen: its failure is the delete's (not best effort).
     private func cacheDeleteOrThrow(_ key: String) async throws(SessionError) {
         do {
@@ -139,7 +141,7 @@ public final class CachedDatabaseSessionStore: SessionStore {
             markFresh(key)
         } catch {
             logger.error(
-                "session delete failed: the session cache did not delete the entry, which other processes would go on serving; answering 503 so that the logout is retried",
+                "session delete failed: the session cache did not delete the entry, which other processes would go on serving; the logout (or login) fails so that it can be retried",
                 metadata: ["error": "\(error)"])
             throw CacheSessionStore.sessionError(error, store: name)
         }
