@@ -24,6 +24,8 @@ public final class Session: Sendable {
 
     struct State {
         /// The current key: the client's until a load finds nothing, then a new one on save.
+        /// Once ``data`` is loaded, a key here is one the store confirmed: it loaded a session
+        /// under it in this request, or created it.
         var key: String?
         /// The data, once loaded.
         var data: SessionData?
@@ -103,23 +105,37 @@ public final class Session: Sendable {
     // MARK: Login and logout
 
     /// Gives the same data a new key and deletes the old one (Django's `cycle_key`, for login:
-    /// a key an attacker planted before login is worthless after it).
+    /// a key an attacker planted before login is worthless after it). Only a session the store
+    /// confirmed is deleted, never another key the cookie happens to name.
     public func cycleKey() async throws(SessionError) {
         let data = try await loaded()
-        let old = key
+        let old = confirmedKey
         try await create(data)
         if let old { try await requireStore().delete(key: old) }
     }
 
     /// Empties the session, deletes it from the store and drops the key (Django's `flush`,
     /// for logout). The middleware then deletes the cookie.
+    ///
+    /// Loads the session first, if the request has not: the cookie's key is the client's word,
+    /// and may name any key of the store's database (a counter, a list: the standalone store's
+    /// sessions are bare keys in DB 0). Only a session the store confirmed is deleted.
+    ///
+    /// - Throws: what the store's delete throws (``SessionError/storeUnavailable(store:reason:)``
+    ///   when the session cannot be deleted everywhere); the session is then left as it was, so
+    ///   the logout can be retried.
     public func flush() async throws(SessionError) {
-        let old = state.withLock { state -> String? in
-            let old = state.key
-            state = State(key: nil, data: SessionData(), accessed: true, modified: true)
-            return old
+        _ = try await loaded()
+        if let old = confirmedKey { try await requireStore().delete(key: old) }
+        state.withLock { $0 = State(key: nil, data: SessionData(), accessed: true, modified: true) }
+    }
+
+    /// The key, after ``loaded()``: one the store confirmed, or `nil`.
+    private var confirmedKey: String? {
+        state.withLock { state in
+            assert(state.data != nil, "a key is only confirmed once the session is loaded")
+            return state.key
         }
-        if let old { try await requireStore().delete(key: old) }
     }
 
     // MARK: For the middleware

@@ -68,11 +68,13 @@ final class SessionFixture: Sendable {
         return logger
     }
 
+    /// Starts a site on `engine`; `logger` is the store's and the cache's (quiet by default).
     static func start(
-        _ engine: Engine, server: PrivateRedisServer, configuration: SessionConfiguration = SessionConfiguration()
+        _ engine: Engine, server: PrivateRedisServer, configuration: SessionConfiguration = SessionConfiguration(),
+        logger: Logger = quiet
     ) async throws -> SessionFixture {
         var cacheConfiguration = CacheConfiguration(redis: server.configuration(database: 1))
-        cacheConfiguration.logger = quiet
+        cacheConfiguration.logger = logger
         let cache = RedisCache(configuration: cacheConfiguration)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sessions-test-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -85,10 +87,10 @@ final class SessionFixture: Sendable {
         case .cachedDB:
             let sql = try DatabaseSessionStore(path: folder.appendingPathComponent("db.sqlite3").path, signer: signer)
             database = sql
-            store = CachedDatabaseSessionStore(database: sql, cache: cache, logger: quiet)
+            store = CachedDatabaseSessionStore(database: sql, cache: cache, logger: logger)
         case .redis:
             store = try await RedisSessionStore.connect(
-                configuration: try RedisSessionConfiguration(socketPath: server.socketPath), signer: signer, logger: quiet)
+                configuration: try RedisSessionConfiguration(socketPath: server.socketPath), signer: signer, logger: logger)
         }
         let proceed = Gate()
         let arrived = Gate()
@@ -104,9 +106,9 @@ final class SessionFixture: Sendable {
     /// Runs `body` with a site on `engine`, stopping it however `body` ends.
     static func with(
         _ engine: Engine, server: PrivateRedisServer, configuration: SessionConfiguration = SessionConfiguration(),
-        _ body: (SessionFixture) async throws -> Void
+        logger: Logger = quiet, _ body: (SessionFixture) async throws -> Void
     ) async throws {
-        let fixture = try await start(engine, server: server, configuration: configuration)
+        let fixture = try await start(engine, server: server, configuration: configuration, logger: logger)
         do {
             try await body(fixture)
         } catch {
@@ -191,6 +193,13 @@ final class SessionFixture: Sendable {
 
     // MARK: Redis, directly
 
+    /// A key a cookie may name that no session holds: on the standalone store (prefix `""`,
+    /// DB 0) an application's own short key, elsewhere a session-shaped one (under the
+    /// engine's prefix, see ``redisLocation(of:)``).
+    static func foreignKey(_ engine: Engine) -> String {
+        engine == .redis ? "pageviews" : SessionKey.generate()
+    }
+
     /// The Redis key and database where the engine keeps session `key`.
     func redisLocation(of key: String) -> (key: String, database: Int) {
         switch engine {
@@ -214,6 +223,13 @@ final class SessionFixture: Sendable {
             let ttl = try await connection.send(PTTL(RedisKey(key)))
             guard case .expires(let remaining) = ttl else { return (String(buffer: bytes), -1) }
             return (String(buffer: bytes), Int(remaining.components.seconds))
+        }
+    }
+
+    /// The type of `key` in `database` (`string`, `list`... or `none`).
+    func type(of key: String, database: Int) async throws -> String {
+        try await RedisConnection.withConnection(configuration: server.configuration(database: database)) { connection in
+            try await connection.send(TYPE(RedisKey(key)))
         }
     }
 

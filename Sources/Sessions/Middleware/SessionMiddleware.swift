@@ -1,3 +1,4 @@
+import Cache
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -17,6 +18,10 @@ import Redis
 ///   `SessionInterrupted`), never silently recreated;
 /// - a store that cannot be reached answers 503 with a short body (the store logs one line
 ///   per outage), and requests work again as soon as it is back.
+///
+/// A page cache inside it (a `cachePage` route) stores the response before these rules run;
+/// the middleware tells it what they will do through ``ResponseCookies/use``, so a page whose
+/// request used the session is stored per cookie, or not at all when it sets one.
 ///
 /// ```swift
 /// let router = Router(context: BasicSessionRequestContext.self)
@@ -66,20 +71,23 @@ public struct SessionMiddleware<Context: SessionRequestContext>: RouterMiddlewar
 
     /// Runs the rest of the chain, then applies Django's rules to the response.
     func respond(_ request: Request, context: Context, session: Session, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let cookieUse = SessionCookieUse(session: session, configuration: configuration)
         var response: Response
         do {
-            response = try await next(request, context)
+            response = try await ResponseCookies.$use.withValue(cookieUse) {
+                try await next(request, context)
+            }
         } catch let error as SessionError {
             return Self.errorResponse(error, logger: context.logger)
         }
 
-        if session.requestHadCookie && session.isEmpty {
+        if cookieUse.deletesCookie {
             response.headers.append(HTTPField(name: .setCookie, value: SessionCookie.delete(configuration: configuration)))
             Self.varyOnCookie(&response)
             return response
         }
         if session.accessed { Self.varyOnCookie(&response) }
-        if (session.modified || configuration.saveEveryRequest) && !session.isEmpty && response.status.code < 500 {
+        if cookieUse.savesSession && response.status.code < 500 {
             do {
                 try await session.save()
             } catch {

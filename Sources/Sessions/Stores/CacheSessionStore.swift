@@ -1,4 +1,5 @@
 import Cache
+import Redis
 
 /// Django's `cache` session engine (`SESSION_ENGINE = "django.contrib.sessions.backends.cache"`):
 /// sessions live only in the cache, as `:1:django.contrib.sessions.cache<key>` in the cache's
@@ -78,8 +79,18 @@ public struct CacheSessionStore: SessionStore {
 
     /// A value that is not a session (written by something else) reads as no session.
     static func absentOrThrow(_ error: CacheError, store: String) throws(SessionError) -> SessionData? {
-        if case .undecodable = error { return nil }
+        if isNotASession(error) { return nil }
         throw sessionError(error, store: store)
+    }
+
+    /// Whether `error` says the entry is no session: a value that does not decode, or a key of
+    /// another type (`WRONGTYPE`: a list, a hash), which Redis answered, so no outage either.
+    static func isNotASession(_ error: CacheError) -> Bool {
+        switch error {
+        case .undecodable: return true
+        case .backend(.server(let reply)): return reply.kind == .wrongType
+        default: return false
+        }
     }
 
     static func sessionError(_ error: CacheError, store: String) -> SessionError {

@@ -11,12 +11,18 @@ import Synchronization
 /// - load: the cache; on a miss, the table, then the cache is refilled with the remaining
 ///   lifetime (so a session survives `FLUSHALL` and a Redis restart);
 /// - save: the table first, then the cache;
-/// - delete: both.
+/// - delete: the cache entry, then the row, then the entry again (a concurrent request that
+///   missed the cache in between may have refilled it from the row).
 ///
 /// Unlike Django's (whose load writes the cache unguarded, so every request fails with Redis
-/// down), this store keeps working from SQL while Redis is down: cache errors are logged once
-/// per outage and otherwise ignored, and the cache fills again once Redis is back
-/// (spec/sessions.md, "Redis down").
+/// down), this store keeps working from SQL while Redis is down: cache errors on reads and
+/// writes are logged once per outage and otherwise ignored, and the cache fills again once
+/// Redis is back (spec/sessions.md, "Redis down").
+///
+/// A delete is the exception. Every process reads the cache first, so an entry left behind by
+/// a logout would keep the session alive elsewhere for up to 14 days: a cache delete that
+/// fails fails the delete (a logout answers 503), with one error logged. Nothing is deleted
+/// before the entry is, so the session stays whole and the logout can simply be retried.
 public final class CachedDatabaseSessionStore: SessionStore {
     /// Django's `KEY_PREFIX` of the cached-DB engine; the cache adds its `:1:`.
     public static let keyPrefix = "django.contrib.sessions.cached_db"
@@ -78,9 +84,15 @@ public final class CachedDatabaseSessionStore: SessionStore {
         return true
     }
 
+    /// Deletes the cache entry, the row, then the entry again.
+    ///
+    /// - Throws: ``SessionError/storeUnavailable(store:reason:)`` when the cache entry cannot be
+    ///   deleted (Redis down or refusing): the row is kept when the first cache delete fails, so
+    ///   a retry finds the session again; ``SessionError/database(_:)`` when the row cannot be.
     public func delete(key: String) async throws(SessionError) {
+        try await cacheDeleteOrThrow(key)
         try await database.delete(key: key)
-        await cacheDelete(key)
+        try await cacheDeleteOrThrow(key)
     }
 
     // MARK: The cache, best effort
@@ -91,7 +103,8 @@ public final class CachedDatabaseSessionStore: SessionStore {
             noteCacheUp()
             return data
         } catch {
-            noteCacheDown(error)
+            // An entry that is no session is a miss (the table decides), not a refusal.
+            if !CacheSessionStore.isNotASession(error) { noteCacheDown(error) }
             return nil
         }
     }
@@ -115,6 +128,22 @@ public final class CachedDatabaseSessionStore: SessionStore {
         } catch {
             noteCacheDown(error)
             markStale(key)
+        }
+    }
+
+    // MARK: The cache, when it must answer
+
+    /// A cache delete that must happen: its failure is the delete's (not best effort).
+    private func cacheDeleteOrThrow(_ key: String) async throws(SessionError) {
+        do {
+            _ = try await cache.delete(Self.cacheKey(key), version: nil)
+            noteCacheUp()
+            markFresh(key)
+        } catch {
+            logger.error(
+                "session delete failed: the session cache did not delete the entry, which other processes would go on serving; the logout (or login) fails so that it can be retried",
+                metadata: ["error": "\(error)"])
+            throw CacheSessionStore.sessionError(error, store: name)
         }
     }
 

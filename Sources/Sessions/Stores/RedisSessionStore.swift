@@ -61,9 +61,19 @@ public final class RedisSessionStore: SessionStore {
     /// The Redis key of session `key`: `<prefix><key>`.
     public func redisKey(_ key: String) -> RedisKey { RedisKey(configuration.prefix + key) }
 
+    /// A key of another type (`WRONGTYPE`: the cookie names a list, say) is no session, and no
+    /// outage either: Redis answered.
     public func load(key: String) async throws(SessionError) -> SessionData? {
         let stored = redisKey(key)
-        guard let bytes = try await run({ () throws(RedisError) in try await self.client.send(GET(stored)) }) else { return nil }
+        let value = try await run({ () throws(RedisError) -> ByteBuffer? in
+            do throws(RedisError) {
+                return try await self.client.send(GET(stored))
+            } catch {
+                if case .server(let reply) = error, reply.kind == .wrongType { return nil }
+                throw error
+            }
+        })
+        guard let bytes = value else { return nil }
         return bytes.withUnsafeReadableBytes { signer.unsign($0) }
     }
 

@@ -97,11 +97,20 @@ public struct PageCache: Sendable {
     /// ``PageCacheConfiguration/maximumBodySize``) and returns it with `Expires` and
     /// `Cache-Control: max-age` added. A 304 gains the headers but is not stored, as in Django.
     ///
+    /// Inside a session middleware that has not yet added its headers (a `cachePage` route),
+    /// ``ResponseCookies/use`` says what it will add: a response whose request used the session
+    /// gains `Vary: Cookie` here, and one that will set a cookie is not stored (Django's
+    /// `cache_page` stores both for everyone unless the view asks for `vary_on_cookie`).
+    ///
     /// - Parameter timeout: seconds to keep a response without a `max-age` of its own.
     public func update(_ request: Request, response: Response, timeout: Int) async throws -> Response {
         var response = response
         PageCachePolicy.varyOnAuthorization(&response.headers, request: request)
-        guard case .success(let seconds) = PageCachePolicy.timeout(for: response, defaultTimeout: timeout) else { return response }
+        let cookieUse = ResponseCookies.use
+        if cookieUse?.variesOnCookie == true { PageCachePolicy.addVary("Cookie", to: &response.headers) }
+        guard case .success(let seconds) = PageCachePolicy.timeout(
+            for: response, defaultTimeout: timeout, setsCookieLater: cookieUse?.setsCookie == true)
+        else { return response }
         PageCachePolicy.addExpiryHeaders(to: &response.headers, timeout: seconds, now: HTTPDate.now())
         guard seconds > 0, response.status == .ok,
               let length = response.body.contentLength, length <= configuration.maximumBodySize

@@ -16,11 +16,12 @@ enum PageCachePolicy {
     }
 
     /// The seconds to keep `response`, or why it must not be kept: its own `max-age` wins,
-    /// else `defaultTimeout` (the middleware's or the route's).
-    static func timeout(for response: Response, defaultTimeout: Int) -> Result<Int, Refusal> {
+    /// else `defaultTimeout` (the middleware's or the route's). `setsCookieLater`: a middleware
+    /// outside will add a `Set-Cookie` (``ResponseCookies``), as if the response had one.
+    static func timeout(for response: Response, defaultTimeout: Int, setsCookieLater: Bool = false) -> Result<Int, Refusal> {
         guard response.status == .ok || response.status == .notModified else { return .failure(.status) }
         let vary = varyNames(response.headers)
-        if response.headers[.setCookie] != nil, vary.contains("cookie") { return .failure(.setsCookieVaryingOnCookie) }
+        if response.headers[.setCookie] != nil || setsCookieLater, vary.contains("cookie") { return .failure(.setsCookieVaryingOnCookie) }
         let cacheControl = CacheControl(parsing: response.headers[values: .cacheControl])
         if cacheControl.contains("private") || cacheControl.contains("no-cache") || cacheControl.contains("no-store") {
             return .failure(.privateOrNoCache)
