@@ -29,7 +29,7 @@ enum BrowserError: Error, Sendable, CustomStringConvertible {
         case .missingToken:
             "this page shows session data, so it answers only the browser that opened the address keyspace --web printed "
                 + "when it started (http://127.0.0.1:PORT/?token=...): open that address, which sets a cookie for this run. "
-                + "Lost it? Stop the browser with Ctrl-C and start it again: each run prints a new token"
+                + "Lost it? Stop keyspace --web (Ctrl-C) and start it again: each run prints a new token"
         case .wrongToken:
             "the token in this address is not this run's: open the address the running keyspace --web printed "
                 + "(each run draws a new token, so an address from an earlier run no longer works)"

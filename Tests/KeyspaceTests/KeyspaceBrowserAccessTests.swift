@@ -25,6 +25,7 @@ final class KeyspaceBrowserAccessTests: XCTestCase {
                 XCTAssertEqual(reply.status, 403, path)
                 XCTAssertFalse(reply.body.contains("craig"), "\(path) showed data without the token")
                 XCTAssertTrue(reply.body.contains("open that address"), reply.body)
+                XCTAssertFalse(reply.body.contains("back to the keyspace"), "a link that leads to the same refusal")
                 XCTAssertNil(reply.headers["set-cookie"], path)
             }
         }
