@@ -3,9 +3,12 @@
 /// (`http://127.0.0.1:8086/?token=...`), then kept by that browser in a cookie.
 ///
 /// The page listens on the loopback address, which every user of the machine can reach; the
-/// token is what keeps another local user (or a page they serve) from reading the sessions
-/// the page shows, which the 770 socket would refuse them.
-public struct BrowserToken: Sendable, Equatable {
+/// token is what keeps another local user from reading the sessions the page shows, which the
+/// 770 socket would refuse them.
+///
+/// Not `Equatable`: compare with ``matches(_:)``, which takes the same time however much of a
+/// guess is right.
+public struct BrowserToken: Sendable {
     /// The token as it appears in the URL and the cookie: 64 lowercase hex digits.
     public let value: String
 
