@@ -304,6 +304,7 @@ let package = Package(
             dependencies: [
                 "Chapters", "Guide", "Redis", "Cache", "WebCache", "RedisTestSupport", "WebTestSupport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

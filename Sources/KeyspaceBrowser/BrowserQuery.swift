@@ -8,10 +8,15 @@ struct BrowserQuery: Sendable {
     var pattern: String?
     /// The SCAN cursor to start from.
     var cursor: String
-    /// The `COUNT` hint.
+    /// The `COUNT` hint, and the most keys a page shows.
     var count: Int
+    /// The count asked for when it was more than ``maximumCount`` (the page says so).
+    var cappedFrom: Int?
 
     static let defaultCount = 100
+    /// The most keys one page describes: each costs a pipeline of reads and a row, and a page
+    /// is for reading (`keyspace groups` lists everything).
+    static let maximumCount = 500
 
     /// Reads the query; malformed numbers are errors that name the parameter.
     init(_ query: QueryString) throws(BrowserError) {
@@ -25,7 +30,8 @@ struct BrowserQuery: Sendable {
         cursor = query["cursor"].flatMap { $0.isEmpty ? nil : $0 } ?? "0"
         if let text = query["count"], !text.isEmpty {
             guard let count = Int(text) else { throw .badParameter(name: "count", value: text, expected: "a number") }
-            self.count = count
+            self.count = min(count, Self.maximumCount)
+            if count > Self.maximumCount { cappedFrom = count }
         } else {
             count = Self.defaultCount
         }

@@ -9,12 +9,15 @@ enum HTMLResponse {
             body: ResponseBody(byteBuffer: ByteBuffer(string: html.markup)))
     }
 
-    /// A short page naming the problem, its text escaped like everything else.
+    /// A short page naming the problem, its text escaped like everything else; with a link
+    /// back to the keyspace unless the request was refused (403), where it would only lead to
+    /// the same refusal.
     static func error(_ error: any Error, status: HTTPResponse.Status) -> Response {
-        page(
+        let back: HTML = status == .forbidden ? "" : "<p><a href=\"/\">back to the keyspace</a></p>"
+        return page(
             """
             <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Redis keyspace: error</title></head>
-            <body><p class="error">\("\(error)")</p><p><a href="/">back to the keyspace</a></p></body></html>
+            <body><p class="error">\("\(error)")</p>\(back)</body></html>
             """, status: status)
     }
 }

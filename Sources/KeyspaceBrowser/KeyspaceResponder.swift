@@ -7,6 +7,11 @@ import Redis
 struct KeyspaceResponder: Sendable {
     var inspector: KeyspaceInspector
 
+    /// How much of each string value a list page reads (`GETRANGE 0 4095`): enough to decode
+    /// every value the chapters write; a longer one is shown raw, marked, and read in full (up
+    /// to the inspector's ``KeyspaceInspector/previewBytes``) only on its own page.
+    static let listPreviewBytes = 4096
+
     var server: String { inspector.configuration.endpoint.description }
 
     /// `/?db=1&match=:1:*&cursor=0&count=100`.
@@ -18,6 +23,8 @@ struct KeyspaceResponder: Sendable {
             if let count = overview.databaseCount, database >= count {
                 throw KeyspaceError.noSuchDatabase(database, databases: count)
             }
+            var inspector = inspector
+            inspector.previewBytes = min(inspector.previewBytes, Self.listPreviewBytes)
             let page = try await inspector.page(
                 database: database, cursor: request.cursor, match: request.pattern, count: request.count,
                 pageSize: request.count)

@@ -21,8 +21,12 @@ struct WebCommand: AsyncParsableCommand {
     /// - Throws: ``ListenError`` when the port is taken (or otherwise refused).
     static func serve(_ inspector: KeyspaceInspector, port: Int) async throws {
         do {
-            try await KeyspaceBrowser(inspector: inspector, port: port).run { port in
-                Terminal().print("keyspace browser on http://\(KeyspaceBrowser.host):\(port)/ (read-only; Ctrl-C to stop)")
+            let browser = KeyspaceBrowser(inspector: inspector, port: port)
+            try await browser.run { port in
+                let terminal = Terminal()
+                terminal.print("keyspace browser (read-only; Ctrl-C to stop), open:")
+                terminal.print("    \(browser.address(port: port))")
+                terminal.print("the token in it lets only your browser in: other users of this machine reach the port, not your sessions")
             }
         } catch {
             // The server runs until a signal: a system call's error means it could not listen.

@@ -1,13 +1,19 @@
 import Chapters
 import Guide
 import Redis
+import RedisTestSupport
 import WebTestSupport
 import XCTest
 
-/// The chapters' steps against the live server that ./setup.sh configured. Read-only: they
-/// send PING, INFO and CONFIG GET and try a TCP connect, nothing that changes the server.
-/// When the machine is not set up, each failure says which step failed and the fix.
+/// The chapters' steps. Chapters 01 and 02 check the live server that ./setup.sh configured,
+/// read-only: PING, INFO and CONFIG GET and a TCP connect, nothing that changes the server.
+/// Chapters 03 and 04 write (pages, `:1:a`, `:1:craig`...), so their tests run them on a
+/// private server configured like the live one (``ChapterTestServer``): a reader's own keys of
+/// those names must survive `swift test`. When the machine is not set up, each failure says
+/// which step failed and the fix.
 final class ChapterTests: XCTestCase {
+    override class func tearDown() { ChapterTestServer.suite.stop() }
+
     func testChapter01InstallRedisPassesOnThisMachine() async throws {
         let report = await InstallRedis.chapter().run()
         XCTAssertTrue(report.passed, Self.explain(report))
@@ -27,7 +33,7 @@ final class ChapterTests: XCTestCase {
 
     func testChapter03CacheBackendMissesThenHitsAndSurvivesRedisDown() async throws {
         // Port 0: a free port, so the test never clashes with a site the reader runs on 8000.
-        let report = await CacheBackend.chapter(options: .init(port: 0)).run()
+        let report = await CacheBackend.chapter(try await ChapterTestServer.settings(), options: .init(port: 0)).run()
         XCTAssertTrue(report.passed, Self.explain(report))
         let miss = try XCTUnwrap(report.fact("miss-ms").flatMap { Int($0) }, "no miss time recorded")
         let hit = try XCTUnwrap(report.fact("hit-ms").flatMap { Int($0) }, "no hit time recorded")
@@ -37,10 +43,11 @@ final class ChapterTests: XCTestCase {
 
     func testChapter03ServeStartsFromAMissAfterTheStepsStoredTheHomePage() async throws {
         // The steps store / for their port; serving on that same port must not replay it.
-        let report = await CacheBackend.chapter(options: .init(port: 0)).run()
+        let settings = try await ChapterTestServer.settings()
+        let report = await CacheBackend.chapter(settings, options: .init(port: 0)).run()
         XCTAssertTrue(report.passed, Self.explain(report))
         let port = try XCTUnwrap(report.fact("port").flatMap { Int($0) }, "no port recorded")
-        let site = try await CacheBackend.serve(host: "127.0.0.1", port: port)
+        let site = try await CacheBackend.serve(settings, host: "127.0.0.1", port: port)
         let first = try await LoopbackHTTPClient(port: site.port).get("/")
         let second = try await LoopbackHTTPClient(port: site.port).get("/")
         await site.stop()
@@ -50,8 +57,9 @@ final class ChapterTests: XCTestCase {
     }
 
     func testChapter03TakesAFreePortWhenItsOwnIsTaken() async throws {
-        let occupant = try await CacheBackend.serve(host: "127.0.0.1", port: 0)
-        let report = await CacheBackend.chapter(options: .init(port: occupant.port, anyFreePortIfTaken: true)).run()
+        let settings = try await ChapterTestServer.settings()
+        let occupant = try await CacheBackend.serve(settings, host: "127.0.0.1", port: 0)
+        let report = await CacheBackend.chapter(settings, options: .init(port: occupant.port, anyFreePortIfTaken: true)).run()
         await occupant.stop()
         XCTAssertTrue(report.passed, Self.explain(report))
         let port = try XCTUnwrap(report.fact("port").flatMap { Int($0) }, "no port recorded")
@@ -59,7 +67,7 @@ final class ChapterTests: XCTestCase {
     }
 
     func testChapter04CacheAPIPassesAndLeavesDjangosKeys() async throws {
-        let report = await CacheAPI.chapter().run()
+        let report = await CacheAPI.chapter(try await ChapterTestServer.settings()).run()
         XCTAssertTrue(report.passed, Self.explain(report))
         XCTAssertEqual(report.fact("encoding-a"), "int", "an Int must be stored as digits")
         let ttl = try XCTUnwrap(report.fact("ttl-craig").flatMap { Int($0) }, "no TTL recorded for :1:craig")
@@ -67,13 +75,14 @@ final class ChapterTests: XCTestCase {
     }
 
     func testChapter04CleanDeletesExactlyTheChaptersKeys() async throws {
-        let configuration = try RedisConfiguration(url: "unix://\(RedisConfiguration.defaultSocketPath)?db=1")
+        let settings = try await ChapterTestServer.settings()
+        let configuration = try RedisConfiguration(url: "\(settings.url)?db=1")
         let bystander = RedisKey(":1:chapter-test-bystander-\(UInt32.random(in: 0...UInt32.max))")
         try await RedisConnection.withConnection(configuration: configuration) { redis in
             _ = try await redis.send(SET(bystander, "keep me", expiration: .seconds(60)))
         }
-        _ = await CacheAPI.chapter().run()
-        let deleted = try await CacheAPI.clean()
+        _ = await CacheAPI.chapter(settings).run()
+        let deleted = try await CacheAPI.clean(settings)
         XCTAssertEqual(deleted, CacheAPI.keys.count)
         try await RedisConnection.withConnection(configuration: configuration) { redis in
             let left = try await redis.send(EXISTS(CacheAPI.keys.map { RedisKey(":1:\($0)") }))

@@ -12,8 +12,8 @@ final class ChromiumBrowserTests: XCTestCase {
         defer { server.shutDownAndRemove() }
         try await ChapterKeys.seed(server)
 
-        try await RunningBrowser.with(server) { port in
-            let dom = try await chromium.dumpDOM("http://127.0.0.1:\(port)/?db=1")
+        try await RunningBrowser.with(server) { browser in
+            let dom = try await chromium.dumpDOM(browser.tokenAddress("/?db=1"))
             XCTAssertTrue(dom.contains("<title>Redis keyspace: db1</title>"), "the title is ours, not one a script set:\n\(dom.prefix(400))")
             XCTAssertFalse(dom.contains("data-pwned=\""), "a script from the data ran (it sets data-pwned on <body>)")
             XCTAssertFalse(dom.lowercased().contains("<script"), "a <script> element from the data is in the DOM")
@@ -38,20 +38,20 @@ final class ChromiumBrowserTests: XCTestCase {
             XCTAssertTrue(dom.contains("Sessions (chapter 05): cached DB engine"))
 
             // A search for a pattern that is itself markup: echoed in the form, escaped.
-            let search = try await chromium.dumpDOM("http://127.0.0.1:\(port)/?db=1&match=%22%3E%3Cscript%3Edocument.title%3D%27PWNED%27%3C%2Fscript%3E*")
+            let search = try await chromium.dumpDOM(browser.tokenAddress("/?db=1&match=%22%3E%3Cscript%3Edocument.title%3D%27PWNED%27%3C%2Fscript%3E*"))
             XCTAssertFalse(search.lowercased().contains("<script"))
             XCTAssertTrue(search.contains("<title>Redis keyspace: db1</title>"), "a script from the pattern ran")
             XCTAssertTrue(search.contains("value=\"&quot;&gt;&lt;script&gt;document.title='PWNED'&lt;/script&gt;*\""), "the pattern is not echoed escaped")
 
             // The script key's own page.
-            let detail = try await chromium.dumpDOM("http://127.0.0.1:\(port)/key?db=1&key=%3Cscript%3Ealert(1)%3C%2Fscript%3E")
+            let detail = try await chromium.dumpDOM(browser.tokenAddress("/key?db=1&key=%3Cscript%3Ealert(1)%3C%2Fscript%3E"))
             XCTAssertFalse(detail.lowercased().contains("<script"))
             XCTAssertTrue(detail.contains("<h2 class=\"name\">&lt;script&gt;alert(1)&lt;/script&gt;</h2>"), String(detail.prefix(2000)))
 
             // The chapter's screenshot (KEYSPACE_SCREENSHOT=chapters/images/keyspace-browser.png to keep it).
             let file = ProcessInfo.processInfo.environment["KEYSPACE_SCREENSHOT"].map { URL(fileURLWithPath: $0) }
                 ?? FileManager.default.temporaryDirectory.appendingPathComponent("keyspace-\(UUID().uuidString).png")
-            try await chromium.screenshot("http://127.0.0.1:\(port)/?db=1", to: file, width: 1400, height: 1500)
+            try await chromium.screenshot(browser.tokenAddress("/?db=1"), to: file, width: 1400, height: 1500)
             let png = try Data(contentsOf: file)
             XCTAssertEqual(Array(png.prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], "not a PNG")
             XCTAssertGreaterThan(png.count, 10_000, "an empty screenshot?")

@@ -15,8 +15,8 @@ final class KeyspaceBrowserTests: XCTestCase {
 
     func testPageListsTheDatabasesAndEveryKeyEscaped() async throws {
         let server = try await seeded()
-        try await RunningBrowser.with(server) { port in
-            let reply = try await HTTPReply.get(port: port, path: "/?db=1")
+        try await RunningBrowser.with(server) { browser in
+            let reply = try await browser.get("/?db=1")
             XCTAssertEqual(reply.status, 200)
             XCTAssertEqual(reply.headers["content-type"], "text/html; charset=utf-8")
             XCTAssertTrue(reply.body.contains("href=\"/?db=0\">db0</a>"), "DB 0 is not listed")
@@ -34,12 +34,12 @@ final class KeyspaceBrowserTests: XCTestCase {
 
     func testPagesFollowTheScanCursorToTheEnd() async throws {
         let server = try await seeded()
-        try await RunningBrowser.with(server) { port in
+        try await RunningBrowser.with(server) { browser in
             var path = "/?db=1&count=2"
             var names: Set<String> = []
             var pages = 0
             while pages < 100 {
-                let reply = try await HTTPReply.get(port: port, path: path)
+                let reply = try await browser.get(path)
                 XCTAssertEqual(reply.status, 200, reply.body)
                 names.formUnion(ChromiumBrowserTests.rows(in: reply.body).map(\.name))
                 pages += 1
@@ -57,8 +57,8 @@ final class KeyspaceBrowserTests: XCTestCase {
 
     func testSearchByPatternListsOnlyMatches() async throws {
         let server = try await seeded()
-        try await RunningBrowser.with(server) { port in
-            let reply = try await HTTPReply.get(port: port, path: "/?db=1&match=%3A1%3Adjango.contrib.sessions.*")
+        try await RunningBrowser.with(server) { browser in
+            let reply = try await browser.get("/?db=1&match=%3A1%3Adjango.contrib.sessions.*")
             let names = ChromiumBrowserTests.rows(in: reply.body).map(\.name)
             XCTAssertEqual(Set(names), [
                 ":1:django.contrib.sessions.cache\(ChapterKeys.cacheSession)", ":1:django.contrib.sessions.cached_db\(ChapterKeys.cachedDBSession)",
@@ -69,8 +69,8 @@ final class KeyspaceBrowserTests: XCTestCase {
 
     func testKeyPageShowsTheWholeDecodedValue() async throws {
         let server = try await seeded()
-        try await RunningBrowser.with(server) { port in
-            let reply = try await HTTPReply.get(port: port, path: "/key?db=0&key=\(ChapterKeys.redisSession)")
+        try await RunningBrowser.with(server) { browser in
+            let reply = try await browser.get("/key?db=0&key=\(ChapterKeys.redisSession)")
             XCTAssertEqual(reply.status, 200)
             XCTAssertTrue(reply.body.contains("session, standalone Redis store"))
             XCTAssertTrue(reply.body.contains("signed session {&quot;visits&quot;:4}"), reply.body)
@@ -80,19 +80,19 @@ final class KeyspaceBrowserTests: XCTestCase {
 
     func testAnotherHostNameIsRefused() async throws {
         let server = try await seeded()
-        try await RunningBrowser.with(server) { port in
-            let reply = try await HTTPReply.get(port: port, path: "/?db=1", host: "attacker.example:\(port)")
+        try await RunningBrowser.with(server) { browser in
+            let reply = try await browser.get("/?db=1", host: "attacker.example:\(browser.port)")
             XCTAssertEqual(reply.status, 421)
             XCTAssertFalse(reply.body.contains(":1:craig"), "data shown to a foreign host name")
-            let local = try await HTTPReply.get(port: port, path: "/?db=1", host: "localhost:\(port)")
+            let local = try await browser.get("/?db=1", host: "localhost:\(browser.port)")
             XCTAssertEqual(local.status, 200)
         }
     }
 
     func testHeadersForbidScriptsFramingAndStorage() async throws {
         let server = try await seeded()
-        try await RunningBrowser.with(server) { port in
-            let reply = try await HTTPReply.get(port: port, path: "/")
+        try await RunningBrowser.with(server) { browser in
+            let reply = try await browser.get("/")
             let policy = try XCTUnwrap(reply.headers["content-security-policy"])
             XCTAssertTrue(policy.contains("default-src 'none'"), policy)
             XCTAssertFalse(policy.contains("script-src"), "no script source is allowed")
@@ -103,24 +103,24 @@ final class KeyspaceBrowserTests: XCTestCase {
 
     func testBadParametersAnswerWithTheirReason() async throws {
         let server = try await seeded()
-        try await RunningBrowser.with(server) { port in
-            let cursor = try await HTTPReply.get(port: port, path: "/?db=1&cursor=%3Cb%3E")
+        try await RunningBrowser.with(server) { browser in
+            let cursor = try await browser.get("/?db=1&cursor=%3Cb%3E")
             XCTAssertEqual(cursor.status, 400)
             XCTAssertTrue(cursor.body.contains("&#39;&lt;b&gt;&#39; is not a SCAN cursor"), cursor.body)
-            let database = try await HTTPReply.get(port: port, path: "/?db=99")
+            let database = try await browser.get("/?db=99")
             XCTAssertEqual(database.status, 400)
             XCTAssertTrue(database.body.contains("there is no database 99"), database.body)
-            let count = try await HTTPReply.get(port: port, path: "/?db=1&count=lots")
+            let count = try await browser.get("/?db=1&count=lots")
             XCTAssertEqual(count.status, 400)
         }
     }
 
     func testListensOnTheLoopbackAddressOnly() async throws {
         let server = try await seeded()
-        try await RunningBrowser.with(server) { port in
+        try await RunningBrowser.with(server) { browser in
             // /proc/net/tcp: local address as hex IP:port; 0A is LISTEN; 0100007F is 127.0.0.1.
             let table = try String(contentsOfFile: "/proc/net/tcp", encoding: .utf8)
-            let hexPort = String(format: "%04X", port)
+            let hexPort = String(format: "%04X", browser.port)
             let listeners = table.split(separator: "\n").map { $0.split(separator: " ") }
                 .filter { $0.count > 3 && $0[1].hasSuffix(":\(hexPort)") && $0[3] == "0A" }
             XCTAssertEqual(listeners.map { String($0[1]) }, ["0100007F:\(hexPort)"])

@@ -11,11 +11,41 @@ import WebTestSupport
 /// Chapter 05: sessions in Redis (chapters/05-sessions.md): the article's three engines on the
 /// reader's Redis, then, on a private redis-server that the chapter may flush, restart and
 /// kill, the spec's survival table reproduced from real runs.
+///
+/// The chapter leaves nothing behind: each live step deletes the sessions it created in the
+/// reader's Redis when it ends, failed or not, and a failed step on the private server stops
+/// that server.
 public enum SessionsChapter {
     /// What the steps share; steps run one after another.
     final class Demo: @unchecked Sendable {
         var server: PrivateRedisServer?
         var survival: [SurvivalRow] = []
+
+        /// Stops and removes the private server, if it runs.
+        func stopServer() {
+            server?.shutDownAndRemove()
+            server = nil
+        }
+
+        /// A step on the private server: the chapter stops at a failed step, so a failure
+        /// stops the server too, rather than leaving it to the step at the end.
+        func onPrivateServer(_ title: String, _ body: @escaping @Sendable (inout StepLog) async throws -> Void) -> Step {
+            Step(title) { log in
+                do {
+                    try await body(&log)
+                } catch {
+                    self.stopServer()
+                    log.show("stopped and removed the private redis-server")
+                    throw error
+                }
+            }
+        }
+    }
+
+    /// A session the chapter created in the reader's Redis: the Redis key and its database.
+    struct CreatedSession: Hashable, Sendable {
+        var key: String
+        var database: Int
     }
 
     /// One engine's line of the survival table.
@@ -57,25 +87,24 @@ public enum SessionsChapter {
             log.show("redis-server pid \(server.pid.map(String.init) ?? "?") on \(server.socketPath)")
         })
         for engine in SessionsSite.Engine.allCases {
-            steps.append(Step("\(engine.title): FLUSHALL, a restart, Redis killed") { log in
+            steps.append(demo.onPrivateServer("\(engine.title): FLUSHALL, a restart, Redis killed") { log in
                 guard let server = demo.server else { throw StepFailure("no private server", fix: "the step that starts it failed; see its message") }
                 let row = try await survival(engine, server: server, log: &log)
                 demo.survival.append(row)
                 log.record("survival-\(engine.rawValue)", row.facts)
             })
         }
-        steps.append(Step("the survival table, from these runs") { log in
+        steps.append(demo.onPrivateServer("the survival table, from these runs") { log in
             log.show("engine                   after FLUSHALL       after a restart      Redis down")
             for row in demo.survival {
                 log.show(pad(row.engine.title, 25) + pad(row.flush, 21) + pad(row.restart, 21) + row.down)
             }
         })
-        steps.append(Step("clearsessions: expired rows leave the django_session table") { log in
+        steps.append(demo.onPrivateServer("clearsessions: expired rows leave the django_session table") { log in
             try await clearSessions(&log)
         })
         steps.append(Step("stop the private redis-server") { log in
-            demo.server?.shutDownAndRemove()
-            demo.server = nil
+            demo.stopServer()
             log.show("stopped and removed")
         })
         return Chapter(number: 5, name: "sessions", title: "Sessions in Redis", steps: steps)
@@ -98,6 +127,12 @@ public enum SessionsChapter {
         cookie.map { String($0.dropFirst("sessionid=".count)) }
     }
 
+    /// Session `key` of `engine`, as the chapter records what it created.
+    static func createdSession(_ engine: SessionsSite.Engine, key: String) -> CreatedSession {
+        let location = redisLocation(engine, key: key)
+        return CreatedSession(key: location.key, database: location.database)
+    }
+
     /// Where an engine keeps session `key`: the Redis key and database.
     static func redisLocation(_ engine: SessionsSite.Engine, key: String) -> (key: String, database: Int) {
         switch engine {
@@ -109,7 +144,40 @@ public enum SessionsChapter {
 
     // MARK: Live, on the reader's Redis
 
+    /// One engine on the reader's Redis: two visits, the session read back, then deleted. The
+    /// sessions it created are removed when the step ends, failed or not: they are the
+    /// chapter's (random keys claimed with `SET NX`), and a reader who runs the chapter again
+    /// and again should not find them piling up for 14 days.
     static func liveEngine(_ engine: SessionsSite.Engine, settings: GuideSettings, log: inout StepLog) async throws {
+        var created: [CreatedSession] = []
+        do {
+            try await visitTwice(engine, settings: settings, created: &created, log: &log)
+        } catch {
+            if let removed = try? await removeSessions(created, socketPath: settings.socketPath), removed > 0 {
+                log.show("removed the \(removed) session\(removed == 1 ? "" : "s") this step created")
+            }
+            throw error
+        }
+        let removed = try await removeSessions(created, socketPath: settings.socketPath)
+        log.show("DEL \(created.map(\.key).joined(separator: " ")) → \(removed)   (the chapter removes the sessions it created)")
+    }
+
+    /// Deletes exactly `sessions` from the Redis at `socketPath`; returns how many were there.
+    static func removeSessions(_ sessions: [CreatedSession], socketPath: String) async throws -> Int {
+        var removed = 0
+        for database in Set(sessions.map(\.database)).sorted() {
+            let keys = sessions.filter { $0.database == database }.map { RedisKey($0.key) }
+            let redis = RedisConfiguration(endpoint: .unixSocket(path: socketPath), database: database)
+            removed += try await RedisConnection.withConnection(configuration: redis) { connection in
+                try await connection.send(DEL(keys))
+            }
+        }
+        return removed
+    }
+
+    static func visitTwice(
+        _ engine: SessionsSite.Engine, settings: GuideSettings, created: inout [CreatedSession], log: inout StepLog
+    ) async throws {
         let folder = try makeTemporaryFolder("live-\(engine.rawValue)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let backend = try await SessionsSite.backend(
@@ -126,7 +194,9 @@ public enum SessionsChapter {
         guard let cookie = cookie(first), let key = key(ofCookie: cookie) else {
             throw StepFailure("the first response set no session cookie (status \(first.status))", fix: "is Redis running on \(settings.socketPath)? run swift run guide doctor")
         }
+        created.append(createdSession(engine, key: key))
         let second = try await client.get("/session", headers: [("Cookie", cookie)])
+        if let newKey = Self.key(ofCookie: Self.cookie(second)), newKey != key { created.append(createdSession(engine, key: newKey)) }
         log.show("GET /session + cookie   → \(second.status) \(second.text.trimmingCharacters(in: .newlines))")
         guard second.text == "count 2\n" else {
             throw StepFailure("the second request saw \(second.text.debugDescription), not count 2", fix: "run the chapter again")

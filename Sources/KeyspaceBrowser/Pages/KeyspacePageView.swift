@@ -20,6 +20,7 @@ struct KeyspacePageView {
                 <p class="scan">SCAN \(page.cursor)\(page.pattern.map { " MATCH \($0)" } ?? "") COUNT \(query.count): \
                 \(page.keys.count) key\(page.keys.count == 1 ? "" : "s") in \(page.scanCalls) call\(page.scanCalls == 1 ? "" : "s"), \
                 next cursor \(page.nextCursor)\(page.isLast ? " (the scan is complete)" : "")</p>
+                \(capped)
                 \(noKeys)
                 \(pageCache(groups.pages))
                 \(groups.cacheVersions.map(cacheVersion))
@@ -27,6 +28,15 @@ struct KeyspacePageView {
                 \(other(groups.other))
                 \(pager)
                 """)
+    }
+
+    /// Says so when the count asked for was more than a page shows.
+    var capped: HTML {
+        guard let asked = query.cappedFrom else { return "" }
+        return """
+            <p class="note capped">COUNT \(asked) is more than one page shows: capped at \(BrowserQuery.maximumCount). \
+            Follow the next-page link, or list every key with keyspace groups (or redis-cli --scan).</p>
+            """
     }
 
     /// `INFO keyspace` as a table, each database a link.
