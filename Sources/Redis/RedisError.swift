@@ -63,7 +63,7 @@ extension RedisError: CustomStringConvertible {
                 if status.permissions & 0o020 == 0 {
                     text += ": only its owner may connect. Set `unixsocketperm 770` in /etc/redis/redis.conf "
                         + "and restart Redis (./setup.sh does both)"
-                } else if UnixUser.named(user.name)?.groupIDs.contains(status.groupID) == true {
+                } else if user.isMemberInGroupDatabase(of: status.groupID) {
                     // Joined the group after this process's login session started.
                     text += ": \(user.name) is in group \(status.group), but this process started before that. "
                         + "Run `newgrp \(status.group)` (or log in again) and start it from there"

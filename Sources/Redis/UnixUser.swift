@@ -42,6 +42,13 @@ public struct UnixUser: Hashable, Sendable {
         return UnixUser(name: name, id: uid, groupIDs: Set(groups.prefix(Int(count))).union([primary]))
     }
 
+    /// Whether the group database makes this user a member of group `groupID`: what a new
+    /// login gets, whatever the groups this value (a running process, say) holds.
+    public func isMemberInGroupDatabase(of groupID: UInt32) -> Bool {
+        guard let listed = UnixUser.named(name), listed.id == id else { return false }
+        return listed.groupIDs.contains(groupID)
+    }
+
     /// Creates a user value by hand (tests).
     public init(name: String, id: UInt32, groupIDs: Set<UInt32>) {
         self.name = name

@@ -207,7 +207,7 @@ final class RedisConnectionErrorTests: XCTestCase {
         let me = UnixUser.current
         let database = try XCTUnwrap(UnixUser.named(me.name))
         try XCTSkipUnless(database.groupIDs.contains(status.groupID), "the test socket's group \(status.group) is not one of \(me.name)'s groups")
-        let staleSession = UnixUser(name: me.name, id: me.id &+ 1000, groupIDs: [])
+        let staleSession = UnixUser(name: me.name, id: me.id, groupIDs: [])
         let text = RedisError.permissionDenied(path: status.path, status: status, user: staleSession).description
         XCTAssertTrue(text.contains("\(me.name) is in group \(status.group), but this process started before that"), text)
         XCTAssertTrue(text.contains("newgrp \(status.group)"), text)

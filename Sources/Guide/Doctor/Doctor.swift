@@ -337,7 +337,7 @@ public enum Doctor {
         case .permissionDenied(_, let status, let user):
             if status.map({ $0.permissions & 0o020 == 0 }) == true {
                 "set `unixsocketperm 770` and restart Redis (sudo \(setupFix))"
-            } else if let status, UnixUser.named(user.name)?.groupIDs.contains(status.groupID) == true {
+            } else if let status, user.isMemberInGroupDatabase(of: status.groupID) {
                 "newgrp \(status.group) (you are in the group; this login session is older than that), or sudo \(setupFix) to let this session in"
             } else {
                 "sudo usermod -aG \(status?.group ?? "redis") \(user.name), then newgrp \(status?.group ?? "redis")"

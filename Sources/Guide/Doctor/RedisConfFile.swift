@@ -46,7 +46,7 @@ public struct RedisConfFile: Sendable {
     private init(path: String, readingThrough group: String?) throws(RedisConfFileError) {
         let user = UnixUser.current
         guard let group, let groupID = UnixUser.groupID(named: group), !user.groupIDs.contains(groupID),
-            UnixUser.named(user.name)?.groupIDs.contains(groupID) == true
+            user.isMemberInGroupDatabase(of: groupID)
         else { throw .unreadable(path: path, user: user.name) }
         let quoted = "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'"
         guard let result = ShellCommand.run("sg", group, "-c", "cat -- \(quoted)"), result.status == 0 else {
