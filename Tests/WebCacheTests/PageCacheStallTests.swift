@@ -26,8 +26,8 @@ final class PageCacheStallTests: XCTestCase {
         var durations: [Duration] = []
         try await server.whileSuspended {
             let stalled = ContinuousClock.now
-            // A request every 20 ms for 2 s (each waits for the last; the old default, 30 s,
-            // stops the loop after the first).
+            // A request every 20 ms for 2 s, one after the other (with a 30 s timeout the
+            // loop would end after the first).
             while durations.count < 100, ContinuousClock.now - stalled < .seconds(2) {
                 let started = ContinuousClock.now
                 let response = try await site.client.get("/")
