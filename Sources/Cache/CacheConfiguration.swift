@@ -7,7 +7,24 @@ import Redis
 public struct CacheConfiguration: Sendable {
     /// Where Redis listens, and the database: the article's cache uses DB 1
     /// (`unix:///var/run/redis/redis.sock?db=1`), so that its keys stay apart from DB 0.
+    /// Its timeouts are ``redisTimeout``: a configuration assigned here brings its own (30 s
+    /// unless set), so set ``redisTimeout`` after it.
     public var redis: RedisConfiguration
+    /// How long a cache call waits for Redis, to connect or for a reply, before it fails:
+    /// an outage, thrown or (failing open) a miss. Default 250 ms
+    /// (`RedisConfiguration.requestTimeout`): the cache answers web requests, and a stalled
+    /// Redis (stopped with `SIGSTOP`, swapping, blocked by a slow `KEYS`) must cost a request
+    /// a fraction of a second, not the 30 s a bare `RedisConfiguration` waits. After a timeout
+    /// the cache's default client (a `RedisMultiplexer`) fails calls at once for a while, so
+    /// most requests during such an outage do not wait at all. Raise it for slow commands by design (a `clear()` of a large
+    /// database).
+    ///
+    /// It is ``redis``'s `commandTimeout`, read and set here together with its `connectTimeout`.
+    /// A cache made with `RedisCache(client:configuration:)` uses the client's timeouts instead.
+    public var redisTimeout: Duration {
+        get { redis.commandTimeout }
+        set { redis = redis.timingOut(after: newValue) }
+    }
     /// The timeout of `set` and friends when none is given, in seconds; `nil` never expires.
     /// Default 300.
     public var defaultTimeout: Int?
@@ -45,9 +62,11 @@ public struct CacheConfiguration: Sendable {
     }
 
     /// Django's defaults, on the article's socket and DB 1. A `keyFunction` of `nil` is
-    /// Django's ``djangoKey``.
+    /// Django's ``djangoKey``. `redisTimeout` replaces the timeouts of `redis` (see
+    /// ``redisTimeout``).
     public init(
         redis: RedisConfiguration = RedisConfiguration(database: 1),
+        redisTimeout: Duration = RedisConfiguration.requestTimeout,
         defaultTimeout: Int? = 300,
         keyPrefix: String = "",
         version: Int = 1,
@@ -56,7 +75,7 @@ public struct CacheConfiguration: Sendable {
         failureMode: FailureMode = .failClosed,
         logger: Logger = Logger(label: "cache")
     ) {
-        self.redis = redis
+        self.redis = redis.timingOut(after: redisTimeout)
         self.defaultTimeout = defaultTimeout
         self.keyPrefix = keyPrefix
         self.version = version
@@ -80,7 +99,7 @@ public struct CacheConfiguration: Sendable {
     public init(location: String) throws(CacheError) {
         self.init()
         do {
-            redis = try RedisConfiguration(url: location, defaultDatabase: 1)
+            redis = try RedisConfiguration(url: location, defaultDatabase: 1).timingOut(after: redisTimeout)
         } catch {
             // The text alone: the description would say "invalid ... configuration" twice.
             guard case .invalidConfiguration(let text) = error else { throw .invalidConfiguration("\(error)") }

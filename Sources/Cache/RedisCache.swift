@@ -27,7 +27,9 @@ public final class RedisCache: Cache {
 
     /// A cache with connections of its own on `configuration.redis`: a ``RedisMultiplexer``
     /// (one connection per event loop, shared by every caller at once), which suits a
-    /// cache's short, independent commands best.
+    /// cache's short, independent commands best. A call gives up on Redis after
+    /// ``CacheConfiguration/redisTimeout`` (250 ms by default), and after such a timeout the
+    /// next calls fail at once for a while instead of each waiting it out.
     public init(configuration: CacheConfiguration = CacheConfiguration()) {
         let redis = RedisMultiplexer(configuration: configuration.redis, logger: configuration.logger)
         self.configuration = configuration

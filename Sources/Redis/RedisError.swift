@@ -23,6 +23,10 @@ public enum RedisError: Error, Sendable {
     case server(RedisServerError)
     /// No reply arrived within the command timeout; the connection was closed.
     case commandTimeout(command: String, Duration)
+    /// Not sent: a command to this server timed out a moment ago (`command`, after the
+    /// `Duration`), so a ``RedisMultiplexer`` fails calls at once for a while rather than make
+    /// each wait out its own timeout, and lets one call try the server again now and then.
+    case unresponsive(RedisEndpoint, command: String, Duration)
     /// The connection closed (server shut down or restarted, network failure) before a reply.
     case connectionClosed(RedisEndpoint)
     /// The server sent bytes that are not valid RESP, or exceed the configured limits; the
@@ -95,6 +99,10 @@ extension RedisError: CustomStringConvertible {
         case .commandTimeout(let command, let duration):
             return "\(command) got no reply within \(duration); the connection was closed. "
                 + "Is the server blocked (a slow KEYS, a SIGSTOP)? Raise commandTimeout if the command is slow by design"
+        case .unresponsive(let endpoint, let command, let duration):
+            return "not sent: \(endpoint) left a \(command) without a reply for \(duration) a moment ago, so calls fail at once "
+                + "until one finds it answering again. Is the server stopped (SIGSTOP), swapping, or blocked by a slow command "
+                + "(KEYS, a long script)? Raise commandTimeout if commands are slow by design"
         case .connectionClosed(let endpoint):
             return "the connection to \(endpoint) closed before the reply arrived (server stopped or restarted?)"
         case .protocolError(let endpoint, let error):

@@ -215,6 +215,8 @@ public enum PrivateRedisServerError: Error, CustomStringConvertible {
     case exited(status: Int32, log: String)
     /// The process runs but never answered PING.
     case notReady(lastError: String, log: String)
+    /// The server is not running (stopped or killed), so it cannot be signalled.
+    case notRunning
 
     public var description: String {
         switch self {
@@ -224,6 +226,8 @@ public enum PrivateRedisServerError: Error, CustomStringConvertible {
             "the private redis-server exited with status \(status) during start-up. Its log:\n\(log)"
         case .notReady(let lastError, let log):
             "the private redis-server did not answer PING within 10 s (last error: \(lastError)). Its log:\n\(log)"
+        case .notRunning:
+            "the private redis-server is not running: restart() it before suspending it"
         }
     }
 }

@@ -70,6 +70,9 @@ final class SpawnedProcess: @unchecked Sendable {
         lock.withLock {
             guard exitStatus == nil else { return }
             kill(pid, signal)
+            // A child frozen by SIGSTOP holds SIGTERM pending until it continues: wake it, or
+            // the wait below never ends.
+            kill(pid, SIGCONT)
             var status: Int32 = 0
             while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
             exitStatus = status

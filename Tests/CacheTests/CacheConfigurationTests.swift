@@ -50,4 +50,25 @@ final class CacheConfigurationTests: XCTestCase {
             XCTAssertTrue(text.contains("ftp"), text)
         }
     }
+
+    func testEveryWayToConfigureTheCacheGivesUpOnRedisAfterTheRequestTimeout() throws {
+        // A bare RedisConfiguration waits 30 s, for scripts; the cache answers web requests.
+        XCTAssertEqual(RedisConfiguration().commandTimeout, .seconds(30))
+        let configurations = [
+            CacheConfiguration(),
+            CacheConfiguration(redis: RedisConfiguration(endpoint: .unixSocket(path: "/tmp/r.sock"), database: 2)),
+            try CacheConfiguration(location: "redis://127.0.0.1:6379/1"),
+            try CacheConfiguration.fromEnvironment(["REDIS_URL": "unix:///tmp/r.sock?db=3"]),
+        ]
+        for configuration in configurations {
+            XCTAssertEqual(configuration.redisTimeout, .milliseconds(250))
+            XCTAssertEqual(configuration.redis.commandTimeout, .milliseconds(250))
+            XCTAssertEqual(configuration.redis.connectTimeout, .milliseconds(250))
+        }
+        var slow = CacheConfiguration(redisTimeout: .seconds(2))
+        XCTAssertEqual(slow.redis.connectTimeout, .seconds(2))
+        slow.redisTimeout = .milliseconds(100)
+        XCTAssertEqual(slow.redis.commandTimeout, .milliseconds(100))
+        XCTAssertEqual(slow.redis.connectTimeout, .milliseconds(100))
+    }
 }

@@ -136,6 +136,73 @@ final class RedisMultiplexerTests: XCTestCase {
         await redis.close()
     }
 
+    func testAfterACommandTimeoutCallsFailFastWhileOneProbeAtATimeTriesTheServer() async throws {
+        // A frozen server (SIGSTOP) accepts connections and takes commands but answers none:
+        // each command in flight times out, and a new connection's handshake waits out the
+        // connect timeout. Calls arriving meanwhile must fail at once, not queue behind either.
+        let server = try await PrivateRedisServer.start()
+        defer { server.shutDownAndRemove() }
+        var configuration = server.configuration()
+        configuration.commandTimeout = .milliseconds(200)
+        configuration.connectTimeout = .seconds(1)  // longer than a command's: a call that reconnects shows
+        let redis = RedisMultiplexer(configuration: configuration, connections: 2)
+        let keys = (0..<20).map { RedisKey("stall:\($0)") }
+        for (index, key) in keys.enumerated() { _ = try await redis.send(SET(key, "value \(index)")) }
+
+        let outcomes: [(elapsed: Duration, error: RedisError?)] = try await server.whileSuspended {
+            // Commands in flight on both connections when the server stops: each times out.
+            await withTaskGroup(of: Void.self) { group in
+                for key in keys { group.addTask { _ = try? await redis.send(GET(key)) } }
+            }
+            // Then a call every 20 ms for 2.5 s, as requests arrive, each on its own.
+            return await withTaskGroup(of: (elapsed: Duration, error: RedisError?).self) { group in
+                let stalled = ContinuousClock.now
+                while ContinuousClock.now - stalled < .milliseconds(2_500) {
+                    group.addTask {
+                        let started = ContinuousClock.now
+                        do throws(RedisError) {
+                            _ = try await redis.send(PING())
+                            return (ContinuousClock.now - started, nil)
+                        } catch {
+                            return (ContinuousClock.now - started, error)
+                        }
+                    }
+                    try? await Task.sleep(for: .milliseconds(20))
+                }
+                var outcomes: [(elapsed: Duration, error: RedisError?)] = []
+                for await outcome in group { outcomes.append(outcome) }
+                return outcomes
+            }
+        }
+        XCTAssertTrue(outcomes.allSatisfy { $0.error != nil }, "a frozen server answered")
+        // Turned away without being sent, or a probe's handshake that timed out: nothing else.
+        for case let error? in outcomes.map(\.error) {
+            switch error {
+            case .unresponsive(_, let command, let timeout):
+                XCTAssertEqual(command, "GET", "the command that timed out, not this call's")
+                XCTAssertEqual(timeout, .milliseconds(200))
+            case .connectTimeout: break
+            default: XCTFail("unexpected \(error)")
+            }
+        }
+        let slowest = outcomes.map(\.elapsed).max() ?? .zero
+        XCTAssertLessThan(slowest, .milliseconds(1_500), "a call waited longer than a connect timeout")
+        let waited = outcomes.filter { $0.elapsed >= .milliseconds(150) }
+        XCTAssertLessThanOrEqual(
+            waited.count, 5,
+            "of \(outcomes.count) calls, \(waited.count) waited for the server (only the probes should): \(waited.map(\.error))")
+
+        // Continued, the server is found again by a probe of the multiplexer's own.
+        let pong = await waitUntil(limit: .seconds(10)) { try? await redis.send(PING()) }
+        XCTAssertEqual(pong, "PONG", "the multiplexer did not find the server again")
+        // The replies the timed-out GETs got late went nowhere: each key reads as itself.
+        let values = await redis.execute(keys.map { GET($0) })
+        for (index, value) in values.enumerated() {
+            XCTAssertEqual(try value.get().map { String(buffer: $0) }, "value \(index)", "stall:\(index)")
+        }
+        await redis.close()
+    }
+
     func testCloseFailsLaterCallsWithPoolClosed() async throws {
         let server = try await Self.redis.server()
         let redis = named(server, connections: 2)

@@ -1,5 +1,6 @@
 import Cache
 import Foundation
+import Redis
 import RedisTestSupport
 import Sessions
 import XCTest
@@ -21,6 +22,24 @@ final class SessionConfigurationTests: XCTestCase {
         XCTAssertEqual(configuration.socketPath, "/var/run/redis/redis.sock")
         XCTAssertEqual(configuration.database, 0)
         XCTAssertEqual(configuration.prefix, "")
+    }
+
+    func testTheStoreGivesUpOnRedisAfterTheRequestTimeoutOrTheSocketTimeoutSetting() throws {
+        let socket = "/var/run/redis/redis.sock"
+        let defaults = try RedisSessionConfiguration(socketPath: socket)
+        XCTAssertEqual(defaults.redisTimeout, .milliseconds(250))
+        XCTAssertEqual(defaults.redis.commandTimeout, .milliseconds(250))
+        XCTAssertEqual(defaults.redis.connectTimeout, .milliseconds(250))
+        let flat = try RedisSessionConfiguration(settings: ["SESSION_REDIS_UNIX_DOMAIN_SOCKET_PATH": socket, "SESSION_REDIS_SOCKET_TIMEOUT": "0.1"])
+        XCTAssertEqual(flat.redis.commandTimeout, .milliseconds(100))
+        for invalid in ["0", "-1", "soon", "nan", "7200"] {
+            XCTAssertThrowsError(
+                try RedisSessionConfiguration(settings: ["SESSION_REDIS_UNIX_DOMAIN_SOCKET_PATH": socket, "SESSION_REDIS_SOCKET_TIMEOUT": invalid])
+            ) { assertInvalidConfiguration($0, mentions: "SESSION_REDIS_SOCKET_TIMEOUT '\(invalid)'") }
+        }
+        XCTAssertThrowsError(try RedisSessionConfiguration(socketPath: socket, redisTimeout: .zero)) {
+            assertInvalidConfiguration($0, mentions: "not positive")
+        }
     }
 
     func testNoSocketIsAnErrorNotATCPFallback() {

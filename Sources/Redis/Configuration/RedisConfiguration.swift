@@ -27,9 +27,13 @@ public struct RedisConfiguration: Sendable, Hashable {
     /// Ask for RESP3 with `HELLO 3`, falling back to RESP2 on servers older than Redis 6.
     /// Default `true`.
     public var preferRESP3: Bool
-    /// How long to wait for the connection and its handshake. Default 5 seconds.
+    /// How long to wait for the connection and its handshake. Default 5 seconds
+    /// (``defaultConnectTimeout``).
     public var connectTimeout: Duration
-    /// How long to wait for one reply before failing it and closing the connection. Default 30 seconds.
+    /// How long to wait for one reply before failing it with ``RedisError/commandTimeout(command:_:)``
+    /// and closing the connection (its late reply is never matched to another command). Default
+    /// 30 seconds (``defaultCommandTimeout``), for scripts; a client that answers web requests
+    /// wants far less (``requestTimeout``, see ``timingOut(after:)``).
     public var commandTimeout: Duration
     /// Bounds on replies (see ``RESPLimits``).
     public var limits: RESPLimits
@@ -42,8 +46,8 @@ public struct RedisConfiguration: Sendable, Hashable {
         password: String? = nil,
         clientName: String? = nil,
         preferRESP3: Bool = true,
-        connectTimeout: Duration = .seconds(5),
-        commandTimeout: Duration = .seconds(30),
+        connectTimeout: Duration = RedisConfiguration.defaultConnectTimeout,
+        commandTimeout: Duration = RedisConfiguration.defaultCommandTimeout,
         limits: RESPLimits = RESPLimits()
     ) {
         self.endpoint = endpoint

@@ -12,11 +12,20 @@ import Synchronization
 /// It suits caches and session stores: short, independent commands. Commands that change a
 /// connection's state (`SELECT`, `AUTH`, ...) are refused on it, as on a pooled connection.
 ///
-/// A connection that closes (Redis restarted or killed) is replaced on the next call. While
-/// Redis refuses connections (stopped, socket gone), each call fails at once with the connect
-/// error; when a connect times out (a server that does not answer), calls fail at once for a
-/// while (250 ms, doubling up to 4 s) instead of each waiting out the connect timeout. Either
-/// way a cache that fails open keeps serving.
+/// A connection that closes (Redis restarted or killed) is replaced on the next call, and
+/// while Redis refuses connections (stopped, socket gone) each call fails at once with the
+/// connect error. A Redis that does not answer in time is another matter (stopped with
+/// `SIGSTOP`, swapping, blocked by a slow command): once a command or a connect times out,
+/// calls fail at once for a while (250 ms, doubling up to 4 s while it lasts) instead of each
+/// waiting out its own timeout, with ``RedisError/unresponsive(_:command:_:)`` after a command
+/// timeout and the ``RedisError/connectTimeout(_:_:)`` itself after a connect timeout. Then one
+/// call, the probe, goes to the server while the others still fail at once; an answer ends the
+/// backoff, another timeout doubles it. Either way a cache that fails open keeps serving, and
+/// quickly if its timeouts are short (``RedisConfiguration/requestTimeout``).
+///
+/// A command that times out closes its connection, failing the other commands waiting on it
+/// with ``RedisError/connectionClosed(_:)``: its reply may still come, and replies are matched
+/// to commands in order, so it would be taken for the next command's.
 ///
 /// ```swift
 /// let redis = RedisMultiplexer(configuration: try .init(url: "unix:///var/run/redis/redis.sock?db=1"))
@@ -29,6 +38,9 @@ public final class RedisMultiplexer: RedisClient, Sendable {
     private let logger: Logger
     private let slots: [Slot]
     private let nextSlot = Atomic<Int>(0)
+    /// Whether a backoff is on: read by every call, so an atomic beside the state it summarises.
+    @usableFromInline let backingOff = Atomic<Bool>(false)
+    private let backoff = Mutex<Backoff?>(nil)
 
     /// One connection, opened on demand; concurrent callers share one connect attempt.
     private final class Slot: Sendable {
@@ -36,16 +48,22 @@ public final class RedisMultiplexer: RedisClient, Sendable {
             case empty
             case connecting(Task<RedisConnection, any Error>)
             case open(RedisConnection)
-            /// A connect timed out (the server does not answer): calls fail at once with that
-            /// error until `retryAt`, so a cache failing open does not make every request wait
-            /// out the connect timeout. A refused connect is retried on the next call.
-            case unreachable(RedisError, retryAt: ContinuousClock.Instant, backoff: Duration)
             case closed
         }
         let state = Mutex<State>(.empty)
     }
 
-    /// The first wait after a connect timed out; it doubles up to ``maximumBackoff``.
+    /// Redis did not answer in time: calls fail at once with `error` until `retryAt`; then one
+    /// call probes the server, and the others keep failing until it is back.
+    private struct Backoff {
+        var error: RedisError
+        var retryAt: ContinuousClock.Instant
+        var delay: Duration
+        var probing = false
+    }
+
+    /// The first backoff after a timeout; it doubles up to ``maximumBackoff`` while the
+    /// probes time out too.
     static let initialBackoff: Duration = .milliseconds(250)
     static let maximumBackoff: Duration = .seconds(4)
 
@@ -69,7 +87,7 @@ public final class RedisMultiplexer: RedisClient, Sendable {
             switch slot.state.withLock({ $0 }) {
             case .open(let connection): connection.channel.close(promise: nil)
             case .connecting(let task): task.cancel()
-            case .empty, .unreachable, .closed: break
+            case .empty, .closed: break
             }
         }
     }
@@ -77,17 +95,36 @@ public final class RedisMultiplexer: RedisClient, Sendable {
     /// Sends one command on the next connection.
     @inlinable
     public func send<Command: RedisCommand>(_ command: Command) async throws(RedisError) -> Command.Response {
-        try await connection().send(command)
+        let probe = try admit()
+        do {
+            let response = try await connection().send(command)
+            if probe { settle(after: nil, probe: true) }
+            return response
+        } catch {
+            settle(after: error, probe: probe)
+            throw error
+        }
     }
 
     /// Sends commands of one type together on one connection.
     @inlinable
     public func execute<Command: RedisCommand>(_ commands: [Command]) async -> [Result<Command.Response, RedisError>] {
+        let probe: Bool
+        do throws(RedisError) { probe = try admit() } catch { return commands.map { _ in .failure(error) } }
+        let results: [Result<Command.Response, RedisError>]
         do throws(RedisError) {
-            return try await connection().execute(commands)
+            results = try await connection().execute(commands)
         } catch {
+            settle(after: error, probe: probe)
             return commands.map { _ in .failure(error) }
         }
+        var timeout: RedisError?
+        for case .failure(let error) in results where Self.isTimeout(error) {
+            timeout = error
+            break
+        }
+        if probe || timeout != nil { settle(after: timeout, probe: probe) }
+        return results
     }
 
     /// Sends two commands of different types together on one connection.
@@ -95,11 +132,20 @@ public final class RedisMultiplexer: RedisClient, Sendable {
     public func execute<First: RedisCommand, Second: RedisCommand>(
         _ first: First, _ second: Second
     ) async -> (Result<First.Response, RedisError>, Result<Second.Response, RedisError>) {
+        let probe: Bool
+        do throws(RedisError) { probe = try admit() } catch { return (.failure(error), .failure(error)) }
+        let results: (Result<First.Response, RedisError>, Result<Second.Response, RedisError>)
         do throws(RedisError) {
-            return try await connection().execute(first, second)
+            results = try await connection().execute(first, second)
         } catch {
+            settle(after: error, probe: probe)
             return (.failure(error), .failure(error))
         }
+        var timeout: RedisError?
+        if case .failure(let error) = results.0, Self.isTimeout(error) { timeout = error }
+        if case .failure(let error) = results.1, Self.isTimeout(error) { timeout = error }
+        if probe || timeout != nil { settle(after: timeout, probe: probe) }
+        return results
     }
 
     /// Closes every connection; later calls fail with ``RedisError/poolClosed``.
@@ -112,10 +158,82 @@ public final class RedisMultiplexer: RedisClient, Sendable {
             switch state {
             case .open(let connection): await connection.close()
             case .connecting(let task): task.cancel()
-            case .empty, .unreachable, .closed: break
+            case .empty, .closed: break
             }
         }
     }
+
+    // MARK: Backoff
+
+    /// Whether this call is the probe of a backoff; throws the backoff's error for a call it
+    /// turns away. Without a backoff (nearly always) it costs one atomic load.
+    @inlinable
+    func admit() throws(RedisError) -> Bool {
+        guard backingOff.load(ordering: .relaxed) else { return false }
+        return try admitDuringBackoff()
+    }
+
+    @usableFromInline
+    func admitDuringBackoff() throws(RedisError) -> Bool {
+        let admitted: Result<Bool, RedisError> = backoff.withLock { backoff in
+            guard let current = backoff else { return .success(false) }  // ended meanwhile
+            if current.probing || ContinuousClock.now < current.retryAt { return .failure(current.error) }
+            backoff?.probing = true
+            return .success(true)
+        }
+        return try admitted.get()
+    }
+
+    /// Whether `error` says the server did not answer in time.
+    @usableFromInline
+    static func isTimeout(_ error: RedisError) -> Bool {
+        switch error {
+        case .commandTimeout, .connectTimeout: true
+        default: false
+        }
+    }
+
+    /// After a call went to Redis: a timeout starts a backoff, or doubles it when the probe
+    /// timed out; the probe ending any other way (the server answered, or refused the
+    /// connection, which fails at once anyway) ends it. A call that was sent before the
+    /// backoff began and times out now leaves it as it is.
+    @usableFromInline
+    func settle(after error: RedisError?, probe: Bool) {
+        let remembered: RedisError
+        switch error {
+        case .commandTimeout(let command, let timeout)?:
+            // Not the timeout itself: the calls turned away sent no command of that name.
+            remembered = .unresponsive(configuration.endpoint, command: command, timeout)
+        case let timeout? where Self.isTimeout(timeout):
+            remembered = timeout
+        default:
+            guard probe else { return }
+            backoff.withLock { backoff in
+                backoff = nil
+                backingOff.store(false, ordering: .relaxed)
+            }
+            logger.debug("Redis answers again: backoff ended", metadata: ["endpoint": "\(configuration.endpoint)"])
+            return
+        }
+        let delay: Duration? = backoff.withLock { backoff in
+            let delay: Duration
+            switch backoff {
+            case nil: delay = Self.initialBackoff
+            case let current? where probe: delay = min(current.delay * 2, Self.maximumBackoff)
+            case _?: return nil
+            }
+            backoff = Backoff(error: remembered, retryAt: .now + delay, delay: delay)
+            backingOff.store(true, ordering: .relaxed)
+            return delay
+        }
+        if let delay {
+            logger.debug(
+                "Redis did not answer in time: calls fail at once for \(delay)",
+                metadata: ["endpoint": "\(configuration.endpoint)", "error": "\(remembered)"])
+        }
+    }
+
+    // MARK: Connections
 
     /// The next slot's open connection, opening one if it has none (or its last one closed).
     @usableFromInline
@@ -123,21 +241,17 @@ public final class RedisMultiplexer: RedisClient, Sendable {
         let slot = slots[Int(UInt(bitPattern: nextSlot.wrappingAdd(1, ordering: .relaxed).oldValue) % UInt(slots.count))]
         enum Next {
             case use(RedisConnection)
-            case wait(Task<RedisConnection, any Error>, previousBackoff: Duration?)
+            case wait(Task<RedisConnection, any Error>)
             case fail(RedisError)
         }
         let next: Next = slot.state.withLock { state in
-            var previousBackoff: Duration?
             switch state {
             case .closed:
                 return .fail(.poolClosed)
             case .open(let connection) where connection.isOpen:
                 return .use(connection)
             case .connecting(let task):
-                return .wait(task, previousBackoff: nil)
-            case .unreachable(let error, let retryAt, let backoff):
-                if ContinuousClock.now < retryAt { return .fail(error) }
-                previousBackoff = backoff
+                return .wait(task)
             case .open, .empty:
                 break
             }
@@ -147,14 +261,14 @@ public final class RedisMultiplexer: RedisClient, Sendable {
                 return connection
             }
             state = .connecting(task)
-            return .wait(task, previousBackoff: previousBackoff)
+            return .wait(task)
         }
         switch next {
         case .use(let connection):
             return connection
         case .fail(let error):
             throw error
-        case .wait(let task, let previousBackoff):
+        case .wait(let task):
             let outcome = await task.result
             // Only this attempt's own state may change: a late waiter must not overwrite a
             // newer attempt, a newer connection, or close().
@@ -177,17 +291,13 @@ public final class RedisMultiplexer: RedisClient, Sendable {
                 throw slot.state.withLock { if case .closed = $0 { return RedisError.poolClosed } else { return nil } }
                     ?? .connectionClosed(configuration.endpoint)
             case .failure(let failure):
-                let error = failure as? RedisError ?? .connectionClosed(configuration.endpoint)
+                // The next call tries again; a connect that timed out has started a backoff
+                // (see settle), so that call is its probe.
                 slot.state.withLock { state in
                     guard case .connecting(let current) = state, current == task else { return }
-                    if case .connectTimeout = error {
-                        let backoff = previousBackoff.map { min($0 * 2, Self.maximumBackoff) } ?? Self.initialBackoff
-                        state = .unreachable(error, retryAt: .now + backoff, backoff: backoff)
-                    } else {
-                        state = .empty  // refused or missing socket: the next call tries again, at once
-                    }
+                    state = .empty
                 }
-                throw error
+                throw failure as? RedisError ?? .connectionClosed(configuration.endpoint)
             }
         }
     }

@@ -10,7 +10,9 @@ public struct PageCacheConfiguration: Sendable {
     public var timeout: Int
     /// What a request does when the cache cannot be reached. Default
     /// ``CacheConfiguration/FailureMode/failOpen``: the route runs and the page is served
-    /// uncached (Django fails closed: every request answers 500).
+    /// uncached (Django fails closed: every request answers 500). A Redis that does not answer
+    /// counts as unreachable after the cache's ``CacheConfiguration/redisTimeout`` (250 ms by
+    /// default), and the next requests then do not wait for it for a while.
     public var failureMode: CacheConfiguration.FailureMode
     /// Bodies longer than this are served but not stored. Default 1 MiB.
     public var maximumBodySize: Int
