@@ -107,11 +107,15 @@ public final class Session: Sendable {
     /// Gives the same data a new key and deletes the old one (Django's `cycle_key`, for login:
     /// a key an attacker planted before login is worthless after it). Only a session the store
     /// confirmed is deleted, never another key the cookie happens to name.
+    ///
+    /// The old key goes through ``SessionStore/deleteReplaced(key:)``, not a logout's strict
+    /// delete: on `cached_db` a login works while Redis is down, leaving the old key's cache
+    /// entry (pre-login data only) to its TTL, with a warning.
     public func cycleKey() async throws(SessionError) {
         let data = try await loaded()
         let old = confirmedKey
         try await create(data)
-        if let old { try await requireStore().delete(key: old) }
+        if let old { try await requireStore().deleteReplaced(key: old) }
     }
 
     /// Empties the session, deletes it from the store and drops the key (Django's `flush`,

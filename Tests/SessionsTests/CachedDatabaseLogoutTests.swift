@@ -9,7 +9,7 @@ import XCTest
 /// A `cached_db` logout whose cache delete fails is an error, never a success: other
 /// processes read the session from the cache first, so an entry left there keeps the user
 /// logged in everywhere for up to 14 days. The logout leaves the session whole and can be
-/// retried.
+/// retried. A login is not held to this (the last two tests): it works with the cache down.
 final class CachedDatabaseLogoutTests: XCTestCase {
     func withSite(logger: Logger = SessionFixture.quiet, _ body: (SessionFixture) async throws -> Void) async throws {
         let server = try await PrivateRedisServer.start()
@@ -79,23 +79,66 @@ final class CachedDatabaseLogoutTests: XCTestCase {
         }
     }
 
-    func testLoginWithRedisKilledAnswers503RatherThanLeaveTheOldKeyAlive() async throws {
-        try await withSite { site in
+    /// Login is not logout: the old key holds only the pre-login data, which moves to the new
+    /// key, so an old cache entry left to expire is no logout hole. With Redis killed a login
+    /// works from SQL, and the one line logged names what is left behind.
+    func testLoginWithRedisKilledAnswers200AndDeletesTheOldRow() async throws {
+        let recorder = OutageLogTests.Recorder()
+        try await withSite(logger: recorder.logger) { site in
             let old = try cookieKey(try await site.get("/session"))
             site.server.kill()
-            let down = try await site.post("/login", cookie: old)
-            XCTAssertEqual(down.status, 503, down.text)
-            XCTAssertEqual(down.values("Set-Cookie"), [], "the visitor keeps the old cookie, to retry")
-
-            try await site.server.restart()
             let login = try await site.post("/login", cookie: old)
             XCTAssertEqual(login.status, 200, login.text)
             let new = try cookieKey(login)
             XCTAssertNotEqual(new, old)
-            let oldRow = try await XCTUnwrap(site.database).row(key: old)
+            let database = try XCTUnwrap(site.database)
+            let saved = try await database.load(key: new)
+            XCTAssertEqual(try saved?.get("user", as: String.self), "craig", "the new session is in SQL")
+            XCTAssertEqual(try saved?.get("count", as: Int.self), 1, "with the pre-login data")
+            let oldRow = try await database.row(key: old)
             XCTAssertNil(oldRow, "the old key is worthless after login")
+            let logged = recorder.messages.withLock { $0 }.filter { $0.0 >= .warning }
+            XCTAssertEqual(logged.filter { $0.0 > .warning }.count, 0, "a warning, not an error: \(logged)")
+            let leftBehind = logged.filter { $0.1.contains("pre-login") }
+            XCTAssertEqual(leftBehind.count, 1, "one line names the old key's cache entry: \(logged)")
+
+            // Still down: the new key is served from SQL, and the old one is nothing here.
             let read = try await site.get("/read", cookie: new)
-            XCTAssertEqual(read.text, "count 1", "the data moved to the new key")
+            XCTAssertEqual(read.text, "count 1")
+            let oldRead = try await site.get("/read", cookie: old)
+            XCTAssertEqual(oldRead.text, "count 0", "the old key reads as no session")
+        }
+    }
+
+    /// The old key's cache entry that a login could not delete (Redis refusing DEL) is never
+    /// served by this process, and loading the old key refills nothing: its row is gone.
+    func testLoginWhoseOldEntryCannotBeDeletedNeverServesNorRefillsIt() async throws {
+        let recorder = OutageLogTests.Recorder()
+        try await withSite(logger: recorder.logger) { site in
+            let old = try cookieKey(try await site.get("/session"))
+            let cached = site.redisLocation(of: old)
+            try await site.redis("ACL", "SETUSER", "default", "-del")
+            let login = try await site.post("/login", cookie: old)
+            XCTAssertEqual(login.status, 200, login.text)
+            let new = try cookieKey(login)
+            let leftBehind = recorder.messages.withLock { $0 }.filter { $0.0 == .warning && $0.1.contains("pre-login") }
+            XCTAssertEqual(leftBehind.count, 1, "\(recorder.messages.withLock { $0 })")
+            let entry = try await site.value(cached.key, database: cached.database)
+            XCTAssertEqual(entry?.value, #"{"count":1}"#, "the pre-login entry is left to its TTL")
+
+            // The browser now holds the new key; a request that still sends the old one gets
+            // no session here (the entry is known stale), and no row refills it.
+            let oldRead = try await site.get("/read", cookie: old)
+            XCTAssertEqual(oldRead.text, "count 0")
+            let oldRow = try await XCTUnwrap(site.database).row(key: old)
+            XCTAssertNil(oldRow)
+            let read = try await site.get("/read", cookie: new)
+            XCTAssertEqual(read.text, "count 1")
+
+            // Logout stays strict.
+            let logout = try await site.post("/logout", cookie: new)
+            XCTAssertEqual(logout.status, 503, logout.text)
+            try await site.redis("ACL", "SETUSER", "default", "+del")
         }
     }
 }

@@ -23,6 +23,8 @@ import Synchronization
 /// a logout would keep the session alive elsewhere for up to 14 days: a cache delete that
 /// fails fails the delete (a logout answers 503), with one error logged. Nothing is deleted
 /// before the entry is, so the session stays whole and the logout can simply be retried.
+/// A login's ``deleteReplaced(key:)`` is not held to this: the old key's entry holds only the
+/// pre-login data, which lives on under the new key, so it is deleted best effort.
 public final class CachedDatabaseSessionStore: SessionStore {
     /// Django's `KEY_PREFIX` of the cached-DB engine; the cache adds its `:1:`.
     public static let keyPrefix = "django.contrib.sessions.cached_db"
@@ -95,6 +97,25 @@ public final class CachedDatabaseSessionStore: SessionStore {
         try await cacheDeleteOrThrow(key)
     }
 
+    /// Deletes the key a login replaced (``Session/cycleKey()``): the cache entry, the row,
+    /// then the entry again, as ``delete(key:)``, but the cache deletes are best effort.
+    ///
+    /// An entry that cannot be deleted (Redis down or refusing) does not fail the login: it
+    /// holds the pre-login data, which the new key holds too, and the browser now sends the
+    /// new key. This process never serves it (the key is marked stale, so it is read from the
+    /// table) and nothing refills it (the row is gone); other processes serve it to a client
+    /// still sending the old key until its TTL runs out. One warning per login says so.
+    ///
+    /// - Throws: ``SessionError/database(_:)`` when the row cannot be deleted.
+    public func deleteReplaced(key: String) async throws(SessionError) {
+        await cacheDelete(key)
+        try await database.delete(key: key)
+        guard let error = await cacheDelete(key) else { return }
+        logger.warning(
+            "login could not delete the old session key's cache entry: its pre-login data stays readable from Redis by other processes, for a client still sending the old key, until the entry's TTL runs out (or Redis loses it); the login went on, and the old key's row is deleted",
+            metadata: ["old_key_prefix": "\(key.prefix(8))", "error": "\(error)"])
+    }
+
     // MARK: The cache, best effort
 
     private func cacheGet(_ key: String) async -> SessionData? {
@@ -120,14 +141,18 @@ public final class CachedDatabaseSessionStore: SessionStore {
         }
     }
 
-    private func cacheDelete(_ key: String) async {
+    /// Deletes the entry; on failure marks it stale and returns the error.
+    @discardableResult
+    private func cacheDelete(_ key: String) async -> CacheError? {
         do {
             _ = try await cache.delete(Self.cacheKey(key), version: nil)
             noteCacheUp()
             markFresh(key)
+            return nil
         } catch {
             noteCacheDown(error)
             markStale(key)
+            return error
         }
     }
 
@@ -141,7 +166,7 @@ public final class CachedDatabaseSessionStore: SessionStore {
             markFresh(key)
         } catch {
             logger.error(
-                "session delete failed: the session cache did not delete the entry, which other processes would go on serving; the logout (or login) fails so that it can be retried",
+                "session delete failed: the session cache did not delete the entry, which other processes would go on serving; the logout fails so that it can be retried",
                 metadata: ["error": "\(error)"])
             throw CacheSessionStore.sessionError(error, store: name)
         }

@@ -22,4 +22,19 @@ public protocol SessionStore: Sendable {
 
     /// Deletes `key` (nothing happens if it does not exist).
     func delete(key: String) async throws(SessionError)
+
+    /// Deletes `key` after ``Session/cycleKey()`` gave its data a new key (login).
+    ///
+    /// Unlike a logout's ``delete(key:)``, this may leave behind what only repeats the
+    /// pre-login data (which lives on under the new key) rather than fail the login: the
+    /// cached-DB store deletes the row but the cache entry only best effort, so logins keep
+    /// working while Redis is down. The default is ``delete(key:)``.
+    func deleteReplaced(key: String) async throws(SessionError)
+}
+
+extension SessionStore {
+    /// ``delete(key:)``: a store with one place per session has nothing to relax at login.
+    public func deleteReplaced(key: String) async throws(SessionError) {
+        try await delete(key: key)
+    }
 }
