@@ -44,7 +44,8 @@ final class RedisConnectionPoolSessionStateTests: XCTestCase {
         struct Interrupted: Error {}
         do {
             try await pool.withConnection { connection in
-                _ = try await connection.send("MULTI")
+                // The words in an array: the same command to the server, and to the pool.
+                _ = try await connection.send(["multi"])
                 _ = try await connection.send("SET", key, "queued-then-abandoned")
                 throw Interrupted()
             }
@@ -132,6 +133,7 @@ final class RedisConnectionPoolSessionStateTests: XCTestCase {
             { _ = try await $0.send("SELECT", 5) },
             { _ = try await $0.send(SELECT(database: 5)) },
             { _ = try await $0.send(LowerCaseSelect()) },
+            { _ = try await $0.send(["SELECT", "5"]) },
             { connection in
                 _ = try await connection.send("MULTI")
                 _ = try await connection.send("select", "5")

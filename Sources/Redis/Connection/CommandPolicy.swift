@@ -67,19 +67,27 @@ enum CommandPolicy {
     }
 
     /// The first two words of a raw command, whatever type carries them.
+    ///
+    /// Read from the arguments where they are words; where one is of another kind (an array, an
+    /// optional, a caller's own type) the command is encoded and its first two words read back,
+    /// so that `send(["MULTI"])` is no way around what `send("MULTI")` meets.
     static func words<each Argument: RESPRenderable>(_ arguments: repeat each Argument) -> [String] {
         var words: [String] = []
+        var pastTheName = false
+        var unreadable = false
         for argument in repeat each arguments {
-            guard words.count < 2 else { break }
+            guard words.count < 2, !pastTheName, !unreadable else { break }
             switch argument {
             case let word as String: words.append(word)
             case let word as Substring: words.append(String(word))
             case let key as RedisKey: words.append(key.description)
             case let bytes as ByteBuffer: words.append(String(buffer: bytes))
             case let bytes as RESPBytes: words.append(String(decoding: bytes.bytes, as: UTF8.self))
-            default: return words  // a number or a value: past the name
+            case is Int, is Int64, is Double: pastTheName = true  // a number: an argument, not a name
+            default: unreadable = true
             }
         }
-        return words
+        guard unreadable else { return words }
+        return Array(CommandRedaction.words { $0.encodeCommand(repeat each arguments) }.prefix(2))
     }
 }
