@@ -170,6 +170,9 @@ final class PasswordRedactionTests: XCTestCase {
                 ("ACL SETUSER <password", { _ = try await redis.send("ACL", "SETUSER", user, "<\(Self.password)") }),
                 ("ACL SETUSER bad rule", { _ = try await redis.send("ACL", "SETUSER", user, ">\(Self.password)", "bad\(Self.password)") }),
                 ("CONFIG SET", { _ = try await redis.send("CONFIG", "SET", "masterauth", Self.password, "bogus", Self.password) }),
+                // A misspelt AUTH is an unknown command, whose arguments the server quotes back.
+                ("AUTHX", { _ = try await redis.send("AUTHX", Self.password) }),
+                ("AUTH with a trailing space", { _ = try await redis.send("AUTH ", "default", Self.password) }),
             ]
             for (label, attempt) in attempts {
                 do {

@@ -77,6 +77,14 @@ enum CommandRedaction {
         return redactQuotes(in: text, keeping: ownNames)
     }
 
+    /// The reply to a command the server does not know, without the arguments it quotes back
+    /// (`ERR unknown command 'AUTHX', with args beginning with: 'pass'`): whatever the command
+    /// was meant to be (a misspelt `AUTH`), its arguments may be secrets. Other replies as they are.
+    static func redactingUnknownCommandArguments(in reply: String) -> String {
+        guard reply.hasPrefix("ERR unknown command"), let list = reply.firstRange(of: "with args beginning with:") else { return reply }
+        return String(reply[..<list.upperBound]) + " " + placeholder
+    }
+
     /// `text` with every occurrence of a secret written `<redacted>`, in one pass (a secret is
     /// never looked for inside a placeholder already written), the longest secret first where
     /// several start at the same place (`<pass` before `pass`). An occurrence inside a word is

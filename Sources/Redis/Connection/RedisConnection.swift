@@ -299,7 +299,7 @@ public final class RedisConnection: Sendable {
     static func serverError(_ token: RESPToken, command: String, encodedBy encode: (inout RESPCommandEncoder) -> Void) -> RedisError {
         switch token.value {
         case .simpleError(let text), .bulkError(let text):
-            var reply = String(buffer: text)
+            var reply = CommandRedaction.redactingUnknownCommandArguments(in: String(buffer: text))
             if CommandRedaction.mayCarrySecrets(name: command) {
                 reply = CommandRedaction.redact(reply: reply, of: CommandRedaction.words(encodedBy: encode))
             }
