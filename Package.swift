@@ -242,6 +242,7 @@ let package = Package(
             name: "RedisTests",
             dependencies: [
                 "Redis", "RESP", "RedisTestSupport",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

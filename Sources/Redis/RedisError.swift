@@ -42,13 +42,19 @@ public enum RedisError: Error, Sendable {
     case poolClosed
     /// A command this client does not send: it would break the one-reply-per-command
     /// matching (`SUBSCRIBE`, `MONITOR`, `CLIENT REPLY`, `RESET`, ...) or change a pooled
-    /// connection for its next user (`AUTH`).
+    /// connection for its next user (`AUTH`). The payload names the command, its secrets
+    /// written `<redacted>` (`AUTH <redacted>`).
     case unsupportedCommand(String)
     /// The calling task was cancelled while it waited (for a pooled connection).
     case cancelled
     /// `SELECT` on a pooled connection: the next user of that connection would silently work
     /// in another database.
     case selectOnPooledConnection
+    /// A command that changes the connection for the commands after it (`MULTI`, `WATCH`,
+    /// `CLIENT SETNAME`, ...) sent where those commands may run on another connection, or where
+    /// other callers' commands would run inside it: through a pool without a lease
+    /// (`pool.send`, `pool.execute`), or through a multiplexer. The payload names the command.
+    case requiresLease(command: String)
 }
 
 extension RedisError: CustomStringConvertible {
@@ -125,6 +131,11 @@ extension RedisError: CustomStringConvertible {
         case .selectOnPooledConnection:
             return "SELECT on a pooled connection would leak the database change to its next user: "
                 + "choose the database per pool (RedisConfiguration.database, or ?db=N in the URL)"
+        case .requiresLease(let command):
+            return "\(command) changes the connection for the commands sent after it, so it needs a connection of "
+                + "its own for them: send it and the commands that depend on it inside "
+                + "`pool.withConnection { connection in ... }` (the pool undoes what is left open when the block ends), "
+                + "or on a RedisConnection you opened"
         }
     }
 }

@@ -10,6 +10,10 @@ public protocol RedisCommand: Sendable {
     associatedtype Response: RESPTokenDecodable & Sendable = RESPToken
 
     /// The command's name, e.g. `"GET"` or `"CONFIG GET"`, for errors and logs.
+    ///
+    /// Give the real name, with its subcommand: a pool and a multiplexer decide by it what the
+    /// command may change on a shared connection (`SELECT`, `MULTI`, `CLIENT SETNAME`...), and
+    /// errors decide by it whether the server's reply may quote a secret (`AUTH`, `ACL SETUSER`...).
     var name: String { get }
     /// The keys the command reads or writes (empty for server commands).
     var keys: [RedisKey] { get }

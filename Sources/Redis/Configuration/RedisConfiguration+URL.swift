@@ -12,6 +12,8 @@ extension RedisConfiguration {
     /// `redis://` host): the cache's locations mean DB 1 then, as the article's backend did.
     ///
     /// - Throws: ``RedisError/invalidConfiguration(_:)`` naming what is wrong and the form to use.
+    ///   It never shows the password: it shows the URL as ``RedactedURL`` writes it, and quotes
+    ///   no piece of the URL that may be part of the password.
     public init(url text: String, defaultDatabase: Int = 0) throws(RedisError) {
         self.init()
         database = defaultDatabase
@@ -25,17 +27,17 @@ extension RedisConfiguration {
         }
         guard let schemeEnd = url.firstRange(of: "://") else {
             throw .invalidConfiguration(
-                "'\(Self.masked(url))' is not a Redis location: use unix:///var/run/redis/redis.sock, "
+                "'\(RedactedURL(url).text)' is not a Redis location: use unix:///var/run/redis/redis.sock, "
                     + "redis://host:port/db, or an absolute socket path")
         }
-        let scheme = url[..<schemeEnd.lowerBound].lowercased()
-        var rest = Substring(url[schemeEnd.upperBound...])
+        let scheme = url[..<schemeEnd.lowerBound]
+        var rest = url[schemeEnd.upperBound...]
         var query: Substring = ""
         if let mark = rest.firstIndex(of: "?") {
             query = rest[rest.index(after: mark)...]
             rest = rest[..<mark]
         }
-        switch scheme {
+        switch scheme.lowercased() {
         case "unix", "redis+unix":
             // unix://[user:pass@]/path — an optional userinfo before the absolute path.
             if let at = rest.lastIndex(of: "@"), !rest.hasPrefix("/") {
@@ -43,7 +45,7 @@ extension RedisConfiguration {
                 rest = rest[rest.index(after: at)...]
             }
             guard rest.hasPrefix("/"), rest.count > 1 else {
-                throw .invalidConfiguration("'\(Self.masked(url))' has no socket path: write unix:///var/run/redis/redis.sock (three slashes)")
+                throw .invalidConfiguration("'\(RedactedURL(url).text)' has no socket path: write unix:///var/run/redis/redis.sock (three slashes)")
             }
             endpoint = .unixSocket(path: String(rest))
         case "redis":
@@ -58,14 +60,15 @@ extension RedisConfiguration {
                 authority = authority[authority.index(after: at)...]
             }
             endpoint = try Self.tcpEndpoint(authority, url: url)
-            if !path.isEmpty { database = try Self.database(path, url: url) }
+            if !path.isEmpty { database = try Self.database(String(path), quoting: path, url: url) }
         case "rediss":
             throw .invalidConfiguration(
-                "'\(Self.masked(url))': TLS (rediss://) is not supported by this client yet; "
+                "'\(RedactedURL(url).text)': TLS (rediss://) is not supported by this client yet; "
                     + "use unix:// for a local server, or redis:// over a trusted network")
         default:
+            let redacted = RedactedURL(url)
             throw .invalidConfiguration(
-                "'\(Self.masked(url))': the scheme '\(scheme)' is not one of unix://, redis://, rediss://")
+                "'\(redacted.text)': the scheme \(redacted.quote(scheme) ?? RedactedURL.unquotable) is not one of unix://, redis://, rediss://")
         }
         try applyQuery(query, url: url)
     }
@@ -128,20 +131,25 @@ extension RedisConfiguration {
         for item in query.split(separator: "&") where !item.isEmpty {
             let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let name = parts[0]
-            let value = try Self.percentDecode(parts.count > 1 ? parts[1] : "", url: url)
+            let rawValue = parts.count > 1 ? parts[1] : url[url.endIndex...]
+            let value = try Self.percentDecode(rawValue, url: url)
             switch name.lowercased() {
-            case "db": database = try Self.database(Substring(value), url: url)
+            case "db": database = try Self.database(value, quoting: rawValue, url: url)
             case "password": password = value
             case "username", "user": username = value
             case "client_name", "name": clientName = value
             case "protocol":
                 guard value == "2" || value == "3" else {
-                    throw .invalidConfiguration("'\(Self.masked(url))': protocol must be 2 or 3, not '\(value)'")
+                    let redacted = RedactedURL(url)
+                    throw .invalidConfiguration(
+                        "'\(redacted.text)': protocol must be 2 or 3, not \(redacted.quote(rawValue) ?? RedactedURL.unquotable)")
                 }
                 preferRESP3 = value == "3"
             default:
+                let redacted = RedactedURL(url)
                 throw .invalidConfiguration(
-                    "'\(Self.masked(url))': unknown option '\(name)' (known: db, username, password, client_name, protocol)")
+                    "'\(redacted.text)': unknown option \(redacted.quote(name) ?? RedactedURL.unquotable) "
+                        + "(known: db, username, password, client_name, protocol)")
             }
         }
     }
@@ -151,7 +159,7 @@ extension RedisConfiguration {
         var port: Substring? = nil
         if authority.hasPrefix("[") {  // [::1]:6379
             guard let close = authority.firstIndex(of: "]") else {
-                throw .invalidConfiguration("'\(masked(url))': unterminated IPv6 address")
+                throw .invalidConfiguration("'\(RedactedURL(url).text)': unterminated IPv6 address")
             }
             host = authority[authority.index(after: authority.startIndex)..<close]
             let after = authority[authority.index(after: close)...]
@@ -160,51 +168,27 @@ extension RedisConfiguration {
             host = authority[..<colon]
             port = authority[authority.index(after: colon)...]
         }
-        guard !host.isEmpty else { throw .invalidConfiguration("'\(masked(url))' has no host: write redis://127.0.0.1:6379/0") }
+        guard !host.isEmpty else { throw .invalidConfiguration("'\(RedactedURL(url).text)' has no host: write redis://127.0.0.1:6379/0") }
         var portNumber = 6379
         if let port {
             guard let parsed = Int(port), (1...65535).contains(parsed) else {
-                throw .invalidConfiguration("'\(masked(url))': port '\(port)' is not a number from 1 to 65535")
+                let redacted = RedactedURL(url)
+                throw .invalidConfiguration(
+                    "'\(redacted.text)': the port \(redacted.quote(port) ?? RedactedURL.unquotable) is not a number from 1 to 65535")
             }
             portNumber = parsed
         }
         return .tcp(host: String(host), port: portNumber)
     }
 
-    private static func database(_ text: Substring, url: String) throws(RedisError) -> Int {
+    /// `text` as a database number; `raw` is where the URL spells it, quoted in the error.
+    private static func database(_ text: String, quoting raw: Substring, url: String) throws(RedisError) -> Int {
         guard let number = Int(text), number >= 0 else {
-            throw .invalidConfiguration("'\(masked(url))': database '\(text)' is not a number 0 or greater")
+            let redacted = RedactedURL(url)
+            throw .invalidConfiguration(
+                "'\(redacted.text)': the database \(redacted.quote(raw) ?? RedactedURL.unquotable) is not a number 0 or greater")
         }
         return number
-    }
-
-    /// The URL with any password replaced by `***`, for error messages.
-    static func masked(_ url: String) -> String {
-        // Without a scheme (`user:pass@host`, a forgotten `redis://`) the user-info starts the text.
-        let afterScheme = url.firstRange(of: "://").map { url[$0.upperBound...] } ?? url[...]
-        // The user-info ends at the last `@` before the query: a password may hold an unescaped `/`.
-        let queryStart = afterScheme.firstIndex(of: "?") ?? afterScheme.endIndex
-        var result = ""
-        if let at = afterScheme[..<queryStart].lastIndex(of: "@") {
-            let userInfo = afterScheme[..<at]
-            if let colon = userInfo.firstIndex(of: ":") {
-                result = String(url[..<colon]) + ":***" + String(url[at..<queryStart])
-            } else if !userInfo.isEmpty {
-                result = String(url[..<userInfo.startIndex]) + "***" + String(url[at..<queryStart])
-            } else {
-                result = String(url[..<queryStart])
-            }
-        } else {
-            result = String(url[..<queryStart])
-        }
-        guard queryStart < afterScheme.endIndex else { return result }
-        // Every `password=` option, whatever its case, however often it appears.
-        let options = afterScheme[afterScheme.index(after: queryStart)...].split(separator: "&", omittingEmptySubsequences: false)
-        let maskedOptions = options.map { option -> String in
-            guard let equals = option.firstIndex(of: "="), option[..<equals].lowercased() == "password" else { return String(option) }
-            return String(option[...equals]) + "***"
-        }
-        return result + "?" + maskedOptions.joined(separator: "&")
     }
 
     private static func percentDecode(_ text: Substring, url: String) throws(RedisError) -> String {
@@ -215,7 +199,10 @@ extension RedisConfiguration {
             if byte == UInt8(ascii: "%") {
                 guard let high = iterator.next(), let low = iterator.next(),
                     let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16)
-                else { throw .invalidConfiguration("'\(masked(url))': invalid %-escape") }
+                else {
+                    throw .invalidConfiguration(
+                        "'\(RedactedURL(url).text)': invalid %-escape (write a % in a user name or password as %25)")
+                }
                 bytes.append(value)
             } else {
                 bytes.append(byte)

@@ -93,7 +93,7 @@ enum Handshake {
             let token = try await connection.roundTrip(name: command.name, timeout: configuration.connectTimeout) { encoder in
                 command.encode(into: &encoder)
             }
-            return try RedisConnection.response(Command.Response.self, from: token, command: command.name)
+            return try RedisConnection.response(Command.Response.self, from: token, command: command.name) { command.encode(into: &$0) }
         } catch {
             switch error {
             case .protocolError(_, let decodeError):

@@ -16,7 +16,7 @@ extension RedisConnection {
         }
         return zip(commands, tokens).map { command, token in
             token.flatMap { token in
-                Result { () throws(RedisError) in try Self.response(Command.Response.self, from: token, command: command.name) }
+                Result { () throws(RedisError) in try Self.response(Command.Response.self, from: token, command: command.name) { command.encode(into: &$0) } }
             }
         }
     }
@@ -39,7 +39,7 @@ extension RedisConnection {
         func next<C: RedisCommand>(_ command: C) -> Result<C.Response, RedisError> {
             defer { index += 1 }
             return tokens[index].flatMap { token in
-                Result { () throws(RedisError) in try Self.response(C.Response.self, from: token, command: command.name) }
+                Result { () throws(RedisError) in try Self.response(C.Response.self, from: token, command: command.name) { command.encode(into: &$0) } }
             }
         }
         return (repeat next(each commands))
@@ -55,8 +55,8 @@ extension RedisConnection {
             second.encode(into: &encoder)
         }
         return (
-            tokens[0].flatMap { token in Result { () throws(RedisError) in try Self.response(First.Response.self, from: token, command: first.name) } },
-            tokens[1].flatMap { token in Result { () throws(RedisError) in try Self.response(Second.Response.self, from: token, command: second.name) } }
+            tokens[0].flatMap { token in Result { () throws(RedisError) in try Self.response(First.Response.self, from: token, command: first.name) { first.encode(into: &$0) } } },
+            tokens[1].flatMap { token in Result { () throws(RedisError) in try Self.response(Second.Response.self, from: token, command: second.name) { second.encode(into: &$0) } } }
         )
     }
 }

@@ -28,10 +28,23 @@ public final class RedisConnection: Sendable {
     let channel: any Channel
     let handler: NIOLoopBound<RedisChannelHandler>
     let logger: Logger
-    /// Set by a pool on the connections it hands out: they refuse `SELECT`.
-    @usableFromInline let pooled = Atomic<Bool>(false)
+    /// Who uses the connection (a ``ConnectionSharing`` raw value): what its commands may change.
+    private let sharingValue = Atomic<UInt8>(ConnectionSharing.own.rawValue)
+    /// What the caller of a lent connection changed on it; see ``restoreForNextLease()``.
+    let session = Mutex(SessionState())
 
-    func markPooled() { pooled.store(true, ordering: .relaxed) }
+    @usableFromInline var sharing: ConnectionSharing { ConnectionSharing(rawValue: sharingValue.load(ordering: .relaxed)) ?? .shared }
+
+    /// Set by a pool on the connections it lends, one caller at a time: they refuse `SELECT`
+    /// and `AUTH`, and follow the transactions, watches and client state their callers change.
+    func markLent() { sharingValue.store(ConnectionSharing.lent.rawValue, ordering: .relaxed) }
+
+    /// Set on connections that concurrent callers use at once (a multiplexer's): they refuse
+    /// `SELECT`, `AUTH`, and every command that changes the connection for the commands after it.
+    func markShared() { sharingValue.store(ConnectionSharing.shared.rawValue, ordering: .relaxed) }
+
+    /// The multiplexer's name for ``markShared()``.
+    func markPooled() { markShared() }
 
     init(
         channel: any Channel, handler: NIOLoopBound<RedisChannelHandler>, configuration: RedisConfiguration,
@@ -129,11 +142,11 @@ public final class RedisConnection: Sendable {
     ///   when the reply has another shape, or a connection error.
     @inlinable
     public func send<Command: RedisCommand>(_ command: Command) async throws(RedisError) -> Command.Response {
-        if let refusal = CommandPolicy.refusal(forName: command.name, pooled: pooled.load(ordering: .relaxed)) { throw refusal }
+        try admit(command.name)
         let token = try await roundTrip(name: command.name, timeout: configuration.commandTimeout) { encoder in
             command.encode(into: &encoder)
         }
-        return try Self.response(Command.Response.self, from: token, command: command.name)
+        return try Self.response(Command.Response.self, from: token, command: command.name) { command.encode(into: &$0) }
     }
 
     /// Sends any command given as its words and returns the raw reply.
@@ -144,12 +157,12 @@ public final class RedisConnection: Sendable {
     /// - Throws: ``RedisError/server(_:)`` for an error reply, or a connection error.
     public func send<each Argument: RESPRenderable>(_ arguments: repeat each Argument) async throws(RedisError) -> RESPToken {
         let words = CommandPolicy.words(repeat each arguments)
-        if let refusal = CommandPolicy.refusal(for: words, pooled: pooled.load(ordering: .relaxed)) { throw refusal }
-        let name = words.split(separator: " ").first.map { $0.uppercased() } ?? "command"
+        try admit(words: words)
+        let name = words.first.map(CommandPolicy.canonical) ?? "command"
         let token = try await roundTrip(name: name, timeout: configuration.commandTimeout) { encoder in
             encoder.encodeCommand(repeat each arguments)
         }
-        return try Self.response(RESPToken.self, from: token, command: name)
+        return try Self.response(RESPToken.self, from: token, command: name) { $0.encodeCommand(repeat each arguments) }
     }
 
     /// Whether the connection is still open. A closed connection fails every command at once.
@@ -212,8 +225,7 @@ public final class RedisConnection: Sendable {
     ) async -> [Result<RESPToken, RedisError>] {
         // As in `send`: a pipeline is no way around the pool's fixed database. Nothing is
         // written, so no part of the pipeline runs in another database than its caller expects.
-        let isPooled = pooled.load(ordering: .relaxed)
-        if let refusal = names.lazy.compactMap({ CommandPolicy.refusal(forName: $0, pooled: isPooled) }).first {
+        if let refusal = admit(names: names) {
             return names.map { _ in .failure(refusal) }
         }
         let deadline = NIODeadline.now() + TimeAmount(timeout)
@@ -263,12 +275,15 @@ public final class RedisConnection: Sendable {
         }
     }
 
-    /// Turns error replies into ``RedisError/server(_:)`` and converts the rest.
+    /// Turns error replies into ``RedisError/server(_:)`` and converts the rest. `encode` writes
+    /// the command again, for an error reply that must be redacted (see ``CommandRedaction``).
     @inlinable
-    static func response<Response: RESPTokenDecodable>(_ type: Response.Type, from token: RESPToken, command: String) throws(RedisError) -> Response {
+    static func response<Response: RESPTokenDecodable>(
+        _ type: Response.Type, from token: RESPToken, command: String, encodedBy encode: (inout RESPCommandEncoder) -> Void
+    ) throws(RedisError) -> Response {
         switch token.type {
         case .simpleError, .bulkError:
-            throw serverError(token)
+            throw serverError(token, command: command, encodedBy: encode)
         default:
             do {
                 return try Response(fromRESP: token)
@@ -278,12 +293,19 @@ public final class RedisConnection: Sendable {
         }
     }
 
-    /// The error reply in `token` as a ``RedisError/server(_:)``.
+    /// The error reply in `token` to the command named `command` as a ``RedisError/server(_:)``;
+    /// for a command that may carry a secret, redacted before it is kept.
     @usableFromInline
-    static func serverError(_ token: RESPToken) -> RedisError {
+    static func serverError(_ token: RESPToken, command: String, encodedBy encode: (inout RESPCommandEncoder) -> Void) -> RedisError {
         switch token.value {
-        case .simpleError(let text), .bulkError(let text): .server(RedisServerError(reply: String(buffer: text)))
-        default: .unexpectedReply(command: "?", RESPConversionError(expected: "an error", token: token))
+        case .simpleError(let text), .bulkError(let text):
+            var reply = CommandRedaction.redactingUnknownCommandArguments(in: String(buffer: text))
+            if CommandRedaction.mayCarrySecrets(name: command) {
+                reply = CommandRedaction.redact(reply: reply, of: CommandRedaction.words(encodedBy: encode))
+            }
+            return .server(RedisServerError(reply: reply))
+        default:
+            return .unexpectedReply(command: command, RESPConversionError(expected: "an error", token: token))
         }
     }
 }

@@ -13,6 +13,12 @@ import Synchronization
 /// dropped when they come back or are found idle, so the next command opens a new one:
 /// the pool recovers from a Redis restart by itself.
 ///
+/// A connection goes back in the state it was lent in: a transaction (`MULTI`) a block left
+/// open is discarded, a `WATCH` left active is unwatched, and a connection whose client state
+/// the block changed (`CLIENT SETNAME`, `CLIENT TRACKING`, ...) is closed and replaced. Such
+/// commands only make sense inside `withConnection`; `send` and `execute` refuse them with
+/// ``RedisError/requiresLease(command:)``.
+///
 /// ```swift
 /// let pool = RedisConnectionPool(configuration: try .init(url: "unix:///var/run/redis/redis.sock?db=1"))
 /// let value = try await pool.send(GET(":1:my_key"))
@@ -87,22 +93,38 @@ public final class RedisConnectionPool: RedisClient, Sendable {
 
     /// Leases a connection for `body` and returns it afterwards, however `body` ends.
     ///
+    /// The connection is `body`'s alone: a transaction runs on it as on a connection of its own.
+    /// What `body` leaves open is undone before the next caller gets it:
+    ///
+    /// ```swift
+    /// try await pool.withConnection { redis in
+    ///     _ = try await redis.send("WATCH", "counter")
+    ///     _ = try await redis.send("MULTI")
+    ///     _ = try await redis.send("INCR", "counter")
+    ///     _ = try await redis.send("EXEC")      // a block that throws before EXEC: the pool sends DISCARD
+    /// }
+    /// ```
     /// - Throws: what `body` throws, or a ``RedisError`` from opening a connection,
     ///   ``RedisError/poolExhausted(waited:maximumConnections:)`` or ``RedisError/poolClosed``.
     public func withConnection<Result>(_ body: (RedisConnection) async throws -> Result) async throws -> Result {
         let connection = try await lease()
+        let result: Result
         do {
-            let result = try await body(connection)
-            release(connection)
-            return result
+            result = try await body(connection)
         } catch {
-            release(connection)
+            await giveBack(connection)
             throw error
         }
+        await giveBack(connection)
+        return result
     }
 
     /// Sends one command on a leased connection.
+    ///
+    /// - Throws: ``RedisError/requiresLease(command:)`` for a command that changes the
+    ///   connection for the commands after it (`MULTI`, `WATCH`, ...): use ``withConnection(_:)``.
     public func send<Command: RedisCommand>(_ command: Command) async throws(RedisError) -> Command.Response {
+        if let refusal = CommandPolicy.refusalOutsideLease(forName: command.name) { throw refusal }
         let connection = try await lease()
         defer { release(connection) }
         return try await connection.send(command)
@@ -110,6 +132,9 @@ public final class RedisConnectionPool: RedisClient, Sendable {
 
     /// Sends commands of one type together on one leased connection.
     public func execute<Command: RedisCommand>(_ commands: [Command]) async -> [Result<Command.Response, RedisError>] {
+        if let refusal = commands.lazy.compactMap({ CommandPolicy.refusalOutsideLease(forName: $0.name) }).first {
+            return commands.map { _ in .failure(refusal) }
+        }
         let connection: RedisConnection
         do {
             connection = try await lease()
@@ -124,6 +149,9 @@ public final class RedisConnectionPool: RedisClient, Sendable {
     public func execute<First: RedisCommand, Second: RedisCommand>(
         _ first: First, _ second: Second
     ) async -> (Result<First.Response, RedisError>, Result<Second.Response, RedisError>) {
+        if let refusal = CommandPolicy.refusalOutsideLease(forName: first.name) ?? CommandPolicy.refusalOutsideLease(forName: second.name) {
+            return (.failure(refusal), .failure(refusal))
+        }
         let connection: RedisConnection
         do {
             connection = try await lease()
@@ -187,10 +215,11 @@ public final class RedisConnectionPool: RedisClient, Sendable {
     }
 
     /// Takes the most recently used open idle connection, counting it busy; closed ones found
-    /// on the way go to `stale`.
+    /// on the way go to `stale`, and so do ones not as they were lent (a caller kept using a
+    /// connection after its block ended).
     private static func takeIdle(_ state: inout State, stale: inout [RedisConnection]) -> RedisConnection? {
         while let entry = state.idle.popLast() {
-            if entry.connection.isOpen {
+            if entry.connection.isOpen && entry.connection.isAsLent {
                 state.busy += 1
                 return entry.connection
             }
@@ -204,7 +233,7 @@ public final class RedisConnectionPool: RedisClient, Sendable {
         do {
             let connection = try await RedisConnection.connect(
                 configuration: configuration, eventLoopGroup: eventLoopGroup, logger: logger)
-            connection.markPooled()
+            connection.markLent()
             return connection
         } catch {
             giveBackCapacity()
@@ -279,9 +308,22 @@ public final class RedisConnectionPool: RedisClient, Sendable {
 
     // MARK: Returning
 
+    /// Takes back a connection a block had: first puts it back in the state it was lent in, or
+    /// closes it when that cannot be done (see ``RedisConnection/restoreForNextLease()``).
+    private func giveBack(_ connection: RedisConnection) async {
+        if !(await connection.restoreForNextLease()) { await connection.close() }
+        release(connection)
+    }
+
     /// Takes a connection back: to the first waiter, to the idle list, or closed if it broke.
+    /// A connection not in the state it was lent in is never lent again: it is closed here.
     func release(_ connection: RedisConnection) {
         guard connection.isOpen else {
+            giveBackCapacity()
+            return
+        }
+        guard connection.isAsLent else {
+            Task { await connection.close() }
             giveBackCapacity()
             return
         }
