@@ -43,9 +43,6 @@ public final class RedisConnection: Sendable {
     /// `SELECT`, `AUTH`, and every command that changes the connection for the commands after it.
     func markShared() { sharingValue.store(ConnectionSharing.shared.rawValue, ordering: .relaxed) }
 
-    /// The multiplexer's name for ``markShared()``.
-    func markPooled() { markShared() }
-
     init(
         channel: any Channel, handler: NIOLoopBound<RedisChannelHandler>, configuration: RedisConfiguration,
         protocolVersion: Int, serverVersion: String?, logger: Logger

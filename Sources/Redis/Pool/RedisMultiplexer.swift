@@ -257,7 +257,7 @@ public final class RedisMultiplexer: RedisClient, Sendable {
             }
             let task = Task { [configuration, eventLoopGroup, logger] () async throws -> RedisConnection in
                 let connection = try await RedisConnection.connect(configuration: configuration, eventLoopGroup: eventLoopGroup, logger: logger)
-                connection.markPooled()
+                connection.markShared()
                 return connection
             }
             state = .connecting(task)
