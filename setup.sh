@@ -422,6 +422,15 @@ step_config() {
   ((edits > 0)) || return 0
   CONF_CHANGED=1
   [[ $MODE == check ]] && return
+  # The new file needs a restart; a server setup.sh cannot log in to is not restarted (its keys
+  # cannot be snapshotted first), so its config is left as it is too.
+  read_requirepass "$work"
+  if ping_socket && ((LOCKED)); then
+    die "redis.conf needs the changes above, and then a restart, but Redis on $SOCK asks for credentials
+  setup.sh does not have (ACL users, or a password other than redis.conf's requirepass): nothing was
+  changed. Save your data and stop Redis yourself (redis-cli --user NAME --askpass -s $SOCK shutdown save),
+  then rerun ./setup.sh"
+  fi
   # Built where only root can reach it, with the file's owner and mode, then renamed over
   # redis.conf: the rename replaces whatever stands there (a link too) and follows nothing.
   make_stage
@@ -472,7 +481,8 @@ read_requirepass() {
   [[ -f $1 ]] || return 0
   AUTH=$(awk 'tolower($1) == "requirepass" {
       v = $0; sub(/^[ \t]*[^ \t]+[ \t]+/, "", v); sub(/[ \t\r]+$/, "", v)
-      if (v ~ /^".*"$/ || v ~ /^\047.*\047$/) v = substr(v, 2, length(v) - 2)
+      if (v ~ /^".*"$/) { v = substr(v, 2, length(v) - 2); gsub(/\\"/, "\"", v); gsub(/\\\\/, "\\", v) }
+      else if (v ~ /^\047.*\047$/) { v = substr(v, 2, length(v) - 2); gsub(/\\\047/, "\047", v) }
       last = v
     } END { printf "%s", last }' "$1")
 }
@@ -597,7 +607,7 @@ wait_for_pong() {
 save_before_restart() {
   local cli=() keys save aof
   if ((LOCKED)); then
-    die "Redis on $SOCK asks for credentials setup.sh does not have (ACL users), so setup.sh cannot
+    die "Redis on $SOCK asks for credentials setup.sh does not have (ACL users, or a password other than redis.conf's requirepass), so setup.sh cannot
   snapshot its keys before the restart ($1): not restarting, so nothing is lost.
   Save your data and restart Redis yourself (redis-cli --user NAME --askpass -s $SOCK shutdown save;
   then start it again), then rerun ./setup.sh"
@@ -675,7 +685,7 @@ step_server() {
   pid=$(server_pid)
   reason=$(restart_reason "$answering" "$pid")
   if ((LOCKED)) && [[ -z $reason ]]; then
-    warn "Redis on $SOCK asks for credentials setup.sh does not have (ACL users): it cannot compare the running
+    warn "Redis on $SOCK asks for credentials setup.sh does not have (ACL users, or a password other than redis.conf's requirepass): it cannot compare the running
   server's settings with redis.conf. Check them yourself: redis-cli --user NAME --askpass -s $SOCK config get port"
   fi
 
@@ -812,10 +822,12 @@ finish() {
     exit 1
   fi
   version=$(live_info redis_version)
+  local answers="Redis $version answers PONG on $SOCK"
+  ((LOCKED)) && answers="Redis answers on $SOCK (and asks for credentials)"
   if ((CHANGES == 0)); then
-    printf '%s\n' "${G}Nothing to change:${N} Redis $version answers PONG on $SOCK"
+    printf '%s\n' "${G}Nothing to change:${N} $answers"
   else
-    printf '%s\n' "${G}Done:${N} Redis $version answers PONG on $SOCK"
+    printf '%s\n' "${G}Done:${N} $answers"
   fi
   printf '\n%s%s, you should see:\n' "${B}Next${N}" "${USER_TO_CHECK:+ (as $USER_TO_CHECK, in this shell or a new login)}"
   printf '  %-44s %s→%s %s\n' \
