@@ -328,22 +328,42 @@ step_backup() {
 
 # Directives in an included file override redis.conf's or are overridden by them, depending
 # on where the include line stands. setup.sh edits redis.conf only, so it stops when an
-# included file sets one of its directives: `port 6379` there would keep TCP open behind the
-# `port 0` here.
-check_includes() {
-  local conf=$1 pattern file line names found=()
-  names=$(IFS='|' && printf '%s' "${D_NAME[*]}")
-  while read -r pattern; do
-    for file in $pattern; do # a glob, expanded as Redis does
-      [[ -f $file && ! $file -ef $CONF ]] || continue
-      while IFS= read -r line; do
-        found+=("$file:$line")
-      done < <(grep -inE "^[[:space:]]*($names)[[:space:]]" "$file" || true)
+# included file (or one it includes) sets one of its directives: `port 6379` there would keep
+# TCP open behind the `port 0` here. The files are read as the redis user, as Redis reads them
+# (a group member may write any path into redis.conf: root must not open it), with a time
+# limit; a relative include, which Redis resolves against its own working folder, is refused.
+readonly INCLUDE_SCAN='
+  names=$1 conf=$2 seen=" "
+  scan() { # stdin: a config file
+    local line pattern file
+    while IFS= read -r line; do
+      set -f; set -- $line; set +f
+      [[ ${1,,} == include && -n ${2:-} ]] || continue
+      pattern=$2
+      [[ $pattern == /* ]] || { printf "relative\t%s\n" "$pattern"; continue; }
+      for file in $pattern; do
+        [[ -f $file && ! $file -ef $conf && $seen != *" $file "* ]] || continue
+        seen+="$file "
+        grep -inHE "^[[:space:]]*($names)[[:space:]]" -- "$file" 2>/dev/null
+        { scan <"$file"; } 2>/dev/null
+      done
     done
-  done < <(awk 'tolower($1) == "include" { print $2 }' "$conf")
-  ((${#found[@]} == 0)) && return 0
+  }
+  scan
+  exit 0
+'
+check_includes() {
+  local names found
+  names=$(IFS='|' && printf '%s' "${D_NAME[*]}")
+  found=$(runuser -u redis -- timeout 10 bash -c "$INCLUDE_SCAN" _ "$names" "$CONF" <"$1") ||
+    die "could not read the files $CONF includes within 10 s (as the redis user): check its include lines"
+  [[ -n $found ]] || return 0
+  if grep -q $'^relative\t' <<<"$found"; then
+    die "$CONF includes $(sed -n $'s/^relative\t//p' <<<"$found" | head -n 1) by a relative path, which Redis resolves
+  against its own working folder: write it as an absolute path, then rerun ./setup.sh"
+  fi
   err "$CONF includes files that set what setup.sh configures, and setup.sh edits redis.conf only:"
-  printf '    %s\n' "${found[@]}" >&2
+  sed 's/^/    /' <<<"$found" >&2
   die "remove or comment out those lines (setup.sh sets them in $CONF), then rerun ./setup.sh"
 }
 
@@ -425,7 +445,7 @@ step_config() {
   # The new file needs a restart; a server setup.sh cannot log in to is not restarted (its keys
   # cannot be snapshotted first), so its config is left as it is too.
   read_requirepass "$work"
-  if ping_socket && ((LOCKED)); then
+  if ((!CONFIG_ONLY)) && ping_socket && ((LOCKED)); then
     die "redis.conf needs the changes above, and then a restart, but Redis on $SOCK asks for credentials
   setup.sh does not have (ACL users, or a password other than redis.conf's requirepass): nothing was
   changed. Save your data and stop Redis yourself (redis-cli --user NAME --askpass -s $SOCK shutdown save),
@@ -506,18 +526,21 @@ LOCKED=0
 # Succeeds when a server answers on the socket: PONG, or a refusal for want of credentials
 # (then LOCKED=1).
 ping_socket() {
-  local out
-  out=$(cli ping 2>&1) || true
+  # stdout alone says PONG: redis-cli warns on stderr when redis.conf's password is not (yet)
+  # the running server's ("AUTH failed ... without any password configured") and still pings.
+  local out errors
+  out=$(cli ping 2>"$TMP/ping.err") || true
   out=${out%$'\r'}
+  errors=$(<"$TMP/ping.err")
   if [[ $out == PONG ]]; then
     LOCKED=0
     return 0
   fi
-  if is_locked_answer "$out"; then
+  if is_locked_answer "$out $errors"; then
     LOCKED=1
     return 0
   fi
-  PING_ERR=${out:-no answer within 3 s}
+  PING_ERR=${out:-${errors:-no answer within 3 s}}
   return 1
 }
 
@@ -570,12 +593,14 @@ server_pid() {
 }
 
 log_tail() {
-  # The log's folder belongs to redis: show a regular file only, never what a link points to.
-  if [[ -f $LOG && ! -L $LOG ]]; then
+  # The log's folder belongs to redis: read it as redis, so that a link swapped in for the log
+  # shows nothing root alone may read.
+  local lines
+  if lines=$(runuser -u redis -- tail -n 20 -- "$LOG" 2>/dev/null); then
     printf 'last 20 lines of %s:\n' "$LOG" >&2
-    tail -n 20 "$LOG" | sed 's/^/    /' >&2
+    printf '%s\n' "$lines" | sed 's/^/    /' >&2
   else
-    printf '(no log at %s)\n' "$LOG" >&2
+    printf '(no log readable at %s)\n' "$LOG" >&2
   fi
 }
 
@@ -793,7 +818,11 @@ step_access() {
     return
   fi
   owner=$(stat -c %U "$SOCK")
-  if runuser -u "$owner" -- setfacl -m "u:$USER_TO_CHECK:rw" "$SOCK" 2>"$TMP/acl.err"; then
+  if [[ $owner != redis ]]; then
+    warn "$SOCK belongs to $owner, not redis: not adding an ACL entry for $USER_TO_CHECK (until you log in again, run 'newgrp redis' first)"
+    return
+  fi
+  if runuser -u redis -- setfacl -m "u:$USER_TO_CHECK:rw" "$SOCK" 2>"$TMP/acl.err"; then
     change "let $USER_TO_CHECK's current shell use $SOCK now (ACL u:$USER_TO_CHECK:rw on the socket): the redis group reaches new logins only"
   else
     warn "could not add an ACL entry for $USER_TO_CHECK on $SOCK ($(head -c 200 "$TMP/acl.err")):

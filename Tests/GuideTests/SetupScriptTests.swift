@@ -1,4 +1,5 @@
 import Foundation
+import Redis
 import XCTest
 
 #if canImport(Glibc)
@@ -16,8 +17,8 @@ final class SetupScriptTests: XCTestCase {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("setup.sh").path
 
-    /// `<root-only 755 folder>/conf` (mode 2770, owned by nobody:nogroup, standing in for
-    /// redis:redis) holding Debian's redis.conf; and a victim file outside it, owned by root.
+    /// `<root-only 755 folder>/conf` (mode 2770, redis:redis, as `/etc/redis`) holding Debian's
+    /// redis.conf; and a victim file outside it, owned by root.
     struct Sandbox {
         let top: URL
         var folder: URL { top.appendingPathComponent("conf") }
@@ -26,24 +27,38 @@ final class SetupScriptTests: XCTestCase {
         var victim: URL { top.appendingPathComponent("victim") }
         static let victimText = "root's file: setup.sh must never write here\n"
 
+        let redis: UnixUser
+
         init() throws {
             guard geteuid() == 0 else {
                 throw XCTSkip("setup.sh runs as root (it re-runs itself with sudo): these checks need root, as CI runs them")
             }
+            guard let redis = UnixUser.named("redis") else {
+                throw XCTSkip("no redis user: the redis-server package (./setup.sh) brings it")
+            }
+            self.redis = redis
             let original = ["/etc/redis/redis.conf.orig", "/etc/redis/redis.conf"].first { FileManager.default.fileExists(atPath: $0) }
             guard let original else { throw XCTSkip("no /etc/redis/redis.conf to copy: run ./setup.sh first") }
             top = FileManager.default.temporaryDirectory.appendingPathComponent("setup-sandbox-\(getpid())-\(UUID().uuidString.prefix(8))")
             try FileManager.default.createDirectory(at: top, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o755])
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
             XCTAssertEqual(chmod(folder.path, 0o2770), 0)
-            XCTAssertEqual(chown(folder.path, 65534, 65534), 0)
+            XCTAssertEqual(chown(folder.path, redis.id, UnixUser.groupID(named: "redis") ?? 0), 0)
             try Data(contentsOf: URL(fileURLWithPath: original)).write(to: conf)
-            XCTAssertEqual(chown(conf.path, 65534, 65534), 0)
+            XCTAssertEqual(chown(conf.path, redis.id, UnixUser.groupID(named: "redis") ?? 0), 0)
             XCTAssertEqual(chmod(conf.path, 0o640), 0)
             try Self.victimText.write(to: victim, atomically: false, encoding: .utf8)
         }
 
         func remove() { try? FileManager.default.removeItem(at: top) }
+
+        /// Appends `text` to the sandbox's redis.conf.
+        func append(_ text: String) throws {
+            let handle = try FileHandle(forWritingTo: conf)
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data(text.utf8))
+            try handle.close()
+        }
 
         /// Runs `setup.sh --config-only` on the sandbox's redis.conf.
         func runSetup() throws -> (status: Int32, output: String) {
@@ -117,7 +132,7 @@ final class SetupScriptTests: XCTestCase {
 
         let info = try FileManager.default.attributesOfItem(atPath: sandbox.conf.path)
         XCTAssertEqual(info[.type] as? FileAttributeType, .typeRegular)
-        XCTAssertEqual(info[.ownerAccountID] as? Int, 65534, "the edited redis.conf keeps its owner")
+        XCTAssertEqual(info[.ownerAccountID] as? Int, Int(sandbox.redis.id), "the edited redis.conf keeps its owner")
         XCTAssertEqual(info[.posixPermissions] as? Int, 0o640, "the edited redis.conf keeps its mode")
         let text = try String(contentsOf: sandbox.conf, encoding: .utf8)
         XCTAssertTrue(text.contains("\nport 0\n"), "port 0 written")
@@ -128,23 +143,36 @@ final class SetupScriptTests: XCTestCase {
         defer { sandbox.remove() }
         let local = sandbox.folder.appendingPathComponent("local.conf")
         try "port 6379\n".write(to: local, atomically: false, encoding: .utf8)
-        let handle = try FileHandle(forWritingTo: sandbox.conf)
-        handle.seekToEndOfFile()
-        handle.write(Data("include \(sandbox.folder.path)/*.conf\n".utf8))
-        try handle.close()
+        try sandbox.append("include \(sandbox.folder.path)/*.conf\n")
 
         let run = try sandbox.runSetup()
         XCTAssertNotEqual(run.status, 0, run.output)
         XCTAssertTrue(run.output.contains("\(local.path):1:port 6379"), run.output)
     }
 
+    func testANestedIncludeIsFollowedAndARelativeOneRefused() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let outer = sandbox.folder.appendingPathComponent("outer.conf")
+        let inner = sandbox.folder.appendingPathComponent("inner.conf")
+        try "include \(inner.path)\ninclude \(outer.path)\n".write(to: outer, atomically: false, encoding: .utf8)
+        try "bind 0.0.0.0\n".write(to: inner, atomically: false, encoding: .utf8)
+        try sandbox.append("include \(outer.path)\n")
+        let nested = try sandbox.runSetup()
+        XCTAssertNotEqual(nested.status, 0, nested.output)
+        XCTAssertTrue(nested.output.contains("\(inner.path):1:bind 0.0.0.0"), nested.output)
+
+        try FileManager.default.removeItem(at: inner)
+        try sandbox.append("include local.conf\n")
+        let relative = try sandbox.runSetup()
+        XCTAssertNotEqual(relative.status, 0, relative.output)
+        XCTAssertTrue(relative.output.contains("includes local.conf by a relative path"), relative.output)
+    }
+
     func testAnActiveTLSPortIsTurnedOff() throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
-        let handle = try FileHandle(forWritingTo: sandbox.conf)
-        handle.seekToEndOfFile()
-        handle.write(Data("tls-port 6380\n".utf8))
-        try handle.close()
+        try sandbox.append("tls-port 6380\n")
 
         let run = try sandbox.runSetup()
         XCTAssertEqual(run.status, 0, run.output)
