@@ -27,6 +27,10 @@ public final class Session: Sendable {
         /// Once ``data`` is loaded, a key here is one the store confirmed: it loaded a session
         /// under it in this request, or created it.
         var key: String?
+        /// The client's key, once a load found no session under it (and dropped it from
+        /// ``key``): at logout the store may still hold something to delete under it
+        /// (``SessionStore/deleteUnconfirmed(key:)``).
+        var unconfirmedKey: String?
         /// The data, once loaded.
         var data: SessionData?
         var accessed = false
@@ -123,14 +127,19 @@ public final class Session: Sendable {
     ///
     /// Loads the session first, if the request has not: the cookie's key is the client's word,
     /// and may name any key of the store's database (a counter, a list: the standalone store's
-    /// sessions are bare keys in DB 0). Only a session the store confirmed is deleted.
+    /// sessions are bare keys in DB 0). Only a session the store confirmed is deleted; a key
+    /// the load did not find goes to ``SessionStore/deleteUnconfirmed(key:)``, where the store
+    /// decides what, if anything, it may delete (on `cached_db`, the entry a failed logout left
+    /// in the cache after deleting the row).
     ///
     /// - Throws: what the store's delete throws (``SessionError/storeUnavailable(store:reason:)``
     ///   when the session cannot be deleted everywhere); the session is then left as it was, so
     ///   the logout can be retried.
     public func flush() async throws(SessionError) {
         _ = try await loaded()
-        if let old = confirmedKey { try await requireStore().delete(key: old) }
+        let store = try requireStore()
+        if let old = confirmedKey { try await store.delete(key: old) }
+        if let unconfirmed = state.withLock({ $0.unconfirmedKey }) { try await store.deleteUnconfirmed(key: unconfirmed) }
         state.withLock { $0 = State(key: nil, data: SessionData(), accessed: true, modified: true) }
     }
 
@@ -196,7 +205,10 @@ public final class Session: Sendable {
         if let key { found = try await store.load(key: key) }
         return state.withLock { state in
             if let data = state.data { return data }  // another task of the request loaded it first
-            if found == nil, state.key == key { state.key = nil }
+            if found == nil, let key, state.key == key {
+                state.key = nil
+                state.unconfirmedKey = key
+            }
             let data = found ?? SessionData()
             state.data = data
             return data

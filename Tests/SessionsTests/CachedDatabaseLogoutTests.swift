@@ -79,6 +79,38 @@ final class CachedDatabaseLogoutTests: XCTestCase {
         }
     }
 
+    /// The entry a logout could not delete after the row went (a concurrent request refilled
+    /// it from the row in between): the retry's load finds no row, yet the entry lives on in
+    /// Redis for other processes. The retry must delete it, and fail while it cannot.
+    func testRetriedLogoutDeletesTheEntryLeftWithoutARow() async throws {
+        try await withSite { site in
+            let key = try cookieKey(try await site.get("/session"))
+            let cached = site.redisLocation(of: key)
+            // As the refill leaves it: the row is gone, the entry holds the session.
+            try await XCTUnwrap(site.database).delete(key: key)
+            try await site.redis("ACL", "SETUSER", "default", "-del")
+            let refused = try await site.post("/logout", cookie: key)
+            XCTAssertEqual(refused.status, 503, refused.text)
+            XCTAssertEqual(refused.values("Set-Cookie"), [], "the cookie is kept, to retry the logout")
+            // This process knows the entry is stale: it reads the session from the table.
+            let read = try await site.get("/read", cookie: key)
+            XCTAssertEqual(read.text, "count 0", "the entry left behind is not served here")
+
+            // Redis still refusing (reads too, as when it is down): no success yet.
+            try await site.redis("ACL", "SETUSER", "default", "-get")
+            let stillRefused = try await site.post("/logout", cookie: key)
+            XCTAssertEqual(stillRefused.status, 503, "a retry that cannot delete the entry is no success: \(stillRefused.text)")
+            XCTAssertEqual(stillRefused.values("Set-Cookie"), [], "the cookie is kept, to retry again")
+
+            try await site.redis("ACL", "SETUSER", "default", "+del", "+get")
+            let retried = try await site.post("/logout", cookie: key)
+            XCTAssertEqual(retried.status, 200, retried.text)
+            XCTAssertEqual(retried.values("Set-Cookie").first?.hasPrefix(#"sessionid="""#), true, "\(retried)")
+            let entry = try await site.value(cached.key, database: cached.database)
+            XCTAssertNil(entry, "the entry left without a row is deleted by the retry")
+        }
+    }
+
     /// Login is not logout: the old key holds only the pre-login data, which moves to the new
     /// key, so an old cache entry left to expire is no logout hole. With Redis killed a login
     /// works from SQL, and the one line logged names what is left behind.

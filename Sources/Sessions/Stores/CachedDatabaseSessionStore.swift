@@ -25,6 +25,11 @@ import Synchronization
 /// before the entry is, so the session stays whole and the logout can simply be retried.
 /// A login's ``deleteReplaced(key:)`` is not held to this: the old key's entry holds only the
 /// pre-login data, which lives on under the new key, so it is deleted best effort.
+///
+/// A logout that deleted the row but not the entry (refilled meanwhile, then Redis refused)
+/// leaves the entry to other processes; this one reads the key from the table from then on,
+/// where it is gone. The retry's load finds no session, so the retry deletes the entry through
+/// ``deleteUnconfirmed(key:)`` and answers 503 again while it cannot.
 public final class CachedDatabaseSessionStore: SessionStore {
     /// Django's `KEY_PREFIX` of the cached-DB engine; the cache adds its `:1:`.
     public static let keyPrefix = "django.contrib.sessions.cached_db"
@@ -90,7 +95,9 @@ public final class CachedDatabaseSessionStore: SessionStore {
     ///
     /// - Throws: ``SessionError/storeUnavailable(store:reason:)`` when the cache entry cannot be
     ///   deleted (Redis down or refusing): the row is kept when the first cache delete fails, so
-    ///   a retry finds the session again; ``SessionError/database(_:)`` when the row cannot be.
+    ///   a retry finds the session again; when the second fails, the row is gone and the retry
+    ///   deletes the entry through ``deleteUnconfirmed(key:)``. ``SessionError/database(_:)``
+    ///   when the row cannot be deleted.
     public func delete(key: String) async throws(SessionError) {
         try await cacheDeleteOrThrow(key)
         try await database.delete(key: key)
@@ -114,6 +121,28 @@ public final class CachedDatabaseSessionStore: SessionStore {
         logger.warning(
             "login could not delete the old session key's cache entry: its pre-login data stays readable from Redis by other processes, for a client still sending the old key, until the entry's TTL runs out (or Redis loses it); the login went on, and the old key's row is deleted",
             metadata: ["old_key_prefix": "\(key.prefix(8))", "error": "\(error)"])
+    }
+
+    /// Deletes the cache entry of a key whose load found no row, if it holds a session: the
+    /// entry a logout left when its second cache delete failed. Strict, as a logout's delete.
+    ///
+    /// The entry is read past the stale mark (this process marked it stale when its delete
+    /// failed). Its cache key is the one the store writes the session under, through the
+    /// cache's prefix and key function (`:1:django.contrib.sessions.cached_db<key>` by default),
+    /// never the bare key the cookie names, so it is no application's key; still, an entry
+    /// that is no session (a plain string, a list) is left alone, as every engine leaves a key
+    /// the cookie names that is no session.
+    ///
+    /// - Throws: ``SessionError/storeUnavailable(store:reason:)`` when the entry cannot be read
+    ///   or deleted (Redis down or refusing): the logout fails and can be retried.
+    public func deleteUnconfirmed(key: String) async throws(SessionError) {
+        do {
+            guard try await cache.get(Self.cacheKey(key), as: SessionData.self, version: nil) != nil else { return }
+        } catch {
+            if CacheSessionStore.isNotASession(error) { return }
+            throw logoutFailed(error)
+        }
+        try await cacheDeleteOrThrow(key)
     }
 
     // MARK: The cache, best effort
@@ -141,16 +170,23 @@ public final class CachedDatabaseSessionStore: SessionStore {
         }
     }
 
-    /// Deletes the entry; on failure marks it stale and returns the error.
+    /// Deletes the entry, best effort: a failure is logged once per outage and returned.
     @discardableResult
     private func cacheDelete(_ key: String) async -> CacheError? {
+        guard let error = await deleteEntry(key) else { return nil }
+        noteCacheDown(error)
+        return error
+    }
+
+    /// Deletes the entry. On failure the key is marked stale, so this process reads it from
+    /// the table (which is the truth once the row is deleted), and the error is returned.
+    private func deleteEntry(_ key: String) async -> CacheError? {
         do {
             _ = try await cache.delete(Self.cacheKey(key), version: nil)
             noteCacheUp()
             markFresh(key)
             return nil
         } catch {
-            noteCacheDown(error)
             markStale(key)
             return error
         }
@@ -160,16 +196,17 @@ public final class CachedDatabaseSessionStore: SessionStore {
 
     /// A cache delete that must happen: its failure is the delete's (not best effort).
     private func cacheDeleteOrThrow(_ key: String) async throws(SessionError) {
-        do {
-            _ = try await cache.delete(Self.cacheKey(key), version: nil)
-            noteCacheUp()
-            markFresh(key)
-        } catch {
-            logger.error(
-                "session delete failed: the session cache did not delete the entry, which other processes would go on serving; the logout fails so that it can be retried",
-                metadata: ["error": "\(error)"])
-            throw CacheSessionStore.sessionError(error, store: name)
-        }
+        guard let error = await deleteEntry(key) else { return }
+        throw logoutFailed(error)
+    }
+
+    /// Logs a logout's cache failure (one error line, not the outage warning) and makes it
+    /// the logout's error.
+    private func logoutFailed(_ error: CacheError) -> SessionError {
+        logger.error(
+            "session delete failed: the session cache did not delete the entry, which other processes would go on serving; the logout fails so that it can be retried",
+            metadata: ["error": "\(error)"])
+        return CacheSessionStore.sessionError(error, store: name)
     }
 
     // MARK: Entries that may be stale

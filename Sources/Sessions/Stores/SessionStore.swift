@@ -30,6 +30,20 @@ public protocol SessionStore: Sendable {
     /// cached-DB store deletes the row but the cache entry only best effort, so logins keep
     /// working while Redis is down. The default is ``delete(key:)``.
     func deleteReplaced(key: String) async throws(SessionError)
+
+    /// At logout, deletes what may remain under a key the client sent but the store's load
+    /// did not find (``Session/flush()`` calls it, after the confirmed key's ``delete(key:)``).
+    ///
+    /// A store whose load reads every place a session lives has nothing to do: the default
+    /// does nothing. The standalone store must do nothing: its keys are bare (prefix `""` in
+    /// DB 0), so a key it did not confirm may be an application's (`sessionid=pageviews`).
+    /// The cached-DB store deletes the key's cache entry when it holds a session: a logout
+    /// that deleted the row but not the entry (Redis refused) is retried with a key whose
+    /// load finds no row, while the entry still serves the session to other processes.
+    ///
+    /// - Throws: ``SessionError/storeUnavailable(store:reason:)`` when what remains cannot
+    ///   be checked or deleted; the logout then fails, so that it can be retried.
+    func deleteUnconfirmed(key: String) async throws(SessionError)
 }
 
 extension SessionStore {
@@ -37,4 +51,7 @@ extension SessionStore {
     public func deleteReplaced(key: String) async throws(SessionError) {
         try await delete(key: key)
     }
+
+    /// Nothing: a key the store's load did not find holds nothing of the store's.
+    public func deleteUnconfirmed(key: String) async throws(SessionError) {}
 }
