@@ -72,6 +72,8 @@ public final class RedisConnection: Sendable {
         logger: Logger = RedisConnection.silentLogger
     ) async throws(RedisError) -> RedisConnection {
         let endpoint = configuration.endpoint
+        // The connect timeout bounds the socket's connect and the handshake together.
+        let deadline = ContinuousClock.now + configuration.connectTimeout
         let eventLoop = eventLoopGroup.next()
         // Keep the handler itself: a peer that closes at once tears the pipeline down before
         // it could be looked up, and the handler then reports that closing.
@@ -102,7 +104,7 @@ public final class RedisConnection: Sendable {
         let unnegotiated = RedisConnection(
             channel: channel, handler: handler, configuration: configuration, protocolVersion: 2, serverVersion: nil, logger: logger)
         do {
-            let handshake = try await Handshake.perform(on: unnegotiated)
+            let handshake = try await Handshake.perform(on: unnegotiated, by: deadline)
             logger.debug(
                 "connected",
                 metadata: ["endpoint": "\(endpoint)", "resp": "\(handshake.protocolVersion)", "db": "\(configuration.database)"])
