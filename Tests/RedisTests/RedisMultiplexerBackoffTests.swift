@@ -75,6 +75,61 @@ final class RedisMultiplexerBackoffTests: XCTestCase {
         await redis.close()
     }
 
+    func testAProbeFailedByAnOlderCommandsTimeoutLeavesTheBackoffOn() async throws {
+        // Two connections to a frozen server. The first GET times out and starts the backoff;
+        // a GET sent later is still waiting on the other connection when the backoff lets a
+        // probe through, so the probe queues behind it and fails with connectionClosed when
+        // that GET times out: the server never answered it.
+        let server = try await PrivateRedisServer.start()
+        defer { server.shutDownAndRemove() }
+        let recorder = LogRecorder()
+        var configuration = server.configuration()
+        configuration.commandTimeout = .milliseconds(1_500)
+        configuration.connectTimeout = .milliseconds(500)
+        let redis = RedisMultiplexer(configuration: configuration, connections: 2, logger: recorder.logger())
+        for _ in 0..<2 { _ = try await redis.send(PING()) }  // both connections open; the next call takes the first
+        let key = RedisKey("backoff-\(UUID())")
+
+        let probeError: RedisError? = try await server.whileSuspended {
+            let first = Task { _ = try await redis.send(GET(key)) }
+            // Half a timeout later, so that they are still waiting when the probe comes: one
+            // on each connection (which goes where does not matter), and the probe lands on
+            // the second, behind the one there.
+            try await Task.sleep(for: .milliseconds(750))
+            let later = (0..<2).map { _ in Task { _ = try await redis.send(GET(key)) } }
+            let firstOutcome = await first.result
+            guard case .failure(let error) = firstOutcome, case .commandTimeout? = error as? RedisError else {
+                XCTFail("the first GET did not time out: \(firstOutcome)")
+                return nil
+            }
+            XCTAssertTrue(redis.backingOff.load(ordering: .relaxed), "a command timeout must start a backoff")
+            let probeError: RedisError? = await waitUntil(limit: .seconds(3), interval: .milliseconds(20)) {
+                do throws(RedisError) {
+                    _ = try await redis.send(PING())
+                    return nil
+                } catch {
+                    if case .unresponsive = error { return nil }  // turned away: the delay is not over
+                    return error
+                }
+            }
+            for task in later { _ = await task.result }
+            XCTAssertFalse(
+                recorder.lines.contains { $0.contains("answers again") },
+                "the backoff ended while the server was frozen: \(recorder.lines)")
+            XCTAssertTrue(redis.backingOff.load(ordering: .relaxed), "the backoff ended while the server was frozen")
+            return probeError
+        }
+        guard case .connectionClosed? = probeError else {
+            return XCTFail("expected the probe to fail with the older command's connection, got \(String(describing: probeError))")
+        }
+
+        // Continued, the server answers a probe, and that ends the backoff.
+        let pong = await waitUntil(limit: .seconds(10)) { try? await redis.send(PING()) }
+        XCTAssertEqual(pong, "PONG")
+        XCTAssertTrue(recorder.lines.contains { $0.contains("answers again") }, "an answered probe must end the backoff")
+        await redis.close()
+    }
+
     func testCloseDuringABackoffFailsLaterCallsWithPoolClosed() async throws {
         let server = try await PrivateRedisServer.start()
         defer { server.shutDownAndRemove() }
