@@ -188,6 +188,27 @@ final class PasswordRedactionTests: XCTestCase {
         }
     }
 
+    func testAnErrorReplyIsRedactedByTheWordsSentNotByTheCommandsDeclaredName() async throws {
+        // A caller's own command type whose name says nothing of what it sends (found in
+        // review: redaction went by `name`, and the server quotes the failing rule whole).
+        struct MisleadinglyNamed: RedisCommand {
+            var words: [String]
+            var name: String { "SETUSER" }
+            func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand(words) }
+        }
+        let server = try await Self.redis.server()
+        let user = "redaction-\(UUID().uuidString.prefix(8))"
+        try await RedisConnection.withConnection(configuration: server.configuration()) { redis in
+            do {
+                _ = try await redis.send(MisleadinglyNamed(words: ["ACL", "SETUSER", user, ">\(Self.password)", "bad\(Self.password)"]))
+                XCTFail("a bad ACL rule was accepted")
+            } catch {
+                guard case .server? = error as? RedisError else { return XCTFail("expected the server's error reply, got \(error)") }
+                assertNoPassword(in: error, "ACL SETUSER sent by a command named SETUSER")
+            }
+        }
+    }
+
     func testARedactedReplyKeepsWhatIsNotSecret() async throws {
         let server = try await Self.redis.server()
         try await RedisConnection.withConnection(configuration: server.configuration()) { redis in
@@ -285,31 +306,6 @@ final class PasswordRedactionTests: XCTestCase {
             for piece in ["s3cr", "w0rd", "pa@ss", "pa%40ss", "wr0ng"] where lowered.contains(piece) {
                 XCTFail("\(label): '\(piece)' shows in: \(text)", file: file, line: line)
             }
-        }
-    }
-}
-
-/// Every log event, rendered with its metadata.
-private final class LogRecorder: Sendable {
-    private let recorded = Mutex<[String]>([])
-
-    var lines: [String] { recorded.withLock { $0 } }
-
-    func logger() -> Logger {
-        Logger(label: "redaction-test") { _ in Handler(recorder: self) }
-    }
-
-    private struct Handler: LogHandler {
-        let recorder: LogRecorder
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-        func log(event: LogEvent) {
-            let all = metadata.merging(event.metadata ?? [:]) { $1 }
-            recorder.recorded.withLock { $0.append("\(event.level) \(event.message) \(all) \(event.source)") }
         }
     }
 }

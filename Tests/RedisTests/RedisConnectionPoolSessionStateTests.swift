@@ -77,6 +77,48 @@ final class RedisConnectionPoolSessionStateTests: XCTestCase {
         await pool.close()
     }
 
+    func testAWatchOutlivesADiscardWithoutMultiAndIsClearedBeforeTheNextCaller() async throws {
+        try await assertWatchIsClearedAfterABare("DISCARD")
+    }
+
+    func testAWatchOutlivesAnExecWithoutMultiAndIsClearedBeforeTheNextCaller() async throws {
+        try await assertWatchIsClearedAfterABare("EXEC")
+    }
+
+    /// `WATCH`, then `ending` with no transaction open: Redis answers `ERR ... without MULTI`
+    /// and keeps the watch (found in review: the pool took the watch for ended and sent no
+    /// `UNWATCH`, so the next caller's transaction was aborted).
+    private func assertWatchIsClearedAfterABare(_ ending: String, file: StaticString = #filePath, line: UInt = #line) async throws {
+        let server = try await Self.redis.server()
+        let pool = makePool(server)
+        let watched = RedisKey("watch-then-bare-\(ending)-\(UUID())")
+        try await pool.withConnection { connection in
+            _ = try await connection.send("WATCH", watched)
+            do {
+                _ = try await connection.send(ending)
+                XCTFail("\(ending) without MULTI succeeded", file: file, line: line)
+            } catch {
+                guard case .server(let reply) = error as? RedisError, reply.description.contains("without MULTI") else {
+                    return XCTFail("expected ERR \(ending) without MULTI, got \(error)", file: file, line: line)
+                }
+            }
+        }
+        try await RedisConnection.withConnection(configuration: server.configuration()) { other in
+            _ = try await other.send(SET(watched, "changed-by-someone-else"))
+        }
+
+        let key = RedisKey("watch-then-bare-next-\(UUID())")
+        let exec = try await pool.withConnection { connection in
+            _ = try await connection.send("MULTI")
+            _ = try await connection.send("SET", key, "committed")
+            return try await connection.send("EXEC")
+        }
+        XCTAssertFalse(exec.isNull, "the next caller's EXEC was aborted by the WATCH a bare \(ending) left active", file: file, line: line)
+        let value = try await pool.send(GET(key))
+        XCTAssertEqual(value.map { String(buffer: $0) }, "committed", file: file, line: line)
+        await pool.close()
+    }
+
     func testACompleteTransactionInALeaseKeepsTheConnection() async throws {
         let server = try await Self.redis.server()
         let pool = makePool(server)

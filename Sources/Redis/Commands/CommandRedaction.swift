@@ -22,13 +22,6 @@ enum CommandRedaction {
         "REQUIREPASS", "MASTERAUTH", "AUTH-PASS", "SENTINEL-PASS", "TLS-KEY-FILE-PASS", "TLS-CLIENT-KEY-FILE-PASS",
     ]
 
-    /// Whether a command named `name` (`AUTH`, `CONFIG SET`...) may carry a secret. Only these
-    /// commands are looked at further, on their error paths: other commands cost nothing here.
-    static func mayCarrySecrets(name: String) -> Bool {
-        let first = name.prefix { $0 != " " }
-        return families.contains(first.uppercased())
-    }
-
     /// The positions in `words` (the whole command, its name first) that hold a secret.
     static func secretPositions(in words: [String]) -> [Int] {
         let upper = words.map { $0.uppercased() }

@@ -72,6 +72,8 @@ public final class RedisConnection: Sendable {
         logger: Logger = RedisConnection.silentLogger
     ) async throws(RedisError) -> RedisConnection {
         let endpoint = configuration.endpoint
+        // The connect timeout bounds the socket's connect and the handshake together.
+        let deadline = ContinuousClock.now + configuration.connectTimeout
         let eventLoop = eventLoopGroup.next()
         // Keep the handler itself: a peer that closes at once tears the pipeline down before
         // it could be looked up, and the handler then reports that closing.
@@ -102,7 +104,7 @@ public final class RedisConnection: Sendable {
         let unnegotiated = RedisConnection(
             channel: channel, handler: handler, configuration: configuration, protocolVersion: 2, serverVersion: nil, logger: logger)
         do {
-            let handshake = try await Handshake.perform(on: unnegotiated)
+            let handshake = try await Handshake.perform(on: unnegotiated, by: deadline)
             logger.debug(
                 "connected",
                 metadata: ["endpoint": "\(endpoint)", "resp": "\(handshake.protocolVersion)", "db": "\(configuration.database)"])
@@ -291,16 +293,17 @@ public final class RedisConnection: Sendable {
     }
 
     /// The error reply in `token` to the command named `command` as a ``RedisError/server(_:)``;
-    /// for a command that may carry a secret, redacted before it is kept.
+    /// for a command whose words (as `encode` writes them) may carry a secret, redacted before
+    /// it is kept. Error replies are rare enough for writing the command again to cost nothing.
     @usableFromInline
     static func serverError(_ token: RESPToken, command: String, encodedBy encode: (inout RESPCommandEncoder) -> Void) -> RedisError {
         switch token.value {
         case .simpleError(let text), .bulkError(let text):
-            var reply = CommandRedaction.redactingUnknownCommandArguments(in: String(buffer: text))
-            if CommandRedaction.mayCarrySecrets(name: command) {
-                reply = CommandRedaction.redact(reply: reply, of: CommandRedaction.words(encodedBy: encode))
-            }
-            return .server(RedisServerError(reply: reply))
+            let reply = CommandRedaction.redactingUnknownCommandArguments(in: String(buffer: text))
+            // By the words sent, not by `command`: a caller's own command type may be named
+            // anything whatever it sends (found in review: one named `SETUSER` that sent
+            // `ACL SETUSER` got the server's quote of its password rule back unredacted).
+            return .server(RedisServerError(reply: CommandRedaction.redact(reply: reply, of: CommandRedaction.words(encodedBy: encode))))
         default:
             return .unexpectedReply(command: command, RESPConversionError(expected: "an error", token: token))
         }

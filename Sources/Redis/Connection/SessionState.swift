@@ -20,7 +20,8 @@ struct SessionState: Equatable, Sendable {
     /// What a command does to the state.
     enum Effect {
         case opensTransaction
-        /// `EXEC` and `DISCARD` end the transaction and every `WATCH`.
+        /// `EXEC` and `DISCARD` end the transaction and every `WATCH`; without a transaction
+        /// open they are refused (`ERR EXEC without MULTI`) and every `WATCH` stays.
         case endsTransaction
         case watches
         case unwatches
@@ -53,6 +54,9 @@ struct SessionState: Equatable, Sendable {
         switch effect {
         case .opensTransaction: transactionOpen = true
         case .endsTransaction:
+            // Found in review: a bare DISCARD after WATCH was taken for the end of the watch,
+            // no UNWATCH was sent, and the next caller's transaction was aborted.
+            guard transactionOpen else { break }
             transactionOpen = false
             watching = false
         case .watches: watching = true

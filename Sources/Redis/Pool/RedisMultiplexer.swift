@@ -20,7 +20,8 @@ import Synchronization
 /// waiting out its own timeout, with ``RedisError/unresponsive(_:command:_:)`` after a command
 /// timeout and the ``RedisError/connectTimeout(_:_:)`` itself after a connect timeout. Then one
 /// call, the probe, goes to the server while the others still fail at once; an answer ends the
-/// backoff, another timeout doubles it. Either way a cache that fails open keeps serving, and
+/// backoff, another timeout doubles it, and a probe that learns nothing of the server (refused
+/// before it was sent, or failed by an older command's timeout) leaves the next call to probe. Either way a cache that fails open keeps serving, and
 /// quickly if its timeouts are short (``RedisConfiguration/requestTimeout``).
 ///
 /// A command that times out closes its connection, failing the other commands waiting on it
@@ -41,6 +42,8 @@ public final class RedisMultiplexer: RedisClient, Sendable {
     /// Whether a backoff is on: read by every call, so an atomic beside the state it summarises.
     @usableFromInline let backingOff = Atomic<Bool>(false)
     private let backoff = Mutex<Backoff?>(nil)
+    /// Set by ``close()``, and read only during a backoff (see ``admitDuringBackoff()``).
+    private let isClosed = Atomic<Bool>(false)
 
     /// One connection, opened on demand; concurrent callers share one connect attempt.
     private final class Slot: Sendable {
@@ -98,10 +101,10 @@ public final class RedisMultiplexer: RedisClient, Sendable {
         let probe = try admit()
         do {
             let response = try await connection().send(command)
-            if probe { settle(after: nil, probe: true) }
+            if probe { settle(.reached, probe: true) }
             return response
         } catch {
-            settle(after: error, probe: probe)
+            settle(ProbeVerdict(error), probe: probe)
             throw error
         }
     }
@@ -115,15 +118,10 @@ public final class RedisMultiplexer: RedisClient, Sendable {
         do throws(RedisError) {
             results = try await connection().execute(commands)
         } catch {
-            settle(after: error, probe: probe)
+            settle(ProbeVerdict(error), probe: probe)
             return commands.map { _ in .failure(error) }
         }
-        var timeout: RedisError?
-        for case .failure(let error) in results where Self.isTimeout(error) {
-            timeout = error
-            break
-        }
-        if probe || timeout != nil { settle(after: timeout, probe: probe) }
+        settle(ProbeVerdict(outcomes: results.lazy.map(Self.failure)), probe: probe)
         return results
     }
 
@@ -138,18 +136,22 @@ public final class RedisMultiplexer: RedisClient, Sendable {
         do throws(RedisError) {
             results = try await connection().execute(first, second)
         } catch {
-            settle(after: error, probe: probe)
+            settle(ProbeVerdict(error), probe: probe)
             return (.failure(error), .failure(error))
         }
-        var timeout: RedisError?
-        if case .failure(let error) = results.0, Self.isTimeout(error) { timeout = error }
-        if case .failure(let error) = results.1, Self.isTimeout(error) { timeout = error }
-        if probe || timeout != nil { settle(after: timeout, probe: probe) }
+        settle(ProbeVerdict(outcomes: [Self.failure(results.0), Self.failure(results.1)]), probe: probe)
         return results
     }
 
     /// Closes every connection; later calls fail with ``RedisError/poolClosed``.
     public func close() async {
+        // Before anything else: a backoff must not turn calls away with its own error now
+        // (found in review: calls after close() during a backoff failed as unresponsive).
+        isClosed.store(true, ordering: .relaxed)
+        backoff.withLock { backoff in
+            backoff = nil
+            backingOff.store(false, ordering: .relaxed)
+        }
         for slot in slots {
             let state = slot.state.withLock { state in
                 defer { state = .closed }
@@ -175,6 +177,8 @@ public final class RedisMultiplexer: RedisClient, Sendable {
 
     @usableFromInline
     func admitDuringBackoff() throws(RedisError) -> Bool {
+        // A backoff started by a call in flight when close() ran must not outlive it.
+        if isClosed.load(ordering: .relaxed) { throw .poolClosed }
         let admitted: Result<Bool, RedisError> = backoff.withLock { backoff in
             guard let current = backoff else { return .success(false) }  // ended meanwhile
             if current.probing || ContinuousClock.now < current.retryAt { return .failure(current.error) }
@@ -184,35 +188,40 @@ public final class RedisMultiplexer: RedisClient, Sendable {
         return try admitted.get()
     }
 
-    /// Whether `error` says the server did not answer in time.
+    /// The error of `result`, or `nil` for a success.
     @usableFromInline
-    static func isTimeout(_ error: RedisError) -> Bool {
-        switch error {
-        case .commandTimeout, .connectTimeout: true
-        default: false
-        }
+    static func failure<Response>(_ result: Result<Response, RedisError>) -> RedisError? {
+        if case .failure(let error) = result { return error }
+        return nil
     }
 
-    /// After a call went to Redis: a timeout starts a backoff, or doubles it when the probe
-    /// timed out; the probe ending any other way (the server answered, or refused the
-    /// connection, which fails at once anyway) ends it. A call that was sent before the
-    /// backoff began and times out now leaves it as it is.
+    /// After a call went to Redis, by what its outcome says of the server (see
+    /// ``ProbeVerdict``): a timeout starts a backoff, or doubles it when the probe timed out;
+    /// the probe reaching the server (an answer, or a refused connection, which fails at once
+    /// anyway) ends it; a probe that learnt nothing (refused before it was sent, or failed by
+    /// an older command's timeout on its connection) leaves it on, delay and all, for the next
+    /// call to probe again. A call that was sent before the backoff began and times out now
+    /// leaves it as it is.
     @usableFromInline
-    func settle(after error: RedisError?, probe: Bool) {
+    func settle(_ verdict: ProbeVerdict, probe: Bool) {
         let remembered: RedisError
-        switch error {
-        case .commandTimeout(let command, let timeout)?:
+        switch verdict {
+        case .timedOut(.commandTimeout(let command, let timeout)):
             // Not the timeout itself: the calls turned away sent no command of that name.
             remembered = .unresponsive(configuration.endpoint, command: command, timeout)
-        case let timeout? where Self.isTimeout(timeout):
+        case .timedOut(let timeout):
             remembered = timeout
-        default:
+        case .reached:
             guard probe else { return }
             backoff.withLock { backoff in
                 backoff = nil
                 backingOff.store(false, ordering: .relaxed)
             }
             logger.debug("Redis answers again: backoff ended", metadata: ["endpoint": "\(configuration.endpoint)"])
+            return
+        case .inconclusive:
+            guard probe else { return }
+            backoff.withLock { $0?.probing = false }
             return
         }
         let delay: Duration? = backoff.withLock { backoff in
