@@ -140,10 +140,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // A private redis-server on a temporary socket, for tests that break, flush or restart it.
+        // A private redis-server on a temporary socket, for tests that break, flush or restart it;
+        // a log recorder, for tests that check what was logged.
         .target(
             name: "RedisTestSupport",
-            dependencies: ["Redis", "RESP"],
+            dependencies: ["Redis", "RESP", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
 

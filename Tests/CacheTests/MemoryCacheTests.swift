@@ -1,6 +1,7 @@
 import Cache
 import Foundation
 import Logging
+import RedisTestSupport
 import XCTest
 
 /// The conformance suite on ``MemoryCache``, plus what only it has (LRU culling).
@@ -40,16 +41,16 @@ final class MemoryCacheTests: XCTestCase {
     }
 
     func testAnOddKeyIsWarnedAboutOnceAndStillWorks() async throws {
-        let log = RecordedLog()
+        let log = LogRecorder()
         var configuration = CacheConfiguration()
-        configuration.logger = Logger(label: "test") { _ in log.handler() }
+        configuration.logger = log.logger()
         let cache = MemoryCache(configuration: configuration)
         try await cache.set(String(repeating: "k", count: 300), 1)
         try await cache.set("with space", 2)
         try await cache.set("fine", 3)
         let value = try await cache.get("with space", as: Int.self)
         XCTAssertEqual(value, 2)
-        XCTAssertEqual(log.lines(containing: "not portable").count, 1, "one warning per cache: \(log.all)")
+        XCTAssertEqual(log.messages(containing: "not portable").count, 1, "one warning per cache: \(log.lines)")
     }
 
     func testCullFrequencyZeroEmptiesAFullCache() async throws {

@@ -132,9 +132,9 @@ final class RedisCacheTests: XCTestCase {
 
     func testIncrErrorsFromAServerThatAnsweredAreNoOutage() async throws {
         let server = try await Self.redis.server()
-        let messages = RecordedLog()
+        let log = LogRecorder()
         var configuration = CacheConfiguration(redis: server.configuration(database: 1))
-        configuration.logger = Logger(label: "test") { _ in messages.handler() }
+        configuration.logger = log.logger()
         let cache = RedisCache(configuration: configuration)
         let redis = try await raw(server)
         defer { Task { await redis.close() } }
@@ -153,7 +153,7 @@ final class RedisCacheTests: XCTestCase {
         } catch {
             guard case .overflow = error else { return XCTFail("unexpected \(error)") }
         }
-        XCTAssertEqual(messages.all.filter { !$0.hasPrefix("debug") && !$0.hasPrefix("trace") }, [], "a server that answered is not an outage")
+        XCTAssertEqual(log.events(atLeast: .info).map(\.description), [], "a server that answered is not an outage")
         _ = try await redis.send(DEL([":1:a-list", ":1:big"]))
         await cache.close()
     }
@@ -162,17 +162,17 @@ final class RedisCacheTests: XCTestCase {
         // maxmemory 1 byte under noeviction: every SET is refused with OOM; reads still work.
         let server = try await PrivateRedisServer.start(extraDirectives: ["maxmemory 1", "maxmemory-policy noeviction"])
         defer { server.shutDownAndRemove() }
-        let messages = RecordedLog()
+        let log = LogRecorder()
         var open = CacheConfiguration(redis: server.configuration(database: 1), failureMode: .failOpen)
-        open.logger = Logger(label: "test") { _ in messages.handler() }
+        open.logger = log.logger()
         let failingOpen = RedisCache(configuration: open)
         for _ in 0..<3 {
             try await failingOpen.set("k", "dropped")
             let read = try await failingOpen.get("k", as: String.self)
             XCTAssertNil(read)
         }
-        XCTAssertEqual(messages.lines(containing: "refuses writes").count, 1, "\(messages.all)")
-        XCTAssertEqual(messages.lines(containing: "unreachable").count, 0, "\(messages.all)")
+        XCTAssertEqual(log.messages(containing: "refuses writes").count, 1, "\(log.lines)")
+        XCTAssertEqual(log.messages(containing: "unreachable").count, 0, "\(log.lines)")
         var closed = CacheConfiguration(redis: server.configuration(database: 1))
         closed.logger.logLevel = .critical
         let failingClosed = RedisCache(configuration: closed)
@@ -189,7 +189,7 @@ final class RedisCacheTests: XCTestCase {
         try await failingOpen.set("k", "stored")
         let stored = try await failingOpen.get("k", as: String.self)
         XCTAssertEqual(stored, "stored")
-        XCTAssertEqual(messages.lines(containing: "takes writes again").count, 1, "\(messages.all)")
+        XCTAssertEqual(log.messages(containing: "takes writes again").count, 1, "\(log.lines)")
         await failingOpen.close()
         await failingClosed.close()
     }
@@ -199,9 +199,9 @@ final class RedisCacheTests: XCTestCase {
         // answered "BUSY", as a server loading its dataset answers "LOADING".
         let server = try await PrivateRedisServer.start(extraDirectives: ["busy-reply-threshold 100"])
         defer { server.shutDownAndRemove() }
-        let messages = RecordedLog()
+        let log = LogRecorder()
         var open = CacheConfiguration(redis: server.configuration(database: 1), failureMode: .failOpen)
-        open.logger = Logger(label: "test") { _ in messages.handler() }
+        open.logger = log.logger()
         let failingOpen = RedisCache(configuration: open, poolConfiguration: .init(maximumConnections: 1))
         var closed = CacheConfiguration(redis: server.configuration(database: 1))
         closed.logger.logLevel = .critical
@@ -236,11 +236,11 @@ final class RedisCacheTests: XCTestCase {
         let read = try await failingOpen.get("k", as: String.self)
         XCTAssertNil(read, "failing open, a busy server is a miss")
         try await failingOpen.set("k", "dropped")
-        XCTAssertEqual(messages.lines(containing: "cannot serve for now").count, 1, "\(messages.all)")
+        XCTAssertEqual(log.messages(containing: "cannot serve for now").count, 1, "\(log.lines)")
         _ = try await busy.value
         let after = try await failingOpen.get("k", as: String.self)
         XCTAssertEqual(after, "v")
-        XCTAssertEqual(messages.lines(containing: "reachable again").count, 1, "\(messages.all)")
+        XCTAssertEqual(log.messages(containing: "reachable again").count, 1, "\(log.lines)")
         await failingOpen.close()
         await failingClosed.close()
     }
@@ -267,9 +267,9 @@ final class RedisCacheTests: XCTestCase {
     func testFailOpenMissesAndDropsWritesThenRecoversWithOneWarningPerOutage() async throws {
         let server = try await PrivateRedisServer.start()
         defer { server.shutDownAndRemove() }
-        let messages = RecordedLog()
+        let log = LogRecorder()
         var configuration = CacheConfiguration(redis: server.configuration(database: 1), failureMode: .failOpen)
-        configuration.logger = Logger(label: "test") { _ in messages.handler() }
+        configuration.logger = log.logger()
         let cache = RedisCache(configuration: configuration)
         try await cache.set("k", "v")
         server.kill()
@@ -280,37 +280,12 @@ final class RedisCacheTests: XCTestCase {
             let added = try await cache.add("k3", "dropped")
             XCTAssertFalse(added)
         }
-        XCTAssertEqual(messages.lines(containing: "unreachable").count, 1, "one warning per outage: \(messages.all)")
+        XCTAssertEqual(log.messages(containing: "unreachable").count, 1, "one warning per outage: \(log.lines)")
         try await server.restart()
         try await cache.set("k", "back")
         let value = try await cache.get("k", as: String.self)
         XCTAssertEqual(value, "back")
-        XCTAssertEqual(messages.lines(containing: "reachable again").count, 1, "\(messages.all)")
+        XCTAssertEqual(log.messages(containing: "reachable again").count, 1, "\(log.lines)")
         await cache.close()
-    }
-}
-
-/// Collects log messages so a test can count them.
-final class RecordedLog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var messages: [String] = []
-
-    var all: [String] { lock.withLock { messages } }
-
-    func lines(containing text: String) -> [String] { all.filter { $0.contains(text) } }
-
-    func handler() -> any LogHandler { Handler(log: self) }
-
-    struct Handler: LogHandler {
-        let log: RecordedLog
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-        func log(event: LogEvent) {
-            log.lock.withLock { log.messages.append("\(event.level) \(event.message)") }
-        }
     }
 }

@@ -23,8 +23,8 @@ final class CachedDatabaseLogoutTests: XCTestCase {
     }
 
     func testLogoutWhoseCacheDeleteIsRefusedAnswers503AndCanBeRetried() async throws {
-        let recorder = OutageLogTests.Recorder()
-        try await withSite(logger: recorder.logger) { site in
+        let recorder = LogRecorder()
+        try await withSite(logger: recorder.logger()) { site in
             let key = try cookieKey(try await site.get("/session"))
             let cached = site.redisLocation(of: key)
             // Redis answers, but refuses DEL: the cache entry cannot be removed.
@@ -32,9 +32,9 @@ final class CachedDatabaseLogoutTests: XCTestCase {
             let refused = try await site.post("/logout", cookie: key)
             XCTAssertEqual(refused.status, 503, refused.text)
             XCTAssertEqual(refused.values("Set-Cookie"), [], "the cookie is kept, to retry the logout")
-            let logged = recorder.messages.withLock { $0 }.filter { $0.0 >= .warning }
+            let logged = recorder.events(atLeast: .warning)
             XCTAssertEqual(logged.count, 1, "one clear line: \(logged)")
-            XCTAssertTrue(logged.first?.1.contains("logout") == true, "\(logged)")
+            XCTAssertTrue(logged.first?.message.contains("logout") == true, "\(logged)")
             // Nothing half done: the session is whole, in the table and in the cache.
             let row = try await XCTUnwrap(site.database).row(key: key)
             XCTAssertNotNil(row, "the row was deleted though the cache still serves the session")
@@ -115,8 +115,8 @@ final class CachedDatabaseLogoutTests: XCTestCase {
     /// key, so an old cache entry left to expire is no logout hole. With Redis killed a login
     /// works from SQL, and the one line logged names what is left behind.
     func testLoginWithRedisKilledAnswers200AndDeletesTheOldRow() async throws {
-        let recorder = OutageLogTests.Recorder()
-        try await withSite(logger: recorder.logger) { site in
+        let recorder = LogRecorder()
+        try await withSite(logger: recorder.logger()) { site in
             let old = try cookieKey(try await site.get("/session"))
             site.server.kill()
             let login = try await site.post("/login", cookie: old)
@@ -129,9 +129,9 @@ final class CachedDatabaseLogoutTests: XCTestCase {
             XCTAssertEqual(try saved?.get("count", as: Int.self), 1, "with the pre-login data")
             let oldRow = try await database.row(key: old)
             XCTAssertNil(oldRow, "the old key is worthless after login")
-            let logged = recorder.messages.withLock { $0 }.filter { $0.0 >= .warning }
-            XCTAssertEqual(logged.filter { $0.0 > .warning }.count, 0, "a warning, not an error: \(logged)")
-            let leftBehind = logged.filter { $0.1.contains("pre-login") }
+            let logged = recorder.events(atLeast: .warning)
+            XCTAssertEqual(logged.filter { $0.level > .warning }.count, 0, "a warning, not an error: \(logged)")
+            let leftBehind = logged.filter { $0.message.contains("pre-login") }
             XCTAssertEqual(leftBehind.count, 1, "one line names the old key's cache entry: \(logged)")
 
             // Still down: the new key is served from SQL, and the old one is nothing here.
@@ -145,16 +145,16 @@ final class CachedDatabaseLogoutTests: XCTestCase {
     /// The old key's cache entry that a login could not delete (Redis refusing DEL) is never
     /// served by this process, and loading the old key refills nothing: its row is gone.
     func testLoginWhoseOldEntryCannotBeDeletedNeverServesNorRefillsIt() async throws {
-        let recorder = OutageLogTests.Recorder()
-        try await withSite(logger: recorder.logger) { site in
+        let recorder = LogRecorder()
+        try await withSite(logger: recorder.logger()) { site in
             let old = try cookieKey(try await site.get("/session"))
             let cached = site.redisLocation(of: old)
             try await site.redis("ACL", "SETUSER", "default", "-del")
             let login = try await site.post("/login", cookie: old)
             XCTAssertEqual(login.status, 200, login.text)
             let new = try cookieKey(login)
-            let leftBehind = recorder.messages.withLock { $0 }.filter { $0.0 == .warning && $0.1.contains("pre-login") }
-            XCTAssertEqual(leftBehind.count, 1, "\(recorder.messages.withLock { $0 })")
+            let leftBehind = recorder.events.filter { $0.level == .warning && $0.message.contains("pre-login") }
+            XCTAssertEqual(leftBehind.count, 1, "\(recorder.events)")
             let entry = try await site.value(cached.key, database: cached.database)
             XCTAssertEqual(entry?.value, #"{"count":1}"#, "the pre-login entry is left to its TTL")
 

@@ -29,8 +29,8 @@ final class WrongTypeCookieTests: XCTestCase {
 
     /// `WRONGTYPE` is Redis answering: a fresh empty session, a new key on save, nothing logged.
     func checkACookieNamingAListIsAFreshSessionWithoutAnOutage(_ engine: Engine) async throws {
-        let recorder = OutageLogTests.Recorder()
-        try await withSite(engine, logger: recorder.logger) { site in
+        let recorder = LogRecorder()
+        try await withSite(engine, logger: recorder.logger()) { site in
             let planted = SessionFixture.foreignKey(engine)
             let location = site.redisLocation(of: planted)
             try await site.redis("RPUSH", location.key, "job-1", database: location.database)
@@ -46,8 +46,8 @@ final class WrongTypeCookieTests: XCTestCase {
             XCTAssertEqual(key?.count, 32, "\(written)")
             let type = try await site.type(of: location.key, database: location.database)
             XCTAssertEqual(type, "list", "the list is left alone")
-            let logged = recorder.messages.withLock { $0 }.filter { $0.0 >= .notice }
-            XCTAssertEqual(logged.map(\.1), [], "a key of another type is no outage")
+            let logged = recorder.events(atLeast: .notice)
+            XCTAssertEqual(logged.map(\.message), [], "a key of another type is no outage")
         }
     }
 }

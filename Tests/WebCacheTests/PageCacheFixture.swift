@@ -88,35 +88,3 @@ final class RouteCounter: Sendable {
 
     var count: Int { value.load(ordering: .relaxed) }
 }
-
-/// Keeps every message logged through it, to count warnings.
-final class LogRecorder: Sendable {
-    private let messages = Mutex<[(Logger.Level, String)]>([])
-
-    /// A logger writing here, at `level` and above.
-    func logger(level: Logger.Level = .info) -> Logger {
-        var logger = Logger(label: "recorded") { _ in Handler(recorder: self) }
-        logger.logLevel = level
-        return logger
-    }
-
-    /// The messages logged at `level`.
-    func messages(at level: Logger.Level) -> [String] {
-        messages.withLock { $0.filter { $0.0 == level }.map(\.1) }
-    }
-
-    struct Handler: LogHandler {
-        let recorder: LogRecorder
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            recorder.messages.withLock { $0.append((event.level, "\(event.message)")) }
-        }
-    }
-}

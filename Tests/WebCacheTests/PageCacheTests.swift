@@ -410,7 +410,7 @@ final class PageCacheTests: XCTestCase {
         let server = try await Self.redis.server()
         let recorder = LogRecorder()
         var configuration = PageCacheConfiguration()
-        configuration.logger = recorder.logger()
+        configuration.logger = recorder.logger(level: .info)
         let site = try await PageCacheFixture.start(server: server, configuration: configuration) { router, pageCache, runs in
             // The wrong way round: the fetch half first, the update half inside it.
             router.add(middleware: FetchFromCacheMiddleware(pageCache))
@@ -462,7 +462,7 @@ final class PageCacheTests: XCTestCase {
         let server = try await PrivateRedisServer.start()
         defer { server.shutDownAndRemove() }
         let recorder = LogRecorder()
-        let site = try await PageCacheFixture.start(server: server, database: 0, cacheLogger: recorder.logger()) { router, pageCache, _ in
+        let site = try await PageCacheFixture.start(server: server, database: 0, cacheLogger: recorder.logger(level: .info)) { router, pageCache, _ in
             router.cachePage(60, pageCache).get("/") { _, _ in page("home") }
         }
         _ = try await site.client.get("/")
@@ -481,7 +481,7 @@ final class PageCacheTests: XCTestCase {
         defer { server.shutDownAndRemove() }
         let recorder = LogRecorder()
         var configuration = PageCacheConfiguration()
-        configuration.logger = recorder.logger()
+        configuration.logger = recorder.logger(level: .info)
         let site = try await PageCacheFixture.start(server: server, database: 0, configuration: configuration) { router, pageCache, runs in
             router.cachePage(60, pageCache).get("/") { _, _ in runs.increment(); return page("home") }
         }
