@@ -45,7 +45,8 @@ public enum RedisError: Error, Sendable {
     /// connection for its next user (`AUTH`). The payload names the command, its secrets
     /// written `<redacted>` (`AUTH <redacted>`).
     case unsupportedCommand(String)
-    /// The calling task was cancelled while it waited (for a pooled connection).
+    /// The calling task was cancelled while it waited: for a pooled connection, or for a reply.
+    /// A command not yet written was not sent; one already written may have run on the server.
     case cancelled
     /// `SELECT` on a pooled connection: the next user of that connection would silently work
     /// in another database.
@@ -125,7 +126,8 @@ extension RedisError: CustomStringConvertible {
                 + "(or, pooled, who the next user is), and replies are matched one for one. "
                 + "Use a connection of its own for pub/sub or MONITOR; set credentials in the configuration"
         case .cancelled:
-            return "the task was cancelled while it waited for a connection"
+            return "the task was cancelled while it waited for a connection or a reply; "
+                + "a command already sent may still have run on the server"
         case .poolClosed:
             return "the connection pool is closed: it was shut down before this command"
         case .selectOnPooledConnection:

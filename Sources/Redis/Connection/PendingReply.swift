@@ -9,9 +9,16 @@ struct PendingReply {
         case single(UnsafeContinuation<RESPToken, any Error>)
         /// One slot of a pipeline, whose caller resumes once every slot is filled.
         case batch(PipelineReplies, index: Int)
+        /// The place of a command whose caller was cancelled after it was written: its reply
+        /// is still due, and is read and dropped so that each later reply still goes to its
+        /// own command.
+        case discard
     }
 
-    let sink: Sink
+    private(set) var sink: Sink
+    /// The call the command belongs to (the commands of one pipeline share their call's), by
+    /// which a cancelled call finds its commands in the queue.
+    let call: UInt64
     /// The command's name, for a timeout error.
     let name: String
     /// When the reply is due, and the timeout that set it (for the error message).
@@ -22,6 +29,7 @@ struct PendingReply {
         switch sink {
         case .single(let continuation): continuation.resume(returning: token)
         case .batch(let replies, let index): replies.fill(index, with: .success(token))
+        case .discard: break
         }
     }
 
@@ -29,7 +37,22 @@ struct PendingReply {
         switch sink {
         case .single(let continuation): continuation.resume(throwing: error)
         case .batch(let replies, let index): replies.fill(index, with: .failure(error))
+        case .discard: break
         }
+    }
+
+    /// Hands the caller ``RedisError/cancelled`` now and keeps the command's place in the queue
+    /// for its reply, which is dropped when it arrives. The caller is resumed once: a reply
+    /// arriving later finds `.discard`.
+    mutating func cancel() {
+        fail(.cancelled)
+        sink = .discard
+    }
+
+    /// Whether the reply still goes to a caller (not to a cancelled command's place).
+    var isAwaited: Bool {
+        if case .discard = sink { return false }
+        return true
     }
 }
 

@@ -11,6 +11,12 @@ import RESP
 /// unexpected reply, or the channel closing fails every waiting command with a ``RedisError``
 /// and closes the channel: nothing waits forever on a connection that cannot answer.
 ///
+/// A cancelled call (see ``cancel(call:)``) is answered with ``RedisError/cancelled`` at once; a
+/// command of it already written keeps its place in the queue, and its reply, when it comes,
+/// is dropped, so every reply after it still goes to its own command and the connection stays
+/// open for the callers sharing it. A call cancelled before its write was handed over is not
+/// written at all.
+///
 /// Commands are encoded into one reusable buffer and written at once; one timer watches the
 /// oldest command's deadline, so a command costs no allocation of its own here.
 final class RedisChannelHandler: ChannelInboundHandler {
@@ -30,6 +36,12 @@ final class RedisChannelHandler: ChannelInboundHandler {
     private let logger: Logger
     /// Set once the connection can no longer answer; later commands fail with it at once.
     private(set) var closedError: RedisError?
+    /// Calls cancelled when none of their commands was in the queue: a caller off the event loop
+    /// hands its write over with `execute`, and its cancellation, handed over the same way from
+    /// another thread, may come first. Their writes are dropped; the caller removes its call
+    /// with ``forget(call:)`` once it has returned, so a cancellation that came after the reply
+    /// leaves nothing behind.
+    private var cancelledUnwritten: Set<UInt64> = []
 
     init(endpoint: RedisEndpoint, limits: RESPLimits, logger: Logger) {
         self.endpoint = endpoint
@@ -49,18 +61,17 @@ final class RedisChannelHandler: ChannelInboundHandler {
         self.context = nil
     }
 
+    /// How many replies are due: the length of the queue.
+    var awaitedCount: Int { waiting.count }
+
     // MARK: Writing
 
     /// Encodes commands with `encode` into the reusable buffer, writes them in one go, and
-    /// queues `replies` (one per command, in order).
+    /// queues `replies` (one per command, in order, all of `call`).
     func write(
-        replies: some Sequence<PendingReply>, encode: (inout RESPCommandEncoder) -> Void
+        call: UInt64, replies: some Sequence<PendingReply>, encode: (inout RESPCommandEncoder) -> Void
     ) {
-        guard let context, closedError == nil else {
-            let error = closedError ?? .connectionClosed(endpoint)
-            for reply in replies { reply.fail(error) }
-            return
-        }
+        guard let context = writableContext(call: call, failing: replies) else { return }
         encoder.reset()
         encode(&encoder)
         waiting.append(contentsOf: replies)
@@ -69,12 +80,8 @@ final class RedisChannelHandler: ChannelInboundHandler {
     }
 
     /// Writes bytes encoded elsewhere (by a caller off the event loop).
-    func write(bytes: ByteBuffer, replies: some Sequence<PendingReply>) {
-        guard let context, closedError == nil else {
-            let error = closedError ?? .connectionClosed(endpoint)
-            for reply in replies { reply.fail(error) }
-            return
-        }
+    func write(call: UInt64, bytes: ByteBuffer, replies: some Sequence<PendingReply>) {
+        guard let context = writableContext(call: call, failing: replies) else { return }
         waiting.append(contentsOf: replies)
         if let deadline = waiting.last?.deadline { watch(deadline: deadline, context: context) }
         context.write(wrapOutboundOut(bytes), promise: nil)
@@ -85,6 +92,41 @@ final class RedisChannelHandler: ChannelInboundHandler {
             self.flushQueued = false
             self.context?.flush()
         }
+    }
+
+    /// The context to write the commands of `call` with, or `nil` after failing `replies`:
+    /// the call was cancelled before they were written, or the connection cannot answer.
+    private func writableContext(call: UInt64, failing replies: some Sequence<PendingReply>) -> ChannelHandlerContext? {
+        let error: RedisError
+        if cancelledUnwritten.remove(call) != nil {
+            error = .cancelled
+        } else if let context, closedError == nil {
+            return context
+        } else {
+            error = closedError ?? .connectionClosed(endpoint)
+        }
+        for reply in replies { reply.fail(error) }
+        return nil
+    }
+
+    // MARK: Cancelling
+
+    /// Answers every command of `call` still waiting with ``RedisError/cancelled`` and keeps
+    /// their places in the queue for their replies; when none is queued, the call's commands
+    /// are not written if they come later.
+    func cancel(call: UInt64) {
+        var queued = false
+        for index in waiting.indices where waiting[index].call == call {
+            waiting[index].cancel()
+            queued = true
+        }
+        if !queued { cancelledUnwritten.insert(call) }
+    }
+
+    /// Forgets a cancellation that found none of `call`'s commands queued, once the call has
+    /// returned (answered before the cancellation came, or refused before it was written).
+    func forget(call: UInt64) {
+        cancelledUnwritten.remove(call)
     }
 
     // MARK: Reading
@@ -112,6 +154,9 @@ final class RedisChannelHandler: ChannelInboundHandler {
             logger.warning("closing connection: reply without a command", metadata: ["reply": "\(token.shortDescription)"])
             shutDown(context: context, error: .connectionClosed(endpoint))
             return
+        }
+        if !reply.isAwaited {
+            logger.trace("reply to a cancelled command dropped", metadata: ["command": "\(reply.name)"])
         }
         reply.succeed(token)
     }
@@ -160,6 +205,7 @@ final class RedisChannelHandler: ChannelInboundHandler {
         let error = closedError ?? .connectionClosed(endpoint)
         closedError = error
         failAll(with: error)
+        cancelledUnwritten.removeAll()
         deadlineTimer?.cancel()
         deadlineTimer = nil
         armedDeadline = nil

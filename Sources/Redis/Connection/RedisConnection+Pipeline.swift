@@ -4,7 +4,9 @@ extension RedisConnection {
     /// Sends commands of one type in one write and returns every reply, in order.
     ///
     /// An error reply fails only its own command: `[.success(...), .failure(.server(...)), ...]`.
-    /// A connection failure fails every command still waiting.
+    /// A connection failure fails every command still waiting; a cancelled task gets
+    /// ``RedisError/cancelled`` at once for every reply not yet received (the commands not yet
+    /// written are not sent; see ``RedisConnection``).
     ///
     /// ```swift
     /// let values = await redis.execute(keys.map { GET($0) })

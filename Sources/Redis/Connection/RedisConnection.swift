@@ -11,6 +11,11 @@ import Synchronization
 /// speak RESP3, then `SELECT` of the configured database. Commands may be sent from any task,
 /// concurrently: they are written in call order and their replies matched in that order.
 ///
+/// A call whose task is cancelled returns at once with ``RedisError/cancelled``, without
+/// waiting for the reply or the command timeout. A command not yet written is then not sent;
+/// one already written may still run on the server, and its reply is read and dropped when it
+/// comes, so the connection stays open and every other caller still gets its own reply.
+///
 /// ```swift
 /// try await RedisConnection.withConnection(configuration: try .init(url: "unix:///var/run/redis/redis.sock?db=1")) { redis in
 ///     let pong = try await redis.send(PING())          // "PONG"
@@ -32,6 +37,8 @@ public final class RedisConnection: Sendable {
     private let sharingValue = Atomic<UInt8>(ConnectionSharing.own.rawValue)
     /// What the caller of a lent connection changed on it; see ``restoreForNextLease()``.
     let session = Mutex(SessionState())
+    /// The number of the next call (a command, or a pipeline): what its cancellation names.
+    private let nextCall: Atomic<UInt64>
 
     @usableFromInline var sharing: ConnectionSharing { ConnectionSharing(rawValue: sharingValue.load(ordering: .relaxed)) ?? .shared }
 
@@ -45,8 +52,9 @@ public final class RedisConnection: Sendable {
 
     init(
         channel: any Channel, handler: NIOLoopBound<RedisChannelHandler>, configuration: RedisConfiguration,
-        protocolVersion: Int, serverVersion: String?, logger: Logger
+        protocolVersion: Int, serverVersion: String?, logger: Logger, firstCall: UInt64 = 0
     ) {
+        self.nextCall = Atomic(firstCall)
         self.channel = channel
         self.handler = handler
         self.configuration = configuration
@@ -110,7 +118,9 @@ public final class RedisConnection: Sendable {
                 metadata: ["endpoint": "\(endpoint)", "resp": "\(handshake.protocolVersion)", "db": "\(configuration.database)"])
             return RedisConnection(
                 channel: channel, handler: handler, configuration: configuration,
-                protocolVersion: handshake.protocolVersion, serverVersion: handshake.serverVersion, logger: logger)
+                protocolVersion: handshake.protocolVersion, serverVersion: handshake.serverVersion, logger: logger,
+                // The handshake's calls went through the same handler: numbers must not repeat.
+                firstCall: unnegotiated.nextCall.load(ordering: .relaxed))
         } catch {
             try? await channel.close()
             throw error
@@ -138,9 +148,12 @@ public final class RedisConnection: Sendable {
     /// Sends a command and reads its reply as the command's response type.
     ///
     /// - Throws: ``RedisError/server(_:)`` for an error reply, ``RedisError/unexpectedReply(command:_:)``
-    ///   when the reply has another shape, or a connection error.
+    ///   when the reply has another shape, ``RedisError/cancelled`` at once when the calling
+    ///   task is cancelled (see ``RedisConnection``), or a connection error.
     @inlinable
     public func send<Command: RedisCommand>(_ command: Command) async throws(RedisError) -> Command.Response {
+        // Before `admit`: a lent connection must not note the effect of a command never sent.
+        guard !Task.isCancelled else { throw .cancelled }
         try admit(command.name)
         let token = try await roundTrip(name: command.name, timeout: configuration.commandTimeout) { encoder in
             command.encode(into: &encoder)
@@ -153,8 +166,10 @@ public final class RedisConnection: Sendable {
     /// ```swift
     /// let reply = try await redis.send("OBJECT", "ENCODING", ":1:int_key")
     /// ```
-    /// - Throws: ``RedisError/server(_:)`` for an error reply, or a connection error.
+    /// - Throws: ``RedisError/server(_:)`` for an error reply, ``RedisError/cancelled`` when the
+    ///   calling task is cancelled, or a connection error.
     public func send<each Argument: RESPRenderable>(_ arguments: repeat each Argument) async throws(RedisError) -> RESPToken {
+        guard !Task.isCancelled else { throw .cancelled }
         let words = CommandPolicy.words(repeat each arguments)
         try admit(words: words)
         let name = words.first.map(CommandPolicy.canonical) ?? "command"
@@ -181,33 +196,50 @@ public final class RedisConnection: Sendable {
         try? await channel.close()
     }
 
+    /// How many replies the connection waits for: commands written and not yet answered,
+    /// cancelled ones included. For tests that must know their commands are out.
+    func repliesAwaited() async -> Int {
+        let handler = self.handler
+        return (try? await channel.eventLoop.submit { handler.value.awaitedCount }.get()) ?? 0
+    }
+
     // MARK: Round trips
 
     /// Encodes one command with `encode`, writes it, and waits for its reply, for at most `timeout`.
     ///
     /// On the connection's event loop the command is encoded straight into the handler's
     /// reusable buffer; elsewhere it is encoded here and handed to the loop.
+    ///
+    /// A cancelled task gets ``RedisError/cancelled`` at once; its command is not written if
+    /// it was not yet, and otherwise keeps its place for its reply (see ``RedisChannelHandler``).
     @usableFromInline
     func roundTrip(
         name: String, timeout: Duration, encode: (inout RESPCommandEncoder) -> Void
     ) async throws(RedisError) -> RESPToken {
+        guard !Task.isCancelled else { throw .cancelled }
         let deadline = NIODeadline.now() + TimeAmount(timeout)
         let eventLoop = channel.eventLoop
+        let handler = self.handler
+        let call = nextCall.wrappingAdd(1, ordering: .relaxed).oldValue
+        defer { forgetIfCancelled(call) }
         do {
-            if eventLoop.inEventLoop {
-                let handler = handler.value
-                return try await withUnsafeThrowingContinuation { continuation in
-                    let reply = PendingReply(sink: .single(continuation), name: name, deadline: deadline, timeout: timeout)
-                    handler.write(replies: CollectionOfOne(reply), encode: encode)
+            return try await withTaskCancellationHandler {
+                if eventLoop.inEventLoop {
+                    let handler = handler.value
+                    return try await withUnsafeThrowingContinuation { continuation in
+                        let reply = PendingReply(sink: .single(continuation), call: call, name: name, deadline: deadline, timeout: timeout)
+                        handler.write(call: call, replies: CollectionOfOne(reply), encode: encode)
+                    }
                 }
-            }
-            var encoder = RESPCommandEncoder(buffer: channel.allocator.buffer(capacity: 64))
-            encode(&encoder)
-            let bytes = encoder.buffer
-            let handler = self.handler
-            return try await withUnsafeThrowingContinuation { continuation in
-                let reply = PendingReply(sink: .single(continuation), name: name, deadline: deadline, timeout: timeout)
-                eventLoop.execute { handler.value.write(bytes: bytes, replies: CollectionOfOne(reply)) }
+                var encoder = RESPCommandEncoder(buffer: channel.allocator.buffer(capacity: 64))
+                encode(&encoder)
+                let bytes = encoder.buffer
+                return try await withUnsafeThrowingContinuation { continuation in
+                    let reply = PendingReply(sink: .single(continuation), call: call, name: name, deadline: deadline, timeout: timeout)
+                    eventLoop.execute { handler.value.write(call: call, bytes: bytes, replies: CollectionOfOne(reply)) }
+                }
+            } onCancel: {
+                eventLoop.execute { handler.value.cancel(call: call) }
             }
         } catch let error as RedisError {
             try await Self.waitForCloseAfter(error, channel: channel)
@@ -218,10 +250,12 @@ public final class RedisConnection: Sendable {
     }
 
     /// Encodes `count` commands with `encode`, writes them in one go, and waits for every reply.
+    /// A cancelled task gets ``RedisError/cancelled`` at once for every reply not yet received.
     @usableFromInline
     func pipeline(
         names: [String], timeout: Duration, encode: (inout RESPCommandEncoder) -> Void
     ) async -> [Result<RESPToken, RedisError>] {
+        guard !Task.isCancelled else { return names.map { _ in .failure(.cancelled) } }
         // As in `send`: a pipeline is no way around the pool's fixed database. Nothing is
         // written, so no part of the pipeline runs in another database than its caller expects.
         if let refusal = admit(names: names) {
@@ -229,38 +263,53 @@ public final class RedisConnection: Sendable {
         }
         let deadline = NIODeadline.now() + TimeAmount(timeout)
         let eventLoop = channel.eventLoop
-        let results: [Result<RESPToken, RedisError>]
-        if eventLoop.inEventLoop {
-            let handler = handler.value
-            results = await withUnsafeContinuation { continuation in
-                let replies = PipelineReplies(count: names.count, continuation: continuation)
-                handler.write(
-                    replies: names.indices.lazy.map {
-                        PendingReply(sink: .batch(replies, index: $0), name: names[$0], deadline: deadline, timeout: timeout)
-                    },
-                    encode: encode)
+        let handler = self.handler
+        let call = nextCall.wrappingAdd(1, ordering: .relaxed).oldValue
+        defer { forgetIfCancelled(call) }
+        let results: [Result<RESPToken, RedisError>] = await withTaskCancellationHandler {
+            if eventLoop.inEventLoop {
+                let handler = handler.value
+                return await withUnsafeContinuation { continuation in
+                    let replies = PipelineReplies(count: names.count, continuation: continuation)
+                    handler.write(
+                        call: call,
+                        replies: names.indices.lazy.map {
+                            PendingReply(sink: .batch(replies, index: $0), call: call, name: names[$0], deadline: deadline, timeout: timeout)
+                        },
+                        encode: encode)
+                }
             }
-        } else {
             var encoder = RESPCommandEncoder(buffer: channel.allocator.buffer(capacity: 64 * names.count))
             encode(&encoder)
             let bytes = encoder.buffer
-            let handler = self.handler
-            results = await withUnsafeContinuation { continuation in
+            return await withUnsafeContinuation { continuation in
                 let replies = PipelineReplies(count: names.count, continuation: continuation)
                 eventLoop.execute {
                     handler.value.write(
-                        bytes: bytes,
+                        call: call, bytes: bytes,
                         replies: names.indices.lazy.map {
-                            PendingReply(sink: .batch(replies, index: $0), name: names[$0], deadline: deadline, timeout: timeout)
+                            PendingReply(sink: .batch(replies, index: $0), call: call, name: names[$0], deadline: deadline, timeout: timeout)
                         })
                 }
             }
+        } onCancel: {
+            eventLoop.execute { handler.value.cancel(call: call) }
         }
         for case .failure(let error) in results {
             try? await Self.waitForCloseAfter(error, channel: channel)
             break
         }
         return results
+    }
+
+    /// After a call returns in a cancelled task, drops what its cancellation may have left in the
+    /// handler: a cancellation that came after the reply found nothing queued and was kept for
+    /// a write that will not come. Queued on the loop after that cancellation (the cancellation
+    /// handler has run by the time `withTaskCancellationHandler` returns).
+    private func forgetIfCancelled(_ call: UInt64) {
+        guard Task.isCancelled else { return }
+        let handler = self.handler
+        channel.eventLoop.execute { handler.value.forget(call: call) }
     }
 
     /// After a timeout or a refused frame the connection is closing: the caller gets the error
