@@ -154,6 +154,37 @@ final class RedisCancellationTests: XCTestCase {
         await redis.close()
     }
 
+    /// A caller off the event loop hands its write and, from another thread, its cancellation
+    /// to the loop; the cancellation may come first. Driven on the handler in that order.
+    func testAWriteOvertakenByItsCancellationIsNotWritten() async throws {
+        let server = try await Self.redis.server()
+        let redis = try await RedisConnection.connect(configuration: server.configuration())
+        _ = try await redis.send(DEL(["cancel:overtaken"]))
+        var encoder = RESPCommandEncoder()
+        SET("cancel:overtaken", "written").encode(into: &encoder)
+        let bytes = encoder.buffer
+        let handler = redis.handler
+        let call = UInt64.max  // a number the connection's own calls do not reach
+        let results = await withUnsafeContinuation { continuation in
+            redis.eventLoop.execute {
+                handler.value.cancel(call: call)
+                let replies = PipelineReplies(count: 1, continuation: continuation)
+                let reply = PendingReply(
+                    sink: .batch(replies, index: 0), call: call, name: "SET", deadline: .now() + .seconds(5), timeout: .seconds(5))
+                handler.value.write(call: call, bytes: bytes, replies: CollectionOfOne(reply))
+            }
+        }
+        guard case .failure(.cancelled) = results.first else {
+            await redis.close()
+            return XCTFail("expected RedisError.cancelled, got \(results)")
+        }
+        let value = try await redis.send(GET("cancel:overtaken"))
+        XCTAssertNil(value, "a write whose cancellation came first was written")
+        let awaited = await redis.repliesAwaited()
+        XCTAssertEqual(awaited, 0)
+        await redis.close()
+    }
+
     // MARK: Helpers
 
     private enum CancellationTestError: Error { case notQueued }

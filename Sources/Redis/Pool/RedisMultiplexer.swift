@@ -26,7 +26,9 @@ import Synchronization
 ///
 /// A command that times out closes its connection, failing the other commands waiting on it
 /// with ``RedisError/connectionClosed(_:)``: its reply may still come, and replies are matched
-/// to commands in order, so it would be taken for the next command's.
+/// to commands in order, so it would be taken for the next command's. A caller whose task is
+/// cancelled is another matter: it gets ``RedisError/cancelled`` at once, and its connection
+/// stays open, dropping that command's reply when it comes (see ``RedisConnection``).
 ///
 /// ```swift
 /// let redis = RedisMultiplexer(configuration: try .init(url: "unix:///var/run/redis/redis.sock?db=1"))
