@@ -48,9 +48,11 @@ extension RedisConnection {
     /// left open (it also ends every `WATCH`), `UNWATCH` for a watch left active.
     ///
     /// - Returns: `true` when the connection is as it was lent; `false` when it must not be
-    ///   lent again (client state no command undoes, or the undoing command failed), so the
-    ///   pool closes it.
+    ///   lent again (client state no command undoes, the undoing command failed, or a call was
+    ///   cancelled and its reply may still be due), so the pool closes it.
     func restoreForNextLease() async -> Bool {
+        // A cancelled command's reply may still be due, behind which the next caller would wait.
+        if hadCancelledCall.load(ordering: .relaxed) { return false }
         let restoration = session.withLock { state in
             defer { state = SessionState() }
             return state.restoration

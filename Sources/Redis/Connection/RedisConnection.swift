@@ -35,6 +35,10 @@ public final class RedisConnection: Sendable {
     let logger: Logger
     /// Who uses the connection (a ``ConnectionSharing`` raw value): what its commands may change.
     private let sharingValue = Atomic<UInt8>(ConnectionSharing.own.rawValue)
+    /// Set when a call returned in a cancelled task: its reply may still be due (a blocking
+    /// `BLPOP` can hold the connection for as long as it likes), so a pool does not lend the
+    /// connection again (see ``restoreForNextLease()``).
+    let hadCancelledCall = Atomic<Bool>(false)
     /// What the caller of a lent connection changed on it; see ``restoreForNextLease()``.
     let session = Mutex(SessionState())
     /// The number of the next call (a command, or a pipeline): what its cancellation names.
@@ -308,6 +312,7 @@ public final class RedisConnection: Sendable {
     /// handler has run by the time `withTaskCancellationHandler` returns).
     private func forgetIfCancelled(_ call: UInt64) {
         guard Task.isCancelled else { return }
+        hadCancelledCall.store(true, ordering: .relaxed)
         let handler = self.handler
         channel.eventLoop.execute { handler.value.forget(call: call) }
     }
