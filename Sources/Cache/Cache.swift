@@ -1,4 +1,5 @@
-/// Django's low-level cache API, for `Codable` values (spec/cache.md, "Operations").
+/// Django's low-level cache API, for `Codable` values
+/// (<https://docs.djangoproject.com/en/stable/topics/cache/#the-low-level-cache-api>).
 ///
 /// ```swift
 /// let cache = RedisCache(configuration: try CacheConfiguration(location: "unix:///var/run/redis/redis.sock?db=1"))

@@ -3,7 +3,8 @@ import NIOCore
 import Logging
 import Redis
 
-/// Django's cache settings as one value, with Django's defaults (spec/cache.md, "Settings").
+/// Django's cache settings as one value, with Django's defaults
+/// (<https://docs.djangoproject.com/en/stable/ref/settings/#caches>).
 public struct CacheConfiguration: Sendable {
     /// Where Redis listens, and the database: the article's cache uses DB 1
     /// (`unix:///var/run/redis/redis.sock?db=1`), so that its keys stay apart from DB 0.

@@ -3,7 +3,10 @@ import RESP
 /// Everything that can go wrong talking to Redis, each case with what a reader needs to fix it.
 ///
 /// `description` is a complete sentence naming the problem and the next step, suitable to
-/// print as is. No case ever contains a password.
+/// print as is. The step is the general remedy ("start the Redis server", "set
+/// `unixsocketperm 770` in the server's config"), true of any installation: an app that knows
+/// how its Redis is set up (a script, a config path) adds that where it catches the error.
+/// No case ever contains a password.
 public enum RedisError: Error, Sendable {
     /// The configuration (a URL, `REDIS_URL`, a setting) is invalid; the text says why.
     case invalidConfiguration(String)
@@ -64,16 +67,16 @@ extension RedisError: CustomStringConvertible {
         case .invalidConfiguration(let text):
             return "invalid Redis configuration: \(text)"
         case .socketNotFound(let path):
-            return "no Redis socket at \(path): is Redis running? Run ./setup.sh to configure and start it, "
-                + "or check `unixsocket` in /etc/redis/redis.conf"
+            return "no Redis socket at \(path): is Redis running? Start the Redis server, "
+                + "or connect to the socket its config names (`unixsocket`)"
         case .permissionDenied(let path, let status, let user):
             var text = "permission denied connecting to \(path) as user '\(user.name)'"
             if let status {
                 text += " (socket is \(status.modeString) \(status.owner):\(status.group))"
                 // Connecting takes write permission: a group without it (750) gains nothing by joining.
                 if status.permissions & 0o020 == 0 {
-                    text += ": only its owner may connect. Set `unixsocketperm 770` in /etc/redis/redis.conf "
-                        + "and restart Redis (./setup.sh does both)"
+                    text += ": only its owner may connect. Set `unixsocketperm 770` in the server's config and restart it, "
+                        + "so that members of group \(status.group) may connect too"
                 } else if user.isMemberInGroupDatabase(of: status.groupID) {
                     // Joined the group after this process's login session started.
                     text += ": \(user.name) is in group \(status.group), but this process started before that. "
@@ -87,10 +90,10 @@ extension RedisError: CustomStringConvertible {
         case .connectionRefused(let endpoint):
             if case .unixSocket = endpoint {
                 return "connection refused on \(endpoint): the socket file exists but no server listens on it "
-                    + "(Redis stopped and left it behind?). Start Redis: ./setup.sh"
+                    + "(Redis stopped and left it behind?). Start the Redis server: it replaces the file"
             }
             return "connection refused at \(endpoint): no server listens there. Is Redis running, on this port? "
-                + "The guide's Redis listens on the Unix socket only (port 0)"
+                + "A server with `port 0` listens on its Unix socket only"
         case .connectTimeout(let endpoint, let duration):
             return "no answer from \(endpoint) within \(duration): the server is overloaded, stopped (SIGSTOP) "
                 + "or not a Redis server. Check `redis-cli -s <socket> ping`"

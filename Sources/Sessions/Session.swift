@@ -11,7 +11,7 @@ import Synchronization
 /// }
 /// ```
 ///
-/// Key rules (spec/sessions.md): a key the client sends is only used if the store holds it;
+/// Key rules (Django's): a key the client sends is only used if the store holds it;
 /// otherwise the request gets an empty session and, if it saves, a new 32-character key
 /// claimed atomically. Call ``cycleKey()`` at login (same data, new key) and ``flush()`` at
 /// logout (data and key gone).

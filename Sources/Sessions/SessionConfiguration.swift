@@ -1,5 +1,5 @@
-/// Django's session settings as one value, with Django's defaults (spec/sessions.md,
-/// "Cookie and session key").
+/// Django's session settings as one value, with Django's defaults
+/// (<https://docs.djangoproject.com/en/stable/ref/settings/#sessions>).
 public struct SessionConfiguration: Sendable, Hashable {
     /// The cookie's name (`SESSION_COOKIE_NAME`). Default `sessionid`.
     public var cookieName: String

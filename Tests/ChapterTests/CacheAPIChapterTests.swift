@@ -10,6 +10,8 @@ final class CacheAPIChapterTests: XCTestCase {
         let report = await CacheAPI.chapter(GuideSettings(socketPath: "/nonexistent/redis.sock")).run()
         let failure = try XCTUnwrap(report.outcomes.last?.failure, "the first step should fail without Redis")
         XCTAssertTrue(failure.problem.contains("/nonexistent/redis.sock"), failure.problem)
+        // The cache's error carries the Redis error: the guide names ./setup.sh for it.
+        XCTAssertTrue(failure.fix.contains("./setup.sh"), failure.fix)
         // The cache's `cache backend unreachable` is a warning: the chapter's cache drops it.
         let cache = try CacheAPI.makeCache("unix:///nonexistent/redis.sock?db=1")
         await cache.close()

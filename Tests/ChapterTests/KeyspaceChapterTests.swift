@@ -22,7 +22,9 @@ final class KeyspaceChapterTests: XCTestCase {
         let report = await KeyspaceChapter.chapter(GuideSettings(socketPath: "/nonexistent/redis.sock")).run()
         XCTAssertFalse(report.passed)
         let failure = try XCTUnwrap(report.outcomes.last?.failure)
-        XCTAssertTrue(failure.problem.contains("./setup.sh"), failure.problem)
+        // The library's text is the problem; this repository's remedy is the guide's fix.
+        XCTAssertTrue(failure.problem.contains("no Redis socket at /nonexistent/redis.sock"), failure.problem)
+        XCTAssertTrue(failure.fix.contains("./setup.sh"), failure.fix)
         XCTAssertEqual(report.skipped.count, 5)
     }
 }

@@ -331,20 +331,8 @@ public enum Doctor {
         }
     }
 
+    /// The repository's remedy for a server the doctor could not reach, else its log.
     static func fix(for error: any Error) -> String {
-        switch error as? RedisError {
-        case .socketNotFound: "start Redis: sudo \(setupFix)"
-        case .permissionDenied(_, let status, let user):
-            if status.map({ $0.permissions & 0o020 == 0 }) == true {
-                "set `unixsocketperm 770` and restart Redis (sudo \(setupFix))"
-            } else if let status, user.isMemberInGroupDatabase(of: status.groupID) {
-                "newgrp \(status.group) (you are in the group; this login session is older than that), or sudo \(setupFix) to let this session in"
-            } else {
-                "sudo usermod -aG \(status?.group ?? "redis") \(user.name), then newgrp \(status?.group ?? "redis")"
-            }
-        case .connectionRefused: "the socket is stale (Redis stopped): sudo \(setupFix)"
-        case .authenticationFailed: "the guide's Redis has no password; pass it with REDIS_URL if yours does"
-        default: "look at the Redis log: sudo tail /var/log/redis/redis-server.log"
-        }
+        SetupRemedy.fix(for: error) ?? "look at the Redis log: sudo tail /var/log/redis/redis-server.log"
     }
 }

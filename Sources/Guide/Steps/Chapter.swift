@@ -38,7 +38,7 @@ public struct Chapter: Sendable {
             } catch let failure as StepFailure {
                 outcome = StepOutcome(title: step.title, log: log, failure: failure)
             } catch {
-                outcome = StepOutcome(title: step.title, log: log, failure: StepFailure("\(error)", fix: "the error names what failed; swift run guide doctor checks the whole setup and prints a fix for each problem"))
+                outcome = StepOutcome(title: step.title, log: log, failure: StepFailure(error))
             }
             outcomes.append(outcome)
             if let terminal { outcome.print(to: terminal) }

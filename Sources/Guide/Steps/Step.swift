@@ -2,7 +2,8 @@
 ///
 /// The body records what it did with ``StepLog/show(_:)`` and fails by throwing, usually a
 /// ``StepFailure`` naming the problem and the one thing to do next. Any other error (a
-/// `RedisError`, say) fails the step with its own description, which already names a fix.
+/// `RedisError`, say) fails the step with its own description as the problem, and this
+/// repository's remedy for it (``SetupRemedy``) as the fix.
 ///
 /// ```swift
 /// Step("a server answers PING") { log in
@@ -51,6 +52,16 @@ public struct StepFailure: Error, Sendable, CustomStringConvertible {
     public init(_ problem: String, fix: String) {
         self.problem = problem
         self.fix = fix
+    }
+
+    /// A failure for an error a step threw: its description is the problem (a library error
+    /// names the general remedy), and the fix is the guide's own, ./setup.sh where that is
+    /// what repairs it (``SetupRemedy``), else the doctor, which checks the whole setup.
+    public init(_ error: any Error) {
+        self.init(
+            "\(error)",
+            fix: SetupRemedy.fix(for: error)
+                ?? "the error names what failed; swift run guide doctor checks the whole setup and prints a fix for each problem")
     }
 
     public var description: String { "\(problem) (fix: \(fix))" }

@@ -1,6 +1,6 @@
 /// What wrote a key, told from its name (and, for the standalone session store's bare keys,
-/// from its database): the key formats of chapters 03–05 (`shared/spec/page-cache.md`,
-/// `cache.md`, `sessions.md`).
+/// from its database): the key formats Django's page cache, low-level cache and session
+/// stores write, as the `WebCache`, `Cache` and `Sessions` modules write them too.
 public enum KeyKind: Hashable, Sendable {
     /// The page cache's list of `Vary` headers for a URL:
     /// `:1:views.decorators.cache.cache_header.<prefix>.<md5(url)>.<tz>`.

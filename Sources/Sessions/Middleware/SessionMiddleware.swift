@@ -8,7 +8,7 @@ import Redis
 
 /// Django's `SessionMiddleware` on Hummingbird: puts a lazily loaded ``Session`` in the
 /// request context and, when the response goes out, applies Django's rules
-/// (spec/sessions.md, "Middleware rules"):
+/// (`SessionMiddleware.process_response`):
 ///
 /// - a session that was accessed adds `Vary: Cookie`;
 /// - a modified session (or any, with ``SessionConfiguration/saveEveryRequest``) that is not

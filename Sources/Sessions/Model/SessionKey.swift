@@ -1,4 +1,5 @@
-/// Session keys as Django makes and checks them (spec/sessions.md, "Cookie and session key").
+/// Session keys as Django makes and checks them (`SessionBase._get_new_session_key`,
+/// `_validate_session_key`).
 ///
 /// A new key is 32 characters from `[a-z0-9]`, drawn from the system's CSPRNG
 /// (`SystemRandomNumberGenerator`: `getrandom(2)` on Linux). A key a client sends is only

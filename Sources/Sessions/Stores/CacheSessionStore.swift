@@ -7,7 +7,7 @@ import Redis
 /// session's age (1,209,600 s, 14 days).
 ///
 /// Nothing else holds them: `FLUSHALL`, `cache.clear()` or a Redis restart without
-/// persistence ends every session (spec/sessions.md, "Survival").
+/// persistence ends every session.
 ///
 /// ```swift
 /// let cache = RedisCache(configuration: try CacheConfiguration(location: "unix:///var/run/redis/redis.sock?db=1"))

@@ -17,7 +17,7 @@ import Synchronization
 /// Unlike Django's (whose load writes the cache unguarded, so every request fails with Redis
 /// down), this store keeps working from SQL while Redis is down: cache errors on reads and
 /// writes are logged once per outage and otherwise ignored, and the cache fills again once
-/// Redis is back (spec/sessions.md, "Redis down").
+/// Redis is back.
 ///
 /// A delete is the exception. Every process reads the cache first, so an entry left behind by
 /// a logout would keep the session alive elsewhere for up to 14 days: a cache delete that

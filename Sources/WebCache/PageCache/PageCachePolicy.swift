@@ -2,8 +2,7 @@ import HTTPTypes
 import Hummingbird
 
 /// Which responses may be stored and for how long, and the headers a stored response gains:
-/// Django's `UpdateCacheMiddleware.process_response` and `patch_response_headers`
-/// (spec/page-cache.md, "Which requests and responses").
+/// Django's `UpdateCacheMiddleware.process_response` and `patch_response_headers`.
 enum PageCachePolicy {
     /// Why a response is not stored, for logs and tests.
     enum Refusal: Error, Equatable, Sendable {

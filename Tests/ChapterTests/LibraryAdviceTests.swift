@@ -1,0 +1,83 @@
+import Cache
+import Foundation
+import Redis
+import RedisTestSupport
+import XCTest
+
+/// The library modules are for any app that depends on them: their errors and docs name the
+/// general remedy, never this repository's script, its notes or Debian's config path. The
+/// guide adds those where it catches the error (`SetupRemedy`); the chapters quote what the
+/// library prints.
+final class LibraryAdviceTests: XCTestCase {
+    static let libraryModules = ["RESP", "Redis", "Cache", "Sessions", "WebCache", "RedisKeyspace", "KeyspaceBrowser"]
+
+    func testLibrarySourcesNameNeitherSetupNorSpecNotesNorDebiansConfigPath() throws {
+        let forbidden = try NSRegularExpression(pattern: #"setup\.sh|spec/|/etc/redis"#)
+        // A link (the RESP specification on redis.io) is a reference, not advice about this repository.
+        let link = try NSRegularExpression(pattern: #"https?://\S+"#)
+        var found: [String] = []
+        var files = 0
+        for module in Self.libraryModules {
+            let folder = Package.root.appendingPathComponent("Sources").appendingPathComponent(module)
+            let enumerator = try XCTUnwrap(FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil), folder.path)
+            for case let file as URL in enumerator where file.pathExtension == "swift" {
+                files += 1
+                let text = try String(contentsOf: file, encoding: .utf8)
+                for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                    let line = String(line)
+                    let bare = link.stringByReplacingMatches(in: line, range: NSRange(line.startIndex..., in: line), withTemplate: "")
+                    if forbidden.firstMatch(in: bare, range: NSRange(bare.startIndex..., in: bare)) != nil {
+                        found.append("Sources/\(module)/\(file.path.dropFirst(folder.path.count + 1)):\(number + 1): \(line)")
+                    }
+                }
+            }
+        }
+        XCTAssertGreaterThan(files, 50, "too few library sources found under \(Package.root.path)/Sources")
+        XCTAssertTrue(found.isEmpty, "library code giving this repository's advice:\n" + found.joined(separator: "\n"))
+    }
+
+    // MARK: The chapters' "What goes wrong" tables quote what the library prints
+
+    func testChapter01QuotesTheMissingAndStaleSocketTexts() throws {
+        let path = RedisConfiguration.defaultSocketPath
+        try assertQuoted(in: "01-install-redis.md", startingWith: "no Redis socket", by: RedisError.socketNotFound(path: path).description)
+        try assertQuoted(
+            in: "01-install-redis.md", startingWith: "connection refused on",
+            by: RedisError.connectionRefused(.unixSocket(path: path)).description)
+    }
+
+    func testChapter04QuotesTheCachesMissingSocketText() throws {
+        let error = CacheError.backend(.socketNotFound(path: RedisConfiguration.defaultSocketPath))
+        try assertQuoted(in: "04-cache-api.md", startingWith: "the cache's Redis failed", by: error.description)
+    }
+
+    func testChapter02QuotesThePermissionTexts() async throws {
+        for (mode, quote) in [("700", "permission denied connecting to"), ("770", "permission denied ...")] {
+            let server = try await PrivateRedisServer.start(unixSocketPerm: mode)
+            defer { server.shutDownAndRemove() }
+            let status = try XCTUnwrap(UnixSocketStatus(path: server.socketPath))
+            let you = UnixUser(name: "you", id: status.ownerID &+ 1000, groupIDs: [status.groupID &+ 1000])
+            let printed = RedisError.permissionDenied(path: server.socketPath, status: status, user: you).description
+            // The chapter shows Debian's socket, owned by redis:redis.
+            let asDebian = printed.replacingOccurrences(of: server.socketPath, with: RedisConfiguration.defaultSocketPath)
+                .replacingOccurrences(of: "\(status.owner):\(status.group)", with: "redis:redis")
+            try assertQuoted(in: "02-configure-socket.md", startingWith: quote, by: asDebian)
+        }
+    }
+
+    /// The first cell of the table row whose quote starts with `prefix` is `printed`, or the
+    /// start of it, with `...` standing for any text in between.
+    private func assertQuoted(in chapter: String, startingWith prefix: String, by printed: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let text = try String(contentsOf: Package.root.appendingPathComponent("chapters").appendingPathComponent(chapter), encoding: .utf8)
+        let row = try XCTUnwrap(
+            text.split(separator: "\n").first { $0.hasPrefix("| `\(prefix)") }, "\(chapter): no table row quoting `\(prefix)…`", file: file, line: line)
+        let quote = try XCTUnwrap(row.dropFirst(3).split(separator: "`").first, file: file, line: line)
+        var rest = Substring(printed)
+        for (index, piece) in quote.components(separatedBy: " ... ").enumerated() {
+            guard let found = rest.range(of: piece), index > 0 || found.lowerBound == rest.startIndex else {
+                return XCTFail("\(chapter) quotes `\(quote)`, but the library prints:\n\(printed)", file: file, line: line)
+            }
+            rest = rest[found.upperBound...]
+        }
+    }
+}
