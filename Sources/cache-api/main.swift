@@ -27,6 +27,7 @@ struct CacheAPICommand: AsyncParsableCommand {
                 terminal.print("deleted \(deleted) of the chapter's keys (\(CacheAPI.keys.map { ":1:\($0)" }.joined(separator: ", "))); nothing else touched")
             } catch {
                 terminal.print("\(terminal.fail) \(error)")
+                if let fix = SetupRemedy.fix(for: error) { terminal.print("  \(terminal.styled("→ next: \(fix)", .yellow))") }
                 throw ExitCode.failure
             }
             return

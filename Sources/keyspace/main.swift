@@ -19,6 +19,11 @@ do {
         try command.run()  // `help`
     }
 } catch {
+    // The library's error names the general remedy; the guide adds this repository's.
+    if let fix = SetupRemedy.fix(for: error) {
+        FileHandle.standardError.write(Data("Error: \(error)\n→ next: \(fix)\n".utf8))
+        KeyspaceCommand.exit(withError: ExitCode.failure)
+    }
     KeyspaceCommand.exit(withError: error)
 }
 
