@@ -30,54 +30,54 @@ public enum CacheAPI {
             number: 4, name: "cache-api", title: "The low-level cache API",
             steps: [
                 Step("cache.set(\"craig\", \"derington\")") { log in
-                    let cache = try makeCache(location)
-                    defer { Task { await cache.close() } }
-                    // snippet: cache-set
-                    try await cache.set("craig", "derington")
-                    // snippet: end
-                    log.show("stored under :1:craig in DB 1, for the default 300 s")
+                    try await withCache(location) { cache in
+                        // snippet: cache-set
+                        try await cache.set("craig", "derington")
+                        // snippet: end
+                        log.show("stored under :1:craig in DB 1, for the default 300 s")
+                    }
                 },
                 Step("cache.get(\"craig\")") { log in
-                    let cache = try makeCache(location)
-                    defer { Task { await cache.close() } }
-                    // snippet: cache-get
-                    let name = try await cache.get("craig", as: String.self)
-                    // snippet: end
-                    log.show("→ \(name.map { "\"\($0)\"" } ?? "nil")")
-                    guard name == "derington" else { throw StepFailure("read back \(String(describing: name))", fix: "run the chapter again; is another program writing :1:craig?") }
+                    try await withCache(location) { cache in
+                        // snippet: cache-get
+                        let name = try await cache.get("craig", as: String.self)
+                        // snippet: end
+                        log.show("→ \(name.map { "\"\($0)\"" } ?? "nil")")
+                        guard name == "derington" else { throw StepFailure("read back \(String(describing: name))", fix: "run the chapter again; is another program writing :1:craig?") }
+                    }
                 },
                 Step("cache.setMany([\"a\": 1, \"b\": 2, \"c\": 3])") { log in
-                    let cache = try makeCache(location)
-                    defer { Task { await cache.close() } }
-                    // snippet: cache-set-many
-                    let failed = try await cache.setMany(["a": 1, "b": 2, "c": 3])
-                    // snippet: end
-                    log.show("failed keys: \(failed)   (one pipeline: SET :1:a 1 EX 300, ... in one write)")
+                    try await withCache(location) { cache in
+                        // snippet: cache-set-many
+                        let failed = try await cache.setMany(["a": 1, "b": 2, "c": 3])
+                        // snippet: end
+                        log.show("failed keys: \(failed)   (one pipeline: SET :1:a 1 EX 300, ... in one write)")
+                    }
                 },
                 Step("cache.getMany([\"a\", \"b\", \"c\"])") { log in
-                    let cache = try makeCache(location)
-                    defer { Task { await cache.close() } }
-                    // snippet: cache-get-many
-                    let numbers = try await cache.getMany(["a", "b", "c"], as: Int.self)
-                    // snippet: end
-                    log.show("→ \(numbers.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", "))   (one MGET)")
-                    guard numbers == ["a": 1, "b": 2, "c": 3] else { throw StepFailure("read back \(numbers)", fix: "run the chapter again") }
+                    try await withCache(location) { cache in
+                        // snippet: cache-get-many
+                        let numbers = try await cache.getMany(["a", "b", "c"], as: Int.self)
+                        // snippet: end
+                        log.show("→ \(numbers.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", "))   (one MGET)")
+                        guard numbers == ["a": 1, "b": 2, "c": 3] else { throw StepFailure("read back \(numbers)", fix: "run the chapter again") }
+                    }
                 },
                 Step("cache.set(\"my-key\", ...) with a string, an integer, a list, a tuple and a dictionary") { log in
-                    let cache = try makeCache(location)
-                    defer { Task { await cache.close() } }
-                    // snippet: cache-set-structured
-                    let value = ArticleValue(
-                        aString: "this is a simple string",
-                        anInteger: 123,
-                        oneList: [9, 10, 11, 12, 13],
-                        thisTuple: [1, 2, 3, 4],
-                        myDict: ["a": 26, "b": 25, "c": 24])
-                    try await cache.set("my-key", value)
-                    let readBack = try await cache.get("my-key", as: ArticleValue.self)
-                    // snippet: end
-                    log.show("→ \(readBack.map { "\($0)" } ?? "nil")")
-                    guard readBack == value else { throw StepFailure("the value read back differs", fix: "run the chapter again") }
+                    try await withCache(location) { cache in
+                        // snippet: cache-set-structured
+                        let value = ArticleValue(
+                            aString: "this is a simple string",
+                            anInteger: 123,
+                            oneList: [9, 10, 11, 12, 13],
+                            thisTuple: [1, 2, 3, 4],
+                            myDict: ["a": 26, "b": 25, "c": 24])
+                        try await cache.set("my-key", value)
+                        let readBack = try await cache.get("my-key", as: ArticleValue.self)
+                        // snippet: end
+                        log.show("→ \(readBack.map { "\($0)" } ?? "nil")")
+                        guard readBack == value else { throw StepFailure("the value read back differs", fix: "run the chapter again") }
+                    }
                 },
                 Step("the keys as Redis holds them") { log in
                     // snippet: raw-keys
@@ -104,23 +104,26 @@ public enum CacheAPI {
 
     /// Deletes exactly the keys the chapter wrote, and nothing else.
     public static func clean(_ settings: GuideSettings = GuideSettings()) async throws -> Int {
-        let cache = try makeCache("\(settings.url)?db=1")
-        defer { Task { await cache.close() } }
-        var deleted = 0
-        for key in keys where try await cache.delete(key) { deleted += 1 }
-        return deleted
+        try await withCache("\(settings.url)?db=1") { cache in
+            var deleted = 0
+            for key in keys where try await cache.delete(key) { deleted += 1 }
+            return deleted
+        }
     }
 
-    /// The chapter's cache on `location`. By default its logger drops the cache's warnings: a
-    /// step that fails prints the error itself, and `cache backend unreachable` on stderr only
-    /// repeated it.
-    static func makeCache(_ location: String, logger: Logger = .chapterQuiet("cache-api")) throws -> RedisCache {
+    /// Runs `body` with the chapter's cache on `location`, and closes the cache (awaited) however
+    /// `body` ends. By default its logger drops the cache's warnings: a step that fails prints
+    /// the error itself, and `cache backend unreachable` on stderr only repeated it.
+    static func withCache<Result>(
+        _ location: String, logger: Logger = .chapterQuiet("cache-api"), _ body: (RedisCache) async throws -> Result
+    ) async throws -> Result {
         // snippet: cache-configuration
         var configuration = try CacheConfiguration(location: location)  // unix:///var/run/redis/redis.sock?db=1
         configuration.logger = logger
-        let cache = RedisCache(configuration: configuration)
+        return try await RedisCache.withCache(configuration: configuration) { cache in
+            try await body(cache)  // the step's calls; the cache is closed when they end, or throw
+        }
         // snippet: end
-        return cache
     }
 }
 

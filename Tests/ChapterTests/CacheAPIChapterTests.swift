@@ -13,9 +13,8 @@ final class CacheAPIChapterTests: XCTestCase {
         // The cache's error carries the Redis error: the guide names ./setup.sh for it.
         XCTAssertTrue(failure.fix.contains("./setup.sh"), failure.fix)
         // The cache's `cache backend unreachable` is a warning: the chapter's cache drops it.
-        let cache = try CacheAPI.makeCache("unix:///nonexistent/redis.sock?db=1")
-        await cache.close()
-        XCTAssertGreaterThan(cache.configuration.logger.logLevel, .warning)
+        let level = try await CacheAPI.withCache("unix:///nonexistent/redis.sock?db=1") { cache in cache.configuration.logger.logLevel }
+        XCTAssertGreaterThan(level, .warning)
     }
 
     func testAnAppsCacheStillWarnsWhenRedisIsUnreachable() throws {

@@ -236,13 +236,20 @@ extension CacheBackend {
     /// first `curl -i http://127.0.0.1:8000/` is the miss the chapter describes, not a hit.
     public static func serve(_ settings: GuideSettings = GuideSettings(), host: String, port: Int) async throws -> RunningSite {
         let cache = try makeCache("\(settings.url)?db=1")
-        let site = try await RunningSite.start(
-            CacheBackendSite.router(pageCache: CacheBackendSite.pageCache(over: cache), cache: cache), host: host, port: port)
+        let site: RunningSite
+        do {
+            site = try await RunningSite.start(
+                CacheBackendSite.router(pageCache: CacheBackendSite.pageCache(over: cache), cache: cache), host: host, port: port)
+        } catch {
+            await cache.close()
+            throw error
+        }
         let keys = pageKeys(host: host, port: site.port)
         do {
             _ = try await cache.deleteMany([keys.header, keys.page], version: nil)
         } catch {
             await site.stop()
+            await cache.close()
             throw error
         }
         return site

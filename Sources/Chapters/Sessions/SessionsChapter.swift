@@ -180,48 +180,47 @@ public enum SessionsChapter {
     ) async throws {
         let folder = try makeTemporaryFolder("live-\(engine.rawValue)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let backend = try await SessionsSite.backend(
-            engine, socketPath: settings.socketPath, databasePath: folder.appendingPathComponent("db.sqlite3").path,
-            secret: SessionsSite.secret(), logger: quietLogger())
-        let site = try await RunningSite.start(SessionsSite.router(store: backend.store), port: 0, logger: quietLogger())
-        defer { Task { await site.stop(); await backend.close() } }
-        let client = LoopbackHTTPClient(port: site.port)
+        try await SessionsSite.withRunningSite(
+            engine, socketPath: settings.socketPath, databasePath: folder.appendingPathComponent("db.sqlite3").path, logger: quietLogger()
+        ) { backend, site in
+            let client = LoopbackHTTPClient(port: site.port)
 
-        let first = try await client.get("/session")
-        log.show("GET /session            → \(first.status) \(first.text.trimmingCharacters(in: .newlines))")
-        for header in first.values("Set-Cookie") { log.show("  Set-Cookie: \(header)") }
-        if let vary = first["Vary"] { log.show("  Vary: \(vary)") }
-        guard let cookie = cookie(first), let key = key(ofCookie: cookie) else {
-            throw StepFailure("the first response set no session cookie (status \(first.status))", fix: "is Redis running on \(settings.socketPath)? run swift run guide doctor")
+            let first = try await client.get("/session")
+            log.show("GET /session            → \(first.status) \(first.text.trimmingCharacters(in: .newlines))")
+            for header in first.values("Set-Cookie") { log.show("  Set-Cookie: \(header)") }
+            if let vary = first["Vary"] { log.show("  Vary: \(vary)") }
+            guard let cookie = cookie(first), let key = key(ofCookie: cookie) else {
+                throw StepFailure("the first response set no session cookie (status \(first.status))", fix: "is Redis running on \(settings.socketPath)? run swift run guide doctor")
+            }
+            created.append(createdSession(engine, key: key))
+            let second = try await client.get("/session", headers: [("Cookie", cookie)])
+            if let newKey = Self.key(ofCookie: Self.cookie(second)), newKey != key { created.append(createdSession(engine, key: newKey)) }
+            log.show("GET /session + cookie   → \(second.status) \(second.text.trimmingCharacters(in: .newlines))")
+            guard second.text == "count 2\n" else {
+                throw StepFailure("the second request saw \(second.text.debugDescription), not count 2", fix: "run the chapter again")
+            }
+            let location = redisLocation(engine, key: key)
+            let redis = RedisConfiguration(endpoint: .unixSocket(path: settings.socketPath), database: location.database)
+            // snippet: session-in-redis
+            let (value, ttl) = try await RedisConnection.withConnection(configuration: redis) { connection in
+                let value = try await connection.send(GET(RedisKey(location.key))).map { String(buffer: $0) }
+                return (value, try await connection.send(PTTL(RedisKey(location.key))))
+            }
+            // snippet: end
+            log.show("DB \(location.database)  \(location.key)")
+            log.show("      TTL \(ttl.seconds)  value \(value ?? "(none)")")
+            if engine == .redis {
+                let fromEnvironment = SessionsSite.secret() != SessionsSite.secret([:])
+                log.show("      signed with \(fromEnvironment ? "SECRET_KEY from the environment" : "the chapter's demo secret (SECRET_KEY is not set; set it for anything but this demo)")")
+            }
+            if let table = backend.database, let row = try await table.row(key: key) {
+                log.show("SQLite django_session: \(key) | \(row.sessionData) | expires \(row.expireDate)")
+            }
+            guard value != nil, case .expires(let remaining) = ttl, remaining > .seconds(1_209_000) else {
+                throw StepFailure("the session is not stored with a 14-day TTL at \(location.key)", fix: "run the chapter again")
+            }
+            log.record("\(engine.rawValue)-key", location.key)
         }
-        created.append(createdSession(engine, key: key))
-        let second = try await client.get("/session", headers: [("Cookie", cookie)])
-        if let newKey = Self.key(ofCookie: Self.cookie(second)), newKey != key { created.append(createdSession(engine, key: newKey)) }
-        log.show("GET /session + cookie   → \(second.status) \(second.text.trimmingCharacters(in: .newlines))")
-        guard second.text == "count 2\n" else {
-            throw StepFailure("the second request saw \(second.text.debugDescription), not count 2", fix: "run the chapter again")
-        }
-        let location = redisLocation(engine, key: key)
-        let redis = RedisConfiguration(endpoint: .unixSocket(path: settings.socketPath), database: location.database)
-        // snippet: session-in-redis
-        let (value, ttl) = try await RedisConnection.withConnection(configuration: redis) { connection in
-            let value = try await connection.send(GET(RedisKey(location.key))).map { String(buffer: $0) }
-            return (value, try await connection.send(PTTL(RedisKey(location.key))))
-        }
-        // snippet: end
-        log.show("DB \(location.database)  \(location.key)")
-        log.show("      TTL \(ttl.seconds)  value \(value ?? "(none)")")
-        if engine == .redis {
-            let fromEnvironment = SessionsSite.secret() != SessionsSite.secret([:])
-            log.show("      signed with \(fromEnvironment ? "SECRET_KEY from the environment" : "the chapter's demo secret (SECRET_KEY is not set; set it for anything but this demo)")")
-        }
-        if let table = backend.database, let row = try await table.row(key: key) {
-            log.show("SQLite django_session: \(key) | \(row.sessionData) | expires \(row.expireDate)")
-        }
-        guard value != nil, case .expires(let remaining) = ttl, remaining > .seconds(1_209_000) else {
-            throw StepFailure("the session is not stored with a 14-day TTL at \(location.key)", fix: "run the chapter again")
-        }
-        log.record("\(engine.rawValue)-key", location.key)
     }
 
     static func startUpErrors(_ log: inout StepLog) async throws {
@@ -247,64 +246,63 @@ public enum SessionsChapter {
     static func survival(_ engine: SessionsSite.Engine, server: PrivateRedisServer, log: inout StepLog) async throws -> SurvivalRow {
         let folder = try makeTemporaryFolder("survival-\(engine.rawValue)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let backend = try await SessionsSite.backend(
-            engine, socketPath: server.socketPath, databasePath: folder.appendingPathComponent("db.sqlite3").path,
-            secret: SessionsSite.secret(), logger: quietLogger())
-        let site = try await RunningSite.start(SessionsSite.router(store: backend.store), port: 0, logger: quietLogger())
-        defer { Task { await site.stop(); await backend.close() } }
-        let client = LoopbackHTTPClient(port: site.port)
-        var cookie: String?
+        return try await SessionsSite.withRunningSite(
+            engine, socketPath: server.socketPath, databasePath: folder.appendingPathComponent("db.sqlite3").path, logger: quietLogger()
+        ) { backend, site in
+            let client = LoopbackHTTPClient(port: site.port)
+            var cookie: String?
 
-        /// GET /session with the current cookie; follows a new cookie.
-        func visit() async throws -> (status: Int, text: String, sameKey: Bool, took: Duration) {
-            let started = ContinuousClock.now
-            let response = try await client.get("/session", headers: cookie.map { [("Cookie", $0)] } ?? [])
-            let took = ContinuousClock.now - started
-            let newCookie = Self.cookie(response)
-            let same = newCookie == nil || newCookie == cookie
-            if let newCookie { cookie = newCookie }
-            return (response.status, response.text.trimmingCharacters(in: .newlines), same, took)
+            /// GET /session with the current cookie; follows a new cookie.
+            func visit() async throws -> (status: Int, text: String, sameKey: Bool, took: Duration) {
+                let started = ContinuousClock.now
+                let response = try await client.get("/session", headers: cookie.map { [("Cookie", $0)] } ?? [])
+                let took = ContinuousClock.now - started
+                let newCookie = Self.cookie(response)
+                let same = newCookie == nil || newCookie == cookie
+                if let newCookie { cookie = newCookie }
+                return (response.status, response.text.trimmingCharacters(in: .newlines), same, took)
+            }
+            func describe(_ visit: (status: Int, text: String, sameKey: Bool, took: Duration)) -> String {
+                visit.status == 200 ? "\(visit.text), \(visit.sameKey ? "same key" : "new key")" : "\(visit.status) \(visit.text.prefix(60))"
+            }
+
+            _ = try await visit()
+            let before = try await visit()
+            log.show("before:             \(describe(before))   (key \(key(ofCookie: cookie) ?? "-"))")
+
+            try await RedisConnection.withConnection(configuration: server.configuration()) { redis in
+                _ = try await redis.send("FLUSHALL")
+            }
+            let afterFlush = try await visit()
+            log.show("after FLUSHALL:     \(describe(afterFlush))")
+            let beforeRestart = try await visit()
+            log.show("one more visit:     \(describe(beforeRestart))")
+
+            try await server.restart()
+            let afterRestart = try await visit()
+            log.show("after a restart:    \(describe(afterRestart))")
+
+            server.kill()
+            let down = try await visit()
+            log.show("Redis killed:       \(down.status == 200 ? describe(down) : "\(down.status) \(down.text)") in \(down.took.milliseconds) ms")
+            try await server.restart()
+            let back = try await visit()
+            log.show("Redis back:         \(describe(back))")
+
+            let survivedFlush = afterFlush.sameKey && afterFlush.text == "count 3"
+            let survivedRestart = afterRestart.sameKey && afterRestart.status == 200 && !afterRestart.text.hasSuffix(" 1")
+            let expectSurvival = engine == .cachedDB
+            let downAsSpecified = expectSurvival ? down.status == 200 : down.status == 503
+            guard survivedFlush == expectSurvival, survivedRestart == expectSurvival, downAsSpecified, back.status == 200 else {
+                throw StepFailure("the \(engine.title) did not behave as spec/sessions.md says", fix: "see the lines above")
+            }
+            return SurvivalRow(
+                engine: engine,
+                flush: survivedFlush ? "survives" : "lost (new key)",
+                restart: survivedRestart ? "survives" : "lost (new key)",
+                down: down.status == 200 ? "served from SQL" : "\(down.status), back by itself",
+                facts: "\(survivedFlush ? "survives" : "lost")|\(survivedRestart ? "survives" : "lost")|\(down.status)")
         }
-        func describe(_ visit: (status: Int, text: String, sameKey: Bool, took: Duration)) -> String {
-            visit.status == 200 ? "\(visit.text), \(visit.sameKey ? "same key" : "new key")" : "\(visit.status) \(visit.text.prefix(60))"
-        }
-
-        _ = try await visit()
-        let before = try await visit()
-        log.show("before:             \(describe(before))   (key \(key(ofCookie: cookie) ?? "-"))")
-
-        try await RedisConnection.withConnection(configuration: server.configuration()) { redis in
-            _ = try await redis.send("FLUSHALL")
-        }
-        let afterFlush = try await visit()
-        log.show("after FLUSHALL:     \(describe(afterFlush))")
-        let beforeRestart = try await visit()
-        log.show("one more visit:     \(describe(beforeRestart))")
-
-        try await server.restart()
-        let afterRestart = try await visit()
-        log.show("after a restart:    \(describe(afterRestart))")
-
-        server.kill()
-        let down = try await visit()
-        log.show("Redis killed:       \(down.status == 200 ? describe(down) : "\(down.status) \(down.text)") in \(down.took.milliseconds) ms")
-        try await server.restart()
-        let back = try await visit()
-        log.show("Redis back:         \(describe(back))")
-
-        let survivedFlush = afterFlush.sameKey && afterFlush.text == "count 3"
-        let survivedRestart = afterRestart.sameKey && afterRestart.status == 200 && !afterRestart.text.hasSuffix(" 1")
-        let expectSurvival = engine == .cachedDB
-        let downAsSpecified = expectSurvival ? down.status == 200 : down.status == 503
-        guard survivedFlush == expectSurvival, survivedRestart == expectSurvival, downAsSpecified, back.status == 200 else {
-            throw StepFailure("the \(engine.title) did not behave as spec/sessions.md says", fix: "see the lines above")
-        }
-        return SurvivalRow(
-            engine: engine,
-            flush: survivedFlush ? "survives" : "lost (new key)",
-            restart: survivedRestart ? "survives" : "lost (new key)",
-            down: down.status == 200 ? "served from SQL" : "\(down.status), back by itself",
-            facts: "\(survivedFlush ? "survives" : "lost")|\(survivedRestart ? "survives" : "lost")|\(down.status)")
     }
 
     static func clearSessions(_ log: inout StepLog) async throws {
