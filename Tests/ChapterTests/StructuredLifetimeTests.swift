@@ -46,9 +46,6 @@ final class StructuredLifetimeTests: XCTestCase {
         Allowed(
             file: "Sources/WebTestSupport/RunningSite.swift", line: "let task = Task {",
             reason: "the server's task is kept by the RunningSite: stop() and wait() await it"),
-        Allowed(
-            file: "Sources/Sessions/Stores/RedisSessionStore.swift", line: "defer { Task { await connection.close() } }",
-            reason: "PENDING: the same pattern, in a file another change owns; replace with RedisConnection.withConnection and remove this entry"),
     ]
 
     /// The library modules, what the chapters share, and every chapter's executable.

@@ -44,9 +44,9 @@ public final class RedisSessionStore: SessionStore {
         configuration: RedisSessionConfiguration, signer: SessionSigner, logger: Logger = Logger(label: "sessions")
     ) async throws(SessionError) -> RedisSessionStore {
         do {
-            let connection = try await RedisConnection.connect(configuration: configuration.redis)
-            defer { Task { await connection.close() } }
-            _ = try await connection.send(PING())
+            _ = try await RedisConnection.withConnection(configuration: configuration.redis) { connection in
+                try await connection.send(PING())
+            }
         } catch {
             throw .invalidConfiguration("the session store cannot use Redis at \(configuration.socketPath) (DB \(configuration.database)): \(error)")
         }
