@@ -9,6 +9,17 @@ extension Cache {
         return (firstValue, secondValue)
     }
 
+    /// `false`: the cache throws when its backend is down, or has none to lose.
+    public var failsOpen: Bool { false }
+
+    /// Django's way: ``Cache/hasKey(_:version:)``, then ``Cache/set(_:_:timeout:version:)``
+    /// if the key exists. Not atomic: the default for backends without a conditional write.
+    public func update<Value: Encodable & Sendable>(_ key: String, _ value: Value, timeout: CacheTimeout, version: Int?) async throws(CacheError) -> Bool {
+        guard try await hasKey(key, version: version) else { return false }
+        try await set(key, value, timeout: timeout, version: version)
+        return true
+    }
+
     /// Stores `value` under `key` with the default timeout and version.
     public func set<Value: Encodable & Sendable>(_ key: String, _ value: Value, timeout: CacheTimeout = .default) async throws(CacheError) {
         try await set(key, value, timeout: timeout, version: nil)

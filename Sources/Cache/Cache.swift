@@ -12,6 +12,18 @@
 /// `version: nil` means the cache's configured version; `timeout: .default` its default
 /// timeout. Keys are stored as `prefix:version:key`.
 public protocol Cache: Sendable {
+    /// Whether the cache hides an outage of its backend: reads answer "miss" and writes are
+    /// dropped instead of throwing (``CacheConfiguration/FailureMode/failOpen``).
+    ///
+    /// Users that must not lose data quietly decide by this, whatever the cache's type: the
+    /// `cache` session engine (`CacheSessionStore`) refuses a cache that fails open, and the
+    /// page cache warns when it is set to fail closed over one. A conforming type that can
+    /// answer a miss for a value it could not read must return `true`. The default is `false`:
+    /// right for a cache that throws ``CacheError`` when its backend is down, and for one with
+    /// no backend to lose (``MemoryCache``). ``RedisCache`` returns whether its
+    /// ``CacheConfiguration/failureMode`` is ``CacheConfiguration/FailureMode/failOpen``.
+    var failsOpen: Bool { get }
+
     /// Stores `value` under `key`, replacing any value there. A timeout of zero or less
     /// deletes the key instead.
     func set<Value: Encodable & Sendable>(_ key: String, _ value: Value, timeout: CacheTimeout, version: Int?) async throws(CacheError)
@@ -28,6 +40,16 @@ public protocol Cache: Sendable {
     func get<First: Decodable & Sendable, Second: Decodable & Sendable>(
         _ first: String, as firstType: First.Type, _ second: String, as secondType: Second.Type, version: Int?
     ) async throws(CacheError) -> (First?, Second?)
+
+    /// Stores `value` under `key` only if the key holds a value; `false` when it does not
+    /// (nothing is written then). The `cache` session engine saves an existing session this
+    /// way, so a session deleted meanwhile (a logout) is not brought back.
+    ///
+    /// A conforming type should check and write in one atomic step where its backend allows
+    /// (``RedisCache``: one `SET ... XX EX`). The default is Django's way,
+    /// ``hasKey(_:version:)`` then ``set(_:_:timeout:version:)``: a delete between the two is
+    /// overwritten.
+    func update<Value: Encodable & Sendable>(_ key: String, _ value: Value, timeout: CacheTimeout, version: Int?) async throws(CacheError) -> Bool
 
     /// Stores `value` only if `key` holds nothing; `true` if it was stored.
     func add<Value: Encodable & Sendable>(_ key: String, _ value: Value, timeout: CacheTimeout, version: Int?) async throws(CacheError) -> Bool

@@ -59,6 +59,10 @@ public final class RedisCache: Cache {
 
     // MARK: Cache
 
+    /// Whether ``CacheConfiguration/failureMode`` is ``CacheConfiguration/FailureMode/failOpen``:
+    /// an outage then reads as misses and drops writes.
+    public var failsOpen: Bool { configuration.failureMode == .failOpen }
+
     /// `SET key value EX timeout`; `SET` without `EX` for ``CacheTimeout/never``; `DEL` for a timeout of 0.
     public func set<Value: Encodable & Sendable>(_ key: String, _ value: Value, timeout: CacheTimeout, version: Int?) async throws(CacheError) {
         let stored = RedisKey(keys.make(key, version: version))

@@ -75,6 +75,19 @@ struct CacheConformance {
 
     // MARK: add and getOrSet
 
+    func updateReplacesOnlyAnExistingKey() async throws {
+        let cache = try await cache()
+        try await cache.set("k", "first")
+        let replaced = try await cache.update("k", "second", timeout: 60, version: nil)
+        let missing = try await cache.update("gone", "third", timeout: 60, version: nil)
+        let value = try await cache.get("k", as: String.self)
+        let goneExists = try await cache.hasKey("gone")
+        XCTAssertTrue(replaced)
+        XCTAssertFalse(missing)
+        XCTAssertEqual(value, "second")
+        XCTAssertFalse(goneExists, "update wrote a key that did not exist")
+    }
+
     func addDoesNotOverwriteAnExistingKey() async throws {
         let cache = try await cache()
         let first = try await cache.add("k", "first")

@@ -13,6 +13,7 @@ final class MemoryCacheTests: XCTestCase {
     func testNeverTimeoutKeepsTheValue() async throws { try await suite.neverTimeoutKeepsTheValue() }
     func testExpiryIsObservedThroughHasKey() async throws { try await suite.expiryIsObservedThroughHasKey() }
     func testAddDoesNotOverwriteAnExistingKey() async throws { try await suite.addDoesNotOverwriteAnExistingKey() }
+    func testUpdateReplacesOnlyAnExistingKey() async throws { try await suite.updateReplacesOnlyAnExistingKey() }
     func testGetOrSetReturnsTheWinnersValue() async throws { try await suite.getOrSetReturnsTheWinnersValue() }
     func testIncrAndDecrChangeIntegers() async throws { try await suite.incrAndDecrChangeIntegers() }
     func testIncrOnAMissingKeyIsKeyNotFound() async throws { try await suite.incrOnAMissingKeyIsKeyNotFound() }

@@ -28,6 +28,7 @@ final class RedisCacheTests: XCTestCase {
     func testNeverTimeoutKeepsTheValue() async throws { try await suite.neverTimeoutKeepsTheValue() }
     func testExpiryIsObservedThroughHasKey() async throws { try await suite.expiryIsObservedThroughHasKey() }
     func testAddDoesNotOverwriteAnExistingKey() async throws { try await suite.addDoesNotOverwriteAnExistingKey() }
+    func testUpdateReplacesOnlyAnExistingKey() async throws { try await suite.updateReplacesOnlyAnExistingKey() }
     func testGetOrSetReturnsTheWinnersValue() async throws { try await suite.getOrSetReturnsTheWinnersValue() }
     func testIncrAndDecrChangeIntegers() async throws { try await suite.incrAndDecrChangeIntegers() }
     func testIncrOnAMissingKeyIsKeyNotFound() async throws { try await suite.incrOnAMissingKeyIsKeyNotFound() }
@@ -50,6 +51,24 @@ final class RedisCacheTests: XCTestCase {
 
     func raw(_ server: PrivateRedisServer) async throws -> RedisConnection {
         try await RedisConnection.connect(configuration: server.configuration(database: 1))
+    }
+
+    /// Through `any Cache`, `update` is RedisCache's own `SET ... XX EX`, not the protocol's
+    /// default (`EXISTS`, then `SET`), whose check a concurrent delete can slip past.
+    func testUpdateThroughTheProtocolIsOneConditionalSet() async throws {
+        let server = try await Self.redis.server()
+        let cache = try await suite.cache()
+        try await cache.set("session", 1)
+        let redis = try await raw(server)
+        defer { Task { await redis.close() } }
+        let before = try await redis.send(INFO(["commandstats"])).sections["commandstats"]?["cmdstat_exists"]
+        let replaced = try await cache.update("session", 2, timeout: 60, version: nil)
+        let after = try await redis.send(INFO(["commandstats"])).sections["commandstats"]?["cmdstat_exists"]
+        XCTAssertTrue(replaced)
+        XCTAssertEqual(after, before, "update sent EXISTS: the protocol's default ran instead of SET ... XX EX")
+        let ttl = try await redis.send(PTTL(":1:session"))
+        guard case .expires(let remaining) = ttl else { return XCTFail("no TTL after update: \(ttl)") }
+        XCTAssertGreaterThan(remaining, .seconds(50))
     }
 
     func testTheArticlesKeysLandAsDjangoNamesThemInDB1() async throws {

@@ -19,21 +19,20 @@ public struct CacheSessionStore: SessionStore {
 
     /// The cache the sessions live in.
     public let cache: any Cache
-    private let redisCache: RedisCache?
     public var name: String { "cache" }
 
     /// Sessions in `cache`.
     ///
-    /// - Throws: ``SessionError/invalidConfiguration(_:)`` when `cache` is a ``RedisCache``
-    ///   that fails open: a session store that reads "nothing there" while Redis is down would
-    ///   hand every visitor a new, unsaveable session. The engine needs the default, fail-closed.
+    /// - Throws: ``SessionError/invalidConfiguration(_:)`` when `cache` fails open
+    ///   (``Cache/failsOpen``, any conforming type): a session store that reads "nothing
+    ///   there" while Redis is down would hand every visitor a new, unsaveable session. The
+    ///   engine needs the default, fail-closed.
     public init(cache: any Cache) throws(SessionError) {
-        if let redis = cache as? RedisCache, redis.configuration.failureMode == .failOpen {
+        if cache.failsOpen {
             throw .invalidConfiguration(
                 "the cache session engine needs a fail-closed cache (CacheConfiguration.failureMode = .failClosed, the default)")
         }
         self.cache = cache
-        self.redisCache = cache as? RedisCache
     }
 
     /// The cache key of session `key`, before the cache's `:1:`.
@@ -55,15 +54,11 @@ public struct CacheSessionStore: SessionStore {
         }
     }
 
-    /// One `SET ... XX EX age` on a ``RedisCache``; on other caches Django's way, `get` then `set`.
+    /// The cache's ``Cache/update(_:_:timeout:version:)``: one `SET ... XX EX age` on a
+    /// ``RedisCache``; by default Django's way, `get` then `set`.
     public func update(key: String, data: SessionData, age: Int) async throws(SessionError) -> Bool {
         do {
-            if let redisCache {
-                return try await redisCache.update(Self.cacheKey(key), data, timeout: .seconds(age))
-            }
-            guard try await cache.hasKey(Self.cacheKey(key), version: nil) else { return false }
-            try await cache.set(Self.cacheKey(key), data, timeout: .seconds(age), version: nil)
-            return true
+            return try await cache.update(Self.cacheKey(key), data, timeout: .seconds(age), version: nil)
         } catch {
             throw Self.sessionError(error, store: name)
         }

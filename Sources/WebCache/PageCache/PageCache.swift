@@ -28,9 +28,9 @@ public struct PageCache: Sendable {
         self.cache = cache
         self.configuration = configuration
         self.shared = SharedState()
-        if configuration.failureMode == .failClosed, let redis = cache as? RedisCache, redis.configuration.failureMode == .failOpen {
+        if configuration.failureMode == .failClosed, cache.failsOpen {
             configuration.logger.warning(
-                "the page cache fails closed but its RedisCache fails open, so an outage reads as misses and pages are served: make the cache fail closed too")
+                "the page cache fails closed but its cache fails open, so an outage reads as misses and pages are served: make the cache fail closed too")
         }
     }
 
