@@ -15,21 +15,12 @@ final class LibraryAdviceTests: XCTestCase {
         let forbidden = try NSRegularExpression(pattern: #"setup\.sh|spec/|/etc/redis"#)
         // A link (the RESP specification on redis.io) is a reference, not advice about this repository.
         let link = try NSRegularExpression(pattern: #"https?://\S+"#)
+        let (lines, files) = try Package.sourceLines(in: Self.libraryModules)
         var found: [String] = []
-        var files = 0
-        for module in Self.libraryModules {
-            let folder = Package.root.appendingPathComponent("Sources").appendingPathComponent(module)
-            let enumerator = try XCTUnwrap(FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil), folder.path)
-            for case let file as URL in enumerator where file.pathExtension == "swift" {
-                files += 1
-                let text = try String(contentsOf: file, encoding: .utf8)
-                for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-                    let line = String(line)
-                    let bare = link.stringByReplacingMatches(in: line, range: NSRange(line.startIndex..., in: line), withTemplate: "")
-                    if forbidden.firstMatch(in: bare, range: NSRange(bare.startIndex..., in: bare)) != nil {
-                        found.append("Sources/\(module)/\(file.path.dropFirst(folder.path.count + 1)):\(number + 1): \(line)")
-                    }
-                }
+        for line in lines {
+            let bare = link.stringByReplacingMatches(in: line.text, range: NSRange(line.text.startIndex..., in: line.text), withTemplate: "")
+            if forbidden.firstMatch(in: bare, range: NSRange(bare.startIndex..., in: bare)) != nil {
+                found.append("\(line.path):\(line.number): \(line.text)")
             }
         }
         XCTAssertGreaterThan(files, 50, "too few library sources found under \(Package.root.path)/Sources")

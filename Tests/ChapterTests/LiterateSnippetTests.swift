@@ -88,6 +88,33 @@ enum Package {
     /// The package's root folder, found from this file's path.
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
+    /// One line of a Swift source file: its path from the root (`Sources/Redis/…`), 1-based number, text.
+    struct SourceLine {
+        let path: String
+        let number: Int
+        let text: String
+    }
+
+    /// Every line of every Swift file under `Sources/<folder>` for each of `folders`, and how
+    /// many files were read (for the scans of the library's sources).
+    static func sourceLines(in folders: [String]) throws -> (lines: [SourceLine], files: Int) {
+        var lines: [SourceLine] = []
+        var files = 0
+        for folder in folders {
+            let directory = root.appendingPathComponent("Sources").appendingPathComponent(folder)
+            let enumerator = try XCTUnwrap(FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil), directory.path)
+            for case let file as URL in enumerator where file.pathExtension == "swift" {
+                files += 1
+                let path = "Sources/\(folder)/\(file.path.dropFirst(directory.path.count + 1))"
+                let text = try String(contentsOf: file, encoding: .utf8)
+                for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                    lines.append(SourceLine(path: path, number: index + 1, text: String(line)))
+                }
+            }
+        }
+        return (lines, files)
+    }
+
     static func chapterFiles() throws -> [URL] {
         let folder = root.appendingPathComponent("chapters")
         return try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)

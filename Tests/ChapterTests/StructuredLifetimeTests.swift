@@ -61,27 +61,18 @@ final class StructuredLifetimeTests: XCTestCase {
 
     func testNoChapterOrLibraryCodeLeavesALifetimeToAnUnstructuredTask() throws {
         let pattern = try Self.unstructuredTask()
+        let (lines, files) = try Package.sourceLines(in: Self.folders)
         var found: [String] = []
         var used = Set<Int>()
-        var files = 0
-        for folder in Self.folders {
-            let directory = Package.root.appendingPathComponent("Sources").appendingPathComponent(folder)
-            let enumerator = try XCTUnwrap(FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil), directory.path)
-            for case let file as URL in enumerator where file.pathExtension == "swift" {
-                files += 1
-                let path = "Sources/\(folder)/\(file.path.dropFirst(directory.path.count + 1))"
-                let text = try String(contentsOf: file, encoding: .utf8)
-                for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-                    let code = line.trimmingCharacters(in: .whitespaces)
-                    guard !code.hasPrefix("//"),
-                        pattern.firstMatch(in: code, range: NSRange(code.startIndex..., in: code)) != nil
-                    else { continue }
-                    if let index = Self.allowed.firstIndex(where: { $0.file == path && code == $0.line }) {
-                        used.insert(index)
-                    } else {
-                        found.append("\(path):\(number + 1): \(code)")
-                    }
-                }
+        for line in lines {
+            let code = line.text.trimmingCharacters(in: .whitespaces)
+            guard !code.hasPrefix("//"),
+                pattern.firstMatch(in: code, range: NSRange(code.startIndex..., in: code)) != nil
+            else { continue }
+            if let index = Self.allowed.firstIndex(where: { $0.file == line.path && code == $0.line }) {
+                used.insert(index)
+            } else {
+                found.append("\(line.path):\(line.number): \(code)")
             }
         }
         XCTAssertGreaterThan(files, 80, "too few sources found under \(Package.root.path)/Sources")
