@@ -10,6 +10,25 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+// What a library user downloads. Traits (SE-0450) gate the dependencies only some targets need,
+// so that an app depending on the client or the cache fetches only SwiftNIO, swift-log and
+// swift-service-lifecycle (`traits: []` on its `.package` line; see the README):
+// - `Hummingbird`: the Hummingbird 2 integrations (WebCache, Sessions, KeyspaceBrowser) and what
+//   they need: Hummingbird, swift-crypto (page-cache keys, signed sessions), GRDB (cached_db).
+// - `Guide`: this repository's tutorial, tests and benchmarks: swift-argument-parser,
+//   hummingbird-auth (shown beside our sessions), malloc-interposer (allocation counts).
+// Both are on by default, so `swift run guide` and `swift test` here need nothing extra.
+
+/// A product only the Hummingbird integrations need.
+func hummingbirdOnly(_ name: String, package: String) -> Target.Dependency {
+    .product(name: name, package: package, condition: .when(traits: ["Hummingbird"]))
+}
+
+/// A product only the tutorial, its tests and its benchmarks need.
+func guideOnly(_ name: String, package: String) -> Target.Dependency {
+    .product(name: name, package: package, condition: .when(traits: ["Guide"]))
+}
+
 let package = Package(
     name: "redis-cache-session-guide",
     platforms: [.macOS(.v15)],
@@ -17,6 +36,7 @@ let package = Package(
         .library(name: "RESP", targets: ["RESP"]),
         .library(name: "Redis", targets: ["Redis"]),
         .library(name: "Cache", targets: ["Cache"]),
+        .library(name: "LarderFastJSON", targets: ["LarderFastJSON"]),
         .library(name: "WebCache", targets: ["WebCache"]),
         .library(name: "Sessions", targets: ["Sessions"]),
         .library(name: "RedisKeyspace", targets: ["RedisKeyspace"]),
@@ -28,6 +48,18 @@ let package = Package(
         .executable(name: "keyspace", targets: ["keyspace"]),
         .executable(name: "guide", targets: ["guide"]),
         .executable(name: "bench", targets: ["bench"]),
+    ],
+    traits: [
+        .trait(
+            name: "Hummingbird",
+            description: "The Hummingbird 2 integrations: WebCache, Sessions and KeyspaceBrowser (Hummingbird, swift-crypto, GRDB)."
+        ),
+        .trait(
+            name: "Guide",
+            description: "The tutorial's chapters, tests and benchmarks (swift-argument-parser, hummingbird-auth, malloc-interposer).",
+            enabledTraits: ["Hummingbird"]
+        ),
+        .default(enabledTraits: ["Guide"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -62,11 +94,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // LarderFastJSON: a Codable JSON coder several times faster than Foundation's, same bytes.
+        .target(
+            name: "LarderFastJSON",
+            swiftSettings: swiftSettings
+        ),
         // Cache: Django's low-level cache API on Redis, and its in-memory twin.
         .target(
             name: "Cache",
             dependencies: [
-                "Redis", "RESP",
+                "Redis", "RESP", "LarderFastJSON",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -78,8 +115,8 @@ let package = Package(
             name: "WebCache",
             dependencies: [
                 "Cache", "Redis",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Crypto", package: "swift-crypto"),
+                hummingbirdOnly("Hummingbird", package: "hummingbird"),
+                hummingbirdOnly("Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -91,9 +128,9 @@ let package = Package(
             name: "Sessions",
             dependencies: [
                 "Cache", "Redis", "RESP",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "GRDB", package: "GRDB.swift"),
+                hummingbirdOnly("Hummingbird", package: "hummingbird"),
+                hummingbirdOnly("Crypto", package: "swift-crypto"),
+                hummingbirdOnly("GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -114,7 +151,7 @@ let package = Package(
             name: "KeyspaceBrowser",
             dependencies: [
                 "RedisKeyspace", "Redis",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                hummingbirdOnly("Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -123,7 +160,7 @@ let package = Package(
         // command-line arguments the chapter executables have in common.
         .target(
             name: "Guide",
-            dependencies: ["Redis", "RESP", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Redis", "RESP", guideOnly("ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
         // Chapters: each chapter's steps, in the article's order, so that a chapter's own
@@ -132,8 +169,8 @@ let package = Package(
             name: "Chapters",
             dependencies: [
                 "Guide", "Redis", "RESP", "Cache", "RedisKeyspace", "WebCache", "Sessions", "RedisTestSupport", "WebTestSupport",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                hummingbirdOnly("Hummingbird", package: "hummingbird"),
+                guideOnly("HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -153,7 +190,7 @@ let package = Package(
         .target(
             name: "WebTestSupport",
             dependencies: [
-                .product(name: "Hummingbird", package: "hummingbird"),
+                hummingbirdOnly("Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -165,32 +202,32 @@ let package = Package(
         // One thin executable per chapter.
         .executableTarget(
             name: "install-redis",
-            dependencies: ["Chapters", "Guide", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Chapters", "Guide", guideOnly("ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "configure-socket",
-            dependencies: ["Chapters", "Guide", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Chapters", "Guide", guideOnly("ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "cache-backend",
             dependencies: [
                 "Chapters", "Guide", "WebTestSupport",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                guideOnly("ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "cache-api",
-            dependencies: ["Chapters", "Guide", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Chapters", "Guide", guideOnly("ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "sessions",
             dependencies: [
                 "Chapters", "Guide",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                guideOnly("ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -198,7 +235,7 @@ let package = Package(
             name: "keyspace",
             dependencies: [
                 "Chapters", "Guide", "RedisKeyspace", "KeyspaceBrowser", "Redis", "WebTestSupport",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                guideOnly("ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -206,7 +243,7 @@ let package = Package(
             name: "guide",
             dependencies: [
                 "Chapters", "Guide",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                guideOnly("ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -219,8 +256,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "MallocInterposerSwift", package: "malloc-interposer"),
+                guideOnly("ArgumentParser", package: "swift-argument-parser"),
+                guideOnly("MallocInterposerSwift", package: "malloc-interposer"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -250,15 +287,24 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "LarderFastJSONTests",
+            dependencies: ["LarderFastJSON"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "CacheTests",
-            dependencies: ["Cache", "Redis", "RedisTestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Cache", "Redis", "RedisTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "WebCacheTests",
             dependencies: [
                 "WebCache", "Cache", "Redis", "RedisTestSupport", "WebTestSupport",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                hummingbirdOnly("Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -267,10 +313,10 @@ let package = Package(
             name: "SessionsTests",
             dependencies: [
                 "Sessions", "Chapters", "Cache", "Redis", "WebCache", "RedisTestSupport", "WebTestSupport",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
-                .product(name: "GRDB", package: "GRDB.swift"),
+                hummingbirdOnly("Hummingbird", package: "hummingbird"),
+                hummingbirdOnly("HummingbirdTesting", package: "hummingbird"),
+                guideOnly("HummingbirdAuth", package: "hummingbird-auth"),
+                hummingbirdOnly("GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -296,8 +342,8 @@ let package = Package(
             dependencies: [
                 "install-redis", "configure-socket", "cache-backend", "cache-api", "sessions", "keyspace",
                 "Guide", "Chapters", "WebTestSupport", "RedisKeyspace", "Redis",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Hummingbird", package: "hummingbird"),
+                guideOnly("ArgumentParser", package: "swift-argument-parser"),
+                hummingbirdOnly("Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -24,7 +24,7 @@ enum FastJSONNode {
 /// The elements of an array being encoded.
 final class FastJSONArrayBox {
     // Exclusivity is checked at run time for class properties, a cost per element; every
-    // access here is a short append or read by code in this folder.
+    // access here is a short append or read by code in this module.
     @exclusivity(unchecked) var values: [FastJSONNode] = []
 
     init(capacity: Int = 8) {

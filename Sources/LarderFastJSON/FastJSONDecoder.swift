@@ -1,6 +1,6 @@
 import Foundation
 
-/// The `Decoder` behind ``FastJSONCacheSerializer``: reads values off a parsed tape.
+/// The `Decoder` behind ``FastJSON/decode(_:from:)``: reads values off a parsed tape.
 ///
 /// Like the encoder, one object decodes a whole value, nested values included, saving and
 /// restoring its position and coding path around each; strings and numbers are converted from
@@ -9,7 +9,7 @@ final class FastJSONDecoder: Decoder {
     let bytes: UnsafeBufferPointer<UInt8>
     let tape: [FastJSONTapeEntry]
     /// The tape index of the value being decoded.
-    // Unchecked: saved and restored around every nested value, only by this folder's code.
+    // Unchecked: saved and restored around every nested value, only by this module's code.
     @exclusivity(unchecked) private(set) var index: Int
     @exclusivity(unchecked) private(set) var codingPath: [any CodingKey]
     var userInfo: [CodingUserInfoKey: Any] { [:] }

@@ -1,4 +1,5 @@
 import Foundation
+import LarderFastJSON
 import NIOCore
 
 /// A JSON serializer that writes and reads the bytes itself: for the article's `my-key` struct,
@@ -28,7 +29,7 @@ public struct FastJSONCacheSerializer: CacheSerializer {
 
     /// How deeply arrays and objects may nest in input before decoding fails (instead of
     /// running out of stack).
-    public static let maximumDepth = 512
+    public static let maximumDepth = FastJSON.maximumDepth
 
     public func encode<Value: Encodable>(_ value: Value) throws -> Data {
         Data(try Self.bytes(of: value))
@@ -49,25 +50,10 @@ public struct FastJSONCacheSerializer: CacheSerializer {
     }
 
     static func bytes<Value: Encodable>(of value: Value) throws -> [UInt8] {
-        let encoder = FastJSONEncoder()
-        let node = try encoder.encodeTopLevel(value)
-        var writer = FastJSONWriter()
-        writer.write(node)
-        return writer.bytes
+        try FastJSON.encode(value)
     }
 
     static func decode<Value: Decodable>(_ type: Value.Type, from raw: UnsafeRawBufferPointer) throws -> Value {
-        let bytes = raw.bindMemory(to: UInt8.self)
-        let tape: [FastJSONTapeEntry]
-        do {
-            var parser = FastJSONParser(bytes: bytes, maximumDepth: maximumDepth)
-            tape = try parser.parse()
-        } catch {
-            throw DecodingError.dataCorrupted(
-                DecodingError.Context(codingPath: [], debugDescription: "The given data was not valid JSON: \(error)", underlyingError: error)
-            )
-        }
-        let decoder = FastJSONDecoder(bytes: bytes, tape: tape)
-        return try decoder.unbox(type, at: 0)
+        try FastJSON.decode(type, from: raw)
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The `Encoder` behind ``FastJSONCacheSerializer``: builds a ``FastJSONNode`` for a value.
+/// The `Encoder` behind ``FastJSON/encode(_:)``: builds a ``FastJSONNode`` for a value.
 ///
 /// One encoder serves a whole value: a nested value is encoded by this same object, with its
 /// coding path and result saved and restored around it, so a nested struct costs its
@@ -8,7 +8,7 @@ import Foundation
 /// never reach their own `encode(to:)`.
 final class FastJSONEncoder: Encoder {
     /// What has been encoded at the current level, if anything.
-    // Unchecked: saved and restored around every nested value, only by this folder's code.
+    // Unchecked: saved and restored around every nested value, only by this module's code.
     @exclusivity(unchecked) var value: FastJSONNode?
     @exclusivity(unchecked) var codingPath: [any CodingKey]
     var userInfo: [CodingUserInfoKey: Any] { [:] }

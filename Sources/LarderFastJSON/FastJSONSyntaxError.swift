@@ -1,5 +1,5 @@
 /// Why input is not JSON, and where: the underlying error of the `DecodingError.dataCorrupted`
-/// that ``FastJSONCacheSerializer`` throws for malformed input.
+/// that ``FastJSON/decode(_:from:)`` throws for malformed input.
 public struct FastJSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What is wrong, e.g. "unexpected character 'x'".
     public let reason: String
