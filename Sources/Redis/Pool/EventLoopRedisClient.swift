@@ -1,10 +1,9 @@
 import Logging
 import NIOCore
 import NIOPosix
-import Redis
 
 /// One Redis connection per event loop, and each command sent on the connection of the event
-/// loop it is sent from: a request handled on an event loop (``SessionMiddleware`` runs it
+/// loop it is sent from: a request handled on an event loop (the session middleware runs it
 /// there) writes its command and gets its reply on the same thread, with no hand-off between
 /// threads. From anywhere else, commands go round the connections as ``RedisMultiplexer``'s do.
 ///
