@@ -1,7 +1,7 @@
 import Synchronization
 
 /// One request's session, as Django's `request.session`: loaded from the store at first
-/// access, saved by ``SessionMiddleware`` when the response goes out.
+/// access, saved by ``DjangoSessionMiddleware`` when the response goes out.
 ///
 /// ```swift
 /// router.get("session") { _, context in
@@ -32,7 +32,7 @@ public final class Session: Sendable {
         /// (``SessionStore/deleteUnconfirmed(key:)``).
         var unconfirmedKey: String?
         /// The data, once loaded.
-        var data: SessionData?
+        var data: DjangoSessionData?
         var accessed = false
         var modified = false
     }
@@ -53,7 +53,7 @@ public final class Session: Sendable {
         state = Mutex(State())
     }
 
-    /// The session of a context no ``SessionMiddleware`` ran for: every use throws.
+    /// The session of a context no ``DjangoSessionMiddleware`` ran for: every use throws.
     public static let unattached = Session()
 
     // MARK: Reading and writing
@@ -63,7 +63,7 @@ public final class Session: Sendable {
     public var key: String? { state.withLock { $0.key } }
 
     /// The whole session, loading it if needed.
-    public func data() async throws(SessionError) -> SessionData {
+    public func data() async throws(SessionError) -> DjangoSessionData {
         try await loaded()
     }
 
@@ -78,7 +78,7 @@ public final class Session: Sendable {
 
     /// Stores `value` under `key` (saved when the response goes out).
     public func set<Value: Encodable>(_ key: String, _ value: Value) async throws(SessionError) {
-        let stored = try SessionData.sessionValue(value, key: key)
+        let stored = try DjangoSessionData.sessionValue(value, key: key)
         try await modify { $0.values[key] = stored }
     }
 
@@ -95,10 +95,10 @@ public final class Session: Sendable {
 
     /// Changes the data in place, under the session's lock (a read-modify-write that no
     /// other task of the request interleaves with).
-    public func modify<Result>(_ body: (inout SessionData) throws(SessionError) -> Result) async throws(SessionError) -> Result {
+    public func modify<Result>(_ body: (inout DjangoSessionData) throws(SessionError) -> Result) async throws(SessionError) -> Result {
         _ = try await loaded()
         return try state.withLock { (state: inout State) throws(SessionError) -> Result in
-            var data = state.data ?? SessionData()
+            var data = state.data ?? DjangoSessionData()
             let result = try body(&data)
             state.data = data
             state.modified = true
@@ -140,7 +140,7 @@ public final class Session: Sendable {
         let store = try requireStore()
         if let old = confirmedKey { try await store.delete(key: old) }
         if let unconfirmed = state.withLock({ $0.unconfirmedKey }) { try await store.deleteUnconfirmed(key: unconfirmed) }
-        state.withLock { $0 = State(key: nil, data: SessionData(), accessed: true, modified: true) }
+        state.withLock { $0 = State(key: nil, data: DjangoSessionData(), accessed: true, modified: true) }
     }
 
     /// The key, after ``loaded()``: one the store confirmed, or `nil`.
@@ -164,7 +164,7 @@ public final class Session: Sendable {
     /// is updated, and ``SessionError/interrupted(key:)`` when it is gone from the store.
     func save() async throws(SessionError) {
         if state.withLock({ $0.data == nil }) { _ = try await loaded() }
-        let (key, current) = state.withLock { ($0.key, $0.data ?? SessionData()) }
+        let (key, current) = state.withLock { ($0.key, $0.data ?? DjangoSessionData()) }
         guard let key else {
             // Loading may have dropped a key the store no longer holds: an empty session
             // without a key has nothing to keep (saveEveryRequest must not create one).
@@ -176,7 +176,7 @@ public final class Session: Sendable {
     }
 
     /// Claims a new key with `SET NX` / `INSERT`, drawing again on a collision (Django's `create`).
-    private func create(_ data: SessionData) async throws(SessionError) {
+    private func create(_ data: DjangoSessionData) async throws(SessionError) {
         let store = try requireStore()
         let attempts = 100
         for _ in 0..<attempts {
@@ -194,14 +194,14 @@ public final class Session: Sendable {
 
     /// The data, loaded at first use. A key the store does not hold is dropped: the session
     /// starts empty and gets a new key when saved (no fixation).
-    private func loaded() async throws(SessionError) -> SessionData {
+    private func loaded() async throws(SessionError) -> DjangoSessionData {
         let (data, key) = state.withLock { state in
             state.accessed = true
             return (state.data, state.key)
         }
         if let data { return data }
         let store = try requireStore()
-        var found: SessionData?
+        var found: DjangoSessionData?
         if let key { found = try await store.load(key: key) }
         return state.withLock { state in
             if let data = state.data { return data }  // another task of the request loaded it first
@@ -209,7 +209,7 @@ public final class Session: Sendable {
                 state.key = nil
                 state.unconfirmedKey = key
             }
-            let data = found ?? SessionData()
+            let data = found ?? DjangoSessionData()
             state.data = data
             return data
         }
@@ -217,7 +217,7 @@ public final class Session: Sendable {
 
     private func requireStore() throws(SessionError) -> any SessionStore {
         guard let store else {
-            throw .invalidConfiguration("this request has no session: add SessionMiddleware to the router before the route")
+            throw .invalidConfiguration("this request has no session: add DjangoSessionMiddleware to the router before the route")
         }
         return store
     }

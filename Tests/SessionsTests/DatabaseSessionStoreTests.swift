@@ -34,9 +34,9 @@ final class DatabaseSessionStoreTests: XCTestCase {
 
     func testClearSessionsDeletesOnlyExpiredRows() async throws {
         let store = try makeStore()
-        let awaited1 = try await store.create(key: "expiredkey0000000000000000000000", data: SessionData(["a": 1]), age: -10)
+        let awaited1 = try await store.create(key: "expiredkey0000000000000000000000", data: DjangoSessionData(["a": 1]), age: -10)
         XCTAssertTrue(awaited1)
-        let awaited2 = try await store.create(key: "livekey000000000000000000000000a", data: SessionData(["b": 2]), age: 3_600)
+        let awaited2 = try await store.create(key: "livekey000000000000000000000000a", data: DjangoSessionData(["b": 2]), age: 3_600)
         XCTAssertTrue(awaited2)
         let expiredLoad = try await store.load(key: "expiredkey0000000000000000000000")
         XCTAssertNil(expiredLoad, "an expired row is never loaded")
@@ -47,19 +47,19 @@ final class DatabaseSessionStoreTests: XCTestCase {
         let awaited5 = try await store.count()
         XCTAssertEqual(awaited5, 1)
         let live = try await store.load(key: "livekey000000000000000000000000a")
-        XCTAssertEqual(live, SessionData(["b": 2]))
+        XCTAssertEqual(live, DjangoSessionData(["b": 2]))
     }
 
     func testUpdateOfAMissingRowReportsIt() async throws {
         let store = try makeStore()
-        let updated = try await store.update(key: "nosuchkey0000000000000000000000a", data: SessionData(["a": 1]), age: 60)
+        let updated = try await store.update(key: "nosuchkey0000000000000000000000a", data: DjangoSessionData(["a": 1]), age: 60)
         XCTAssertFalse(updated)
     }
 
     func testATamperedRowReadsAsAbsent() async throws {
         let store = try makeStore()
         let key = "tamperedkey000000000000000000000"
-        let awaited6 = try await store.create(key: key, data: SessionData(["admin": false]), age: 60)
+        let awaited6 = try await store.create(key: key, data: DjangoSessionData(["admin": false]), age: 60)
         XCTAssertTrue(awaited6)
         try await store.database.write { db in
             try db.execute(sql: "UPDATE django_session SET session_data = replace(session_data, 'ZmFsc2V9', 'dHJ1ZX0') WHERE session_key = ?", arguments: [key])

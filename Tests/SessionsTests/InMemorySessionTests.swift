@@ -10,8 +10,8 @@ import XCTest
 final class InMemorySessionTests: XCTestCase {
     func testCounterOnAMemoryCacheThroughHummingbirdsTestClient() async throws {
         let store = try CacheSessionStore(cache: MemoryCache())
-        let router = Router(context: BasicSessionRequestContext.self)
-        router.add(middleware: SessionMiddleware(store: store))
+        let router = Router(context: BasicDjangoSessionRequestContext.self)
+        router.add(middleware: DjangoSessionMiddleware(store: store))
         router.get("session") { _, context -> String in
             let count = (try await context.session.get("count", as: Int.self) ?? 0) + 1
             try await context.session.set("count", count)
@@ -34,10 +34,10 @@ final class InMemorySessionTests: XCTestCase {
     func testTheSessionCookieIsFoundAnywhereInTheCookieHeader() async throws {
         let store = try CacheSessionStore(cache: MemoryCache())
         let key = SessionKey.generate()
-        let awaited1 = try await store.create(key: key, data: SessionData(["count": 5]), age: 60)
+        let awaited1 = try await store.create(key: key, data: DjangoSessionData(["count": 5]), age: 60)
         XCTAssertTrue(awaited1)
-        let router = Router(context: BasicSessionRequestContext.self)
-        router.add(middleware: SessionMiddleware(store: store))
+        let router = Router(context: BasicDjangoSessionRequestContext.self)
+        router.add(middleware: DjangoSessionMiddleware(store: store))
         router.get("read") { _, context -> String in "count \(try await context.session.get("count", as: Int.self) ?? 0)" }
         try await Application(router: router).test(.router) { client in
             let found = ["sessionid=\(key)", "a=1; sessionid=\(key)", "xsessionid=no; sessionid=\(key); b=2", "sessionid=\"\(key)\"", "a=1;sessionid=\(key) "]
@@ -59,8 +59,8 @@ extension InMemorySessionTests {
     func testSaveEveryRequestDoesNotCreateSessionsForStaleCookies() async throws {
         let cache = MemoryCache()
         let store = try CacheSessionStore(cache: cache)
-        let router = Router(context: BasicSessionRequestContext.self)
-        router.add(middleware: SessionMiddleware(store: store, configuration: SessionConfiguration(saveEveryRequest: true)))
+        let router = Router(context: BasicDjangoSessionRequestContext.self)
+        router.add(middleware: DjangoSessionMiddleware(store: store, configuration: SessionConfiguration(saveEveryRequest: true)))
         router.get("plain") { _, _ in "plain" }
         try await Application(router: router).test(.router) { client in
             try await client.execute(uri: "/plain", method: .get, headers: [.cookie: "sessionid=\(SessionKey.generate())"]) { response in

@@ -49,7 +49,7 @@ final class SessionEngineTests: XCTestCase {
             XCTAssertGreaterThan(stored.ttl, 1_209_590)
             let database = try XCTUnwrap(site.database)
             let row = try await database.row(key: key)
-            XCTAssertEqual(row.flatMap { try? SessionSigner(secret: SessionFixture.secret).unsign($0.sessionData) }, SessionData(["count": 1]))
+            XCTAssertEqual(row.flatMap { try? SessionSigner(secret: SessionFixture.secret).unsign($0.sessionData) }, DjangoSessionData(["count": 1]))
             XCTAssertEqual(try XCTUnwrap(row).expireDate.timeIntervalSinceNow, 1_209_600, accuracy: 5)
             XCTAssertEqual(try database.journalMode(), "wal")
         }
@@ -68,26 +68,26 @@ final class SessionEngineTests: XCTestCase {
             let parts = stored.value.split(separator: ":")
             XCTAssertEqual(parts.count, 3, stored.value)
             XCTAssertEqual(parts.first, "eyJjb3VudCI6MX0", "base64url of {\"count\":1}")
-            XCTAssertEqual(try SessionSigner(secret: SessionFixture.secret).unsign(stored.value), SessionData(["count": 1]))
+            XCTAssertEqual(try SessionSigner(secret: SessionFixture.secret).unsign(stored.value), DjangoSessionData(["count": 1]))
         }
     }
 
     func testCreatingClaimsTheKeyAtomically() async throws {
         try await withSite(.cache) { site in
             let key = try cookieKey(try await site.get("/session"))
-            let again = try await site.store.create(key: key, data: SessionData(["other": 1]), age: 60)
+            let again = try await site.store.create(key: key, data: DjangoSessionData(["other": 1]), age: 60)
             XCTAssertFalse(again, "SET NX refuses a taken key")
             let data = try await site.store.load(key: key)
-            XCTAssertEqual(data, SessionData(["count": 1]))
+            XCTAssertEqual(data, DjangoSessionData(["count": 1]))
         }
         try await withSite(.cachedDB) { site in
             let key = try cookieKey(try await site.get("/session"))
-            let again = try await site.store.create(key: key, data: SessionData(["other": 1]), age: 60)
+            let again = try await site.store.create(key: key, data: DjangoSessionData(["other": 1]), age: 60)
             XCTAssertFalse(again, "INSERT refuses a taken key")
         }
         try await withSite(.redis) { site in
             let key = try cookieKey(try await site.get("/session"))
-            let again = try await site.store.create(key: key, data: SessionData(["other": 1]), age: 60)
+            let again = try await site.store.create(key: key, data: DjangoSessionData(["other": 1]), age: 60)
             XCTAssertFalse(again, "SET NX refuses a taken key")
         }
     }

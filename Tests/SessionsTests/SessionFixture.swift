@@ -94,8 +94,8 @@ final class SessionFixture: Sendable {
         }
         let proceed = Gate()
         let arrived = Gate()
-        let router = Router(context: BasicSessionRequestContext.self)
-        router.add(middleware: SessionMiddleware(store: store, configuration: configuration))
+        let router = Router(context: BasicDjangoSessionRequestContext.self)
+        router.add(middleware: DjangoSessionMiddleware(store: store, configuration: configuration))
         addRoutes(to: router, proceed: proceed, arrived: arrived)
         let site = try await RunningSite.start(router, port: 0, logger: quiet)
         return SessionFixture(
@@ -119,7 +119,7 @@ final class SessionFixture: Sendable {
     }
 
     /// The test site's routes.
-    static func addRoutes(to router: Router<BasicSessionRequestContext>, proceed: Gate, arrived: Gate) {
+    static func addRoutes(to router: Router<BasicDjangoSessionRequestContext>, proceed: Gate, arrived: Gate) {
         // The chapter's counter: load, add one, save.
         router.get("session") { _, context -> String in
             let count = (try await context.session.get("count", as: Int.self) ?? 0) + 1

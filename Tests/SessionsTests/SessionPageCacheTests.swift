@@ -9,7 +9,7 @@ import WebCache
 import WebTestSupport
 import XCTest
 
-/// A `cachePage` route under a router-level ``SessionMiddleware``: the page cache stores the
+/// A `cachePage` route under a router-level ``DjangoSessionMiddleware``: the page cache stores the
 /// response before the session middleware adds `Vary: Cookie` on the way out (Django's
 /// `cache_page` has this trap; its docs ask for `vary_on_cookie`). A page whose request used
 /// the session must never be served to another visitor.
@@ -30,8 +30,8 @@ final class SessionPageCacheTests: XCTestCase {
         try await pages.clear()
         let pageCache = PageCache(cache: pages)
 
-        let router = Router(context: BasicSessionRequestContext.self)
-        router.add(middleware: SessionMiddleware(store: try CacheSessionStore(cache: sessionCache)))
+        let router = Router(context: BasicDjangoSessionRequestContext.self)
+        router.add(middleware: DjangoSessionMiddleware(store: try CacheSessionStore(cache: sessionCache)))
         router.post("login/:name") { _, context -> String in
             try await context.session.cycleKey()
             try await context.session.set("user", context.parameters.get("name") ?? "")

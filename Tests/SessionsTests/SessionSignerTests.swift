@@ -12,12 +12,12 @@ final class SessionSignerTests: XCTestCase {
 
     func testSignsExactlyAsDjango() throws {
         let signer = try SessionSigner(secret: secret)
-        XCTAssertEqual(signer.sign(SessionData(["count": 2]), at: signedAt), djangoCount)
+        XCTAssertEqual(signer.sign(DjangoSessionData(["count": 2]), at: signedAt), djangoCount)
     }
 
     func testReadsWhatDjangoSigned() throws {
         let signer = try SessionSigner(secret: secret)
-        XCTAssertEqual(signer.unsign(djangoCount), SessionData(["count": 2]))
+        XCTAssertEqual(signer.unsign(djangoCount), DjangoSessionData(["count": 2]))
         let mixed = try XCTUnwrap(signer.unsign(djangoMixed))
         XCTAssertEqual(try mixed.get("user", as: String.self), "jürgen")
         XCTAssertEqual(mixed["n"], .array([.int(1), .double(2.5), .null, .bool(true)]))
@@ -45,7 +45,7 @@ final class SessionSignerTests: XCTestCase {
 
     func testRoundTripsTypedValuesAndEscapesLikePython() throws {
         let signer = try SessionSigner(secret: secret)
-        var data = SessionData()
+        var data = DjangoSessionData()
         try data.set("name", "Zoë \"quoted\"\n")
         try data.set("ids", [3, 1, 2])
         try data.set("ratio", 0.25)

@@ -76,8 +76,8 @@ final class ThirdPartyCacheTests: XCTestCase {
 
     func testACustomCacheHoldsPagesAndSessionsOverRealSockets() async throws {
         let cache = ForwardingCache()
-        let router = Router(context: BasicSessionRequestContext.self)
-        router.add(middleware: SessionMiddleware(store: try CacheSessionStore(cache: cache)))
+        let router = Router(context: BasicDjangoSessionRequestContext.self)
+        router.add(middleware: DjangoSessionMiddleware(store: try CacheSessionStore(cache: cache)))
         router.post("visit") { _, context -> String in
             let visits = (try await context.session.get("visits", as: Int.self) ?? 0) + 1
             try await context.session.set("visits", visits)
@@ -93,7 +93,7 @@ final class ThirdPartyCacheTests: XCTestCase {
             let second = try await client.send("POST", "/visit", headers: [("Cookie", "sessionid=\(key)")])
             XCTAssertEqual(second.text, "visit 2", "the session did not survive in the custom cache")
             XCTAssertEqual(cache.updates.load(ordering: .relaxed), 1, "saving an existing session went around the cache's update")
-            let stored = try await cache.base.get(CacheSessionStore.cacheKey(key), as: SessionData.self, version: nil)
+            let stored = try await cache.base.get(CacheSessionStore.cacheKey(key), as: DjangoSessionData.self, version: nil)
             XCTAssertNotNil(stored, "the session is not under the engine's key in the custom cache")
 
             let news = try await client.get("/news")

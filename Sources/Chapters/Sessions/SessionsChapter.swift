@@ -311,7 +311,7 @@ public enum SessionsChapter {
         let table = try DatabaseSessionStore(path: folder.appendingPathComponent("db.sqlite3").path, signer: try SessionSigner(secret: SessionsSite.secret()))
         // Two sessions that expired a minute ago, one that lives on.
         for age in [-60, -60, 1_209_600] {
-            _ = try await table.create(key: SessionKey.generate(), data: SessionData(["count": 1]), age: age)
+            _ = try await table.create(key: SessionKey.generate(), data: DjangoSessionData(["count": 1]), age: age)
         }
         let before = try await table.count()
         // snippet: session-clearsessions

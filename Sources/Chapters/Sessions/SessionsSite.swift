@@ -88,11 +88,11 @@ public enum SessionsSite {
     }
     // snippet: end
 
-    /// The site: Django's `SessionMiddleware` on `store`, then the counter page.
-    public static func router(store: any SessionStore) -> Router<BasicSessionRequestContext> {
+    /// The site: Django's `DjangoSessionMiddleware` on `store`, then the counter page.
+    public static func router(store: any SessionStore) -> Router<BasicDjangoSessionRequestContext> {
         // snippet: session-router
-        let router = Router(context: BasicSessionRequestContext.self)
-        router.add(middleware: SessionMiddleware(store: store))  // before the routes it serves
+        let router = Router(context: BasicDjangoSessionRequestContext.self)
+        router.add(middleware: DjangoSessionMiddleware(store: store))  // before the routes it serves
         router.get("/session") { _, context -> String in
             let count = (try await context.session.get("count", as: Int.self) ?? 0) + 1
             try await context.session.set("count", count)

@@ -1,6 +1,6 @@
 import Cache
 
-/// What ``SessionMiddleware`` will do with cookies when the response goes out, told to a page
+/// What ``DjangoSessionMiddleware`` will do with cookies when the response goes out, told to a page
 /// cache inside it through ``ResponseCookies/use`` (a `cachePage` route stores its page before
 /// the middleware has added `Vary: Cookie` or `Set-Cookie`). The middleware's own rules read the
 /// same predicates, so the two cannot disagree.

@@ -1,6 +1,6 @@
 /// One value in a session: what JSON can hold, as Django's JSON session serializer stores it.
 ///
-/// Sessions hold `Codable` values through ``SessionData``'s typed accessors; this is how they
+/// Sessions hold `Codable` values through ``DjangoSessionData``'s typed accessors; this is how they
 /// are kept in between, so that every engine stores the same JSON.
 public enum SessionValue: Sendable, Hashable {
     case null

@@ -39,7 +39,7 @@ public struct SessionSigner: Sendable {
     }
 
     /// `data` signed at `date`: `base64url(JSON):time:signature`.
-    public func sign(_ data: SessionData, at date: Date = Date()) -> String {
+    public func sign(_ data: DjangoSessionData, at date: Date = Date()) -> String {
         var output: [UInt8] = []
         output.reserveCapacity(128)
         Base64URL.encode(data.json, into: &output)
@@ -54,7 +54,7 @@ public struct SessionSigner: Sendable {
     /// The session in `value`, or `nil` when it is not a value this signer signed: a bad
     /// signature (tampered, or another secret), a malformed value, a compressed payload.
     /// Django reads all of these as an empty session; so do the stores.
-    public func unsign(_ value: some BidirectionalCollection<UInt8>) -> SessionData? {
+    public func unsign(_ value: some BidirectionalCollection<UInt8>) -> DjangoSessionData? {
         guard let signatureColon = value.lastIndex(of: UInt8(ascii: ":")) else { return nil }
         let signed = value[..<signatureColon]
         guard let given = Base64URL.decode(value[value.index(after: signatureColon)...]),
@@ -64,7 +64,7 @@ public struct SessionSigner: Sendable {
         else { return nil }
         let payload = signed[..<timeColon]
         guard payload.first != UInt8(ascii: "."), let json = Base64URL.decode(payload) else { return nil }
-        return SessionData(json: json)
+        return DjangoSessionData(json: json)
     }
 
     /// HMAC-SHA256 of `bytes` with the derived key.
@@ -85,7 +85,7 @@ public struct SessionSigner: Sendable {
     }
 
     /// The session in the signed string `value`, or `nil` (see ``unsign(_:)-(BidirectionalCollection<UInt8>)``).
-    public func unsign(_ value: String) -> SessionData? {
+    public func unsign(_ value: String) -> DjangoSessionData? {
         unsign(Array(value.utf8))
     }
 

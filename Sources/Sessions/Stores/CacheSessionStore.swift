@@ -38,15 +38,15 @@ public struct CacheSessionStore: SessionStore {
     /// The cache key of session `key`, before the cache's `:1:`.
     public static func cacheKey(_ key: String) -> String { keyPrefix + key }
 
-    public func load(key: String) async throws(SessionError) -> SessionData? {
+    public func load(key: String) async throws(SessionError) -> DjangoSessionData? {
         do {
-            return try await cache.get(Self.cacheKey(key), as: SessionData.self, version: nil)
+            return try await cache.get(Self.cacheKey(key), as: DjangoSessionData.self, version: nil)
         } catch {
             return try Self.absentOrThrow(error, store: name)
         }
     }
 
-    public func create(key: String, data: SessionData, age: Int) async throws(SessionError) -> Bool {
+    public func create(key: String, data: DjangoSessionData, age: Int) async throws(SessionError) -> Bool {
         do {
             return try await cache.add(Self.cacheKey(key), data, timeout: .seconds(age), version: nil)
         } catch {
@@ -56,7 +56,7 @@ public struct CacheSessionStore: SessionStore {
 
     /// The cache's ``Cache/update(_:_:timeout:version:)``: one `SET ... XX EX age` on a
     /// ``RedisCache``; by default Django's way, `get` then `set`.
-    public func update(key: String, data: SessionData, age: Int) async throws(SessionError) -> Bool {
+    public func update(key: String, data: DjangoSessionData, age: Int) async throws(SessionError) -> Bool {
         do {
             return try await cache.update(Self.cacheKey(key), data, timeout: .seconds(age), version: nil)
         } catch {
@@ -73,7 +73,7 @@ public struct CacheSessionStore: SessionStore {
     }
 
     /// A value that is not a session (written by something else) reads as no session.
-    static func absentOrThrow(_ error: CacheError, store: String) throws(SessionError) -> SessionData? {
+    static func absentOrThrow(_ error: CacheError, store: String) throws(SessionError) -> DjangoSessionData? {
         if isNotASession(error) { return nil }
         throw sessionError(error, store: store)
     }

@@ -66,7 +66,7 @@ public final class CachedDatabaseSessionStore: SessionStore {
     /// The cache key of session `key`, before the cache's `:1:`.
     public static func cacheKey(_ key: String) -> String { keyPrefix + key }
 
-    public func load(key: String) async throws(SessionError) -> SessionData? {
+    public func load(key: String) async throws(SessionError) -> DjangoSessionData? {
         if !mayBeStale(key), let cached = await cacheGet(key) { return cached }
         let now = Date()
         guard let (data, expires) = try await database.loadWithExpiry(key: key, now: now) else { return nil }
@@ -75,13 +75,13 @@ public final class CachedDatabaseSessionStore: SessionStore {
         return data
     }
 
-    public func create(key: String, data: SessionData, age: Int) async throws(SessionError) -> Bool {
+    public func create(key: String, data: DjangoSessionData, age: Int) async throws(SessionError) -> Bool {
         guard try await database.create(key: key, data: data, age: age) else { return false }
         await cacheSet(key, data, age: age)
         return true
     }
 
-    public func update(key: String, data: SessionData, age: Int) async throws(SessionError) -> Bool {
+    public func update(key: String, data: DjangoSessionData, age: Int) async throws(SessionError) -> Bool {
         guard try await database.update(key: key, data: data, age: age) else {
             // Deleted meanwhile: a cache entry left by a failed delete must not revive it.
             await cacheDelete(key)
@@ -137,7 +137,7 @@ public final class CachedDatabaseSessionStore: SessionStore {
     ///   or deleted (Redis down or refusing): the logout fails and can be retried.
     public func deleteUnconfirmed(key: String) async throws(SessionError) {
         do {
-            guard try await cache.get(Self.cacheKey(key), as: SessionData.self, version: nil) != nil else { return }
+            guard try await cache.get(Self.cacheKey(key), as: DjangoSessionData.self, version: nil) != nil else { return }
         } catch {
             if CacheSessionStore.isNotASession(error) { return }
             throw logoutFailed(error)
@@ -147,9 +147,9 @@ public final class CachedDatabaseSessionStore: SessionStore {
 
     // MARK: The cache, best effort
 
-    private func cacheGet(_ key: String) async -> SessionData? {
+    private func cacheGet(_ key: String) async -> DjangoSessionData? {
         do {
-            let data = try await cache.get(Self.cacheKey(key), as: SessionData.self, version: nil)
+            let data = try await cache.get(Self.cacheKey(key), as: DjangoSessionData.self, version: nil)
             noteCacheUp()
             return data
         } catch {
@@ -159,7 +159,7 @@ public final class CachedDatabaseSessionStore: SessionStore {
         }
     }
 
-    private func cacheSet(_ key: String, _ data: SessionData, age: Int) async {
+    private func cacheSet(_ key: String, _ data: DjangoSessionData, age: Int) async {
         do {
             try await cache.set(Self.cacheKey(key), data, timeout: .seconds(age), version: nil)
             noteCacheUp()

@@ -84,19 +84,19 @@ public final class DatabaseSessionStore: SessionStore {
         }
     }
 
-    public func load(key: String) async throws(SessionError) -> SessionData? {
+    public func load(key: String) async throws(SessionError) -> DjangoSessionData? {
         try await loadWithExpiry(key: key)?.data
     }
 
     /// The session under `key` and when it expires (the cached-DB engine refills the cache
     /// with what remains), or `nil`. A row whose data does not verify reads as absent.
-    public func loadWithExpiry(key: String, now: Date = Date()) async throws(SessionError) -> (data: SessionData, expires: Date)? {
+    public func loadWithExpiry(key: String, now: Date = Date()) async throws(SessionError) -> (data: DjangoSessionData, expires: Date)? {
         guard let row = try await row(key: key, now: now), let data = signer.unsign(Array(row.sessionData.utf8)) else { return nil }
         return (data, row.expireDate)
     }
 
     /// `INSERT`; `false` when the key is taken (Django's `force_insert` and its `IntegrityError`).
-    public func create(key: String, data: SessionData, age: Int) async throws(SessionError) -> Bool {
+    public func create(key: String, data: DjangoSessionData, age: Int) async throws(SessionError) -> Bool {
         let now = Date()
         let arguments: StatementArguments = [key, signer.sign(data, at: now), SQLDateTime.string(from: now.addingTimeInterval(TimeInterval(age)))]
         do {
@@ -113,7 +113,7 @@ public final class DatabaseSessionStore: SessionStore {
 
     /// `UPDATE`; `false` when no row has the key (Django's `force_update` that "did not affect
     /// any rows").
-    public func update(key: String, data: SessionData, age: Int) async throws(SessionError) -> Bool {
+    public func update(key: String, data: DjangoSessionData, age: Int) async throws(SessionError) -> Bool {
         let now = Date()
         let arguments: StatementArguments = [signer.sign(data, at: now), SQLDateTime.string(from: now.addingTimeInterval(TimeInterval(age))), key]
         do {

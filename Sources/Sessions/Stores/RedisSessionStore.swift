@@ -63,7 +63,7 @@ public final class RedisSessionStore: SessionStore {
 
     /// A key of another type (`WRONGTYPE`: the cookie names a list, say) is no session, and no
     /// outage either: Redis answered.
-    public func load(key: String) async throws(SessionError) -> SessionData? {
+    public func load(key: String) async throws(SessionError) -> DjangoSessionData? {
         let stored = redisKey(key)
         let value = try await run({ () throws(RedisError) -> ByteBuffer? in
             do throws(RedisError) {
@@ -77,12 +77,12 @@ public final class RedisSessionStore: SessionStore {
         return bytes.withUnsafeReadableBytes { signer.unsign($0) }
     }
 
-    public func create(key: String, data: SessionData, age: Int) async throws(SessionError) -> Bool {
+    public func create(key: String, data: DjangoSessionData, age: Int) async throws(SessionError) -> Bool {
         let command = SET(redisKey(key), signer.sign(data), condition: .ifNotExists, expiration: .seconds(age))
         return try await run({ () throws(RedisError) in try await self.client.send(command) }).stored
     }
 
-    public func update(key: String, data: SessionData, age: Int) async throws(SessionError) -> Bool {
+    public func update(key: String, data: DjangoSessionData, age: Int) async throws(SessionError) -> Bool {
         let command = SET(redisKey(key), signer.sign(data), condition: .ifExists, expiration: .seconds(age))
         return try await run({ () throws(RedisError) in try await self.client.send(command) }).stored
     }

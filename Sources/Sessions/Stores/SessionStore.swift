@@ -10,15 +10,15 @@ public protocol SessionStore: Sendable {
 
     /// The session under `key`, or `nil` when the store does not hold it (never created,
     /// expired, deleted, or unreadable: a tampered signed value reads as absent).
-    func load(key: String) async throws(SessionError) -> SessionData?
+    func load(key: String) async throws(SessionError) -> DjangoSessionData?
 
     /// Stores `data` under `key` if the key is free, atomically (`SET NX`, `INSERT`), living
     /// `age` seconds; `false` when the key is taken.
-    func create(key: String, data: SessionData, age: Int) async throws(SessionError) -> Bool
+    func create(key: String, data: DjangoSessionData, age: Int) async throws(SessionError) -> Bool
 
     /// Replaces the data under `key`, only if the key still exists (`SET XX`, `UPDATE`),
     /// living `age` seconds from now; `false` when it was deleted meanwhile.
-    func update(key: String, data: SessionData, age: Int) async throws(SessionError) -> Bool
+    func update(key: String, data: DjangoSessionData, age: Int) async throws(SessionError) -> Bool
 
     /// Deletes `key` (nothing happens if it does not exist).
     func delete(key: String) async throws(SessionError)

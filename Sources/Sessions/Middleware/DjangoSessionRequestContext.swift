@@ -1,16 +1,16 @@
 import Hummingbird
 import NIOCore
 
-/// A request context that carries a ``Session``, set by ``SessionMiddleware``.
-public protocol SessionRequestContext: RequestContext {
+/// A request context that carries a ``Session``, set by ``DjangoSessionMiddleware``.
+public protocol DjangoSessionRequestContext: RequestContext {
     /// The request's session (``Session/unattached`` until the middleware runs).
     var session: Session { get set }
-    /// The event loop of the request's connection, if known (``SessionMiddleware`` then runs
+    /// The event loop of the request's connection, if known (``DjangoSessionMiddleware`` then runs
     /// the request there). Default `nil`.
     var eventLoop: (any EventLoop)? { get }
 }
 
-extension SessionRequestContext {
+extension DjangoSessionRequestContext {
     /// Not known: the request runs where Hummingbird runs it.
     public var eventLoop: (any EventLoop)? { nil }
 }
@@ -18,10 +18,10 @@ extension SessionRequestContext {
 /// Hummingbird's `BasicRequestContext` plus a session.
 ///
 /// ```swift
-/// let router = Router(context: BasicSessionRequestContext.self)
-/// router.add(middleware: SessionMiddleware(store: store))
+/// let router = Router(context: BasicDjangoSessionRequestContext.self)
+/// router.add(middleware: DjangoSessionMiddleware(store: store))
 /// ```
-public struct BasicSessionRequestContext: SessionRequestContext {
+public struct BasicDjangoSessionRequestContext: DjangoSessionRequestContext {
     public var coreContext: CoreRequestContextStorage
     public var session: Session
     public let eventLoop: (any EventLoop)?

@@ -134,7 +134,7 @@ final class SessionMiddlewareTests: XCTestCase {
             let oldValue = try await site.value(site.redisLocation(of: old).key, database: 1)
             XCTAssertNil(oldValue, "the old key is deleted")
             let data = try await site.store.load(key: new)
-            XCTAssertEqual(data, SessionData(["count": 2, "user": "craig"]))
+            XCTAssertEqual(data, DjangoSessionData(["count": 2, "user": "craig"]))
             let awaited4 = try await site.get("/session", cookie: new).text
             XCTAssertEqual(awaited4, "count 3")
             let awaited5 = try await site.get("/session", cookie: old).text

@@ -6,9 +6,9 @@ import Logging
 import NIOCore
 import Redis
 
-/// Django's `SessionMiddleware` on Hummingbird: puts a lazily loaded ``Session`` in the
+/// Django's `DjangoSessionMiddleware` on Hummingbird: puts a lazily loaded ``Session`` in the
 /// request context and, when the response goes out, applies Django's rules
-/// (`SessionMiddleware.process_response`):
+/// (`DjangoSessionMiddleware.process_response`):
 ///
 /// - a session that was accessed adds `Vary: Cookie`;
 /// - a modified session (or any, with ``SessionConfiguration/saveEveryRequest``) that is not
@@ -24,13 +24,13 @@ import Redis
 /// request used the session is stored per cookie, or not at all when it sets one.
 ///
 /// ```swift
-/// let router = Router(context: BasicSessionRequestContext.self)
-/// router.add(middleware: SessionMiddleware(store: try CacheSessionStore(cache: cache)))
+/// let router = Router(context: BasicDjangoSessionRequestContext.self)
+/// router.add(middleware: DjangoSessionMiddleware(store: try CacheSessionStore(cache: cache)))
 /// router.get("session") { _, context in ... context.session ... }
 /// ```
 /// Add it before the routes that use sessions: Hummingbird applies middleware to the routes
 /// added after it.
-public struct SessionMiddleware<Context: SessionRequestContext>: RouterMiddleware {
+public struct DjangoSessionMiddleware<Context: DjangoSessionRequestContext>: RouterMiddleware {
     /// Where sessions live.
     public let store: any SessionStore
     /// The cookie and save settings.

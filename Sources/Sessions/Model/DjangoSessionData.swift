@@ -6,7 +6,7 @@ import NIOCore
 /// accessors for any `Codable` value.
 ///
 /// ```swift
-/// var data = SessionData()
+/// var data = DjangoSessionData()
 /// try data.set("count", 1)
 /// try data.set("cart", Cart(items: ["book"]))           // any Encodable
 /// let count = try data.get("count", as: Int.self)      // 1
@@ -15,7 +15,7 @@ import NIOCore
 ///
 /// Stored as one JSON object: through the cache serializer by the cache engines, signed by
 /// ``SessionSigner`` in the SQL table and the standalone Redis store.
-public struct SessionData: Sendable, Hashable {
+public struct DjangoSessionData: Sendable, Hashable {
     /// The values by key.
     public var values: [String: SessionValue]
 
@@ -103,7 +103,7 @@ public struct SessionData: Sendable, Hashable {
     }
 }
 
-extension SessionData: Codable {
+extension DjangoSessionData: Codable {
     /// Decodes the JSON object (the cache engines store the bare dictionary, as Django does).
     public init(from decoder: any Decoder) throws {
         values = try [String: SessionValue](from: decoder)
@@ -114,7 +114,7 @@ extension SessionData: Codable {
     }
 }
 
-extension SessionData: CacheBytesRepresentable {
+extension DjangoSessionData: CacheBytesRepresentable {
     /// Writes the session's JSON (`{"count":2}`), the bytes the cache's default JSON
     /// serializer would write, with keys in sorted order. The cache engines store sessions
     /// this way whatever serializer the cache is configured with, so that every engine and
@@ -128,7 +128,7 @@ extension SessionData: CacheBytesRepresentable {
     /// - Throws: ``SessionError/undecodable(key:expected:reason:)`` when the bytes are not a
     ///   JSON object (the stores then read the key as holding no session).
     public init(cacheBytes: ByteBuffer) throws {
-        guard let data = SessionData(json: cacheBytes.readableBytesView) else {
+        guard let data = DjangoSessionData(json: cacheBytes.readableBytesView) else {
             throw SessionError.undecodable(key: "", expected: "a session (a JSON object)", reason: "not a JSON object")
         }
         self = data
