@@ -33,13 +33,14 @@ let package = Package(
     name: "redis-cache-session-guide",
     platforms: [.macOS(.v15)],
     products: [
-        .library(name: "RESP", targets: ["RESP"]),
-        .library(name: "Redis", targets: ["Redis"]),
-        .library(name: "Cache", targets: ["Cache"]),
+        .library(name: "LarderRESP", targets: ["LarderRESP"]),
+        .library(name: "LarderRedis", targets: ["LarderRedis"]),
+        .library(name: "LarderCache", targets: ["LarderCache"]),
         .library(name: "LarderFastJSON", targets: ["LarderFastJSON"]),
-        .library(name: "WebCache", targets: ["WebCache"]),
-        .library(name: "Sessions", targets: ["Sessions"]),
-        .library(name: "RedisKeyspace", targets: ["RedisKeyspace"]),
+        .library(name: "LarderWebCache", targets: ["LarderWebCache"]),
+        .library(name: "LarderSessions", targets: ["LarderSessions"]),
+        .library(name: "LarderKeyspace", targets: ["LarderKeyspace"]),
+        .library(name: "LarderKeyspaceBrowser", targets: ["LarderKeyspaceBrowser"]),
         .executable(name: "install-redis", targets: ["install-redis"]),
         .executable(name: "configure-socket", targets: ["configure-socket"]),
         .executable(name: "cache-backend", targets: ["cache-backend"]),
@@ -77,17 +78,17 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/malloc-interposer.git", from: "1.6.1"),
     ],
     targets: [
-        // RESP: bytes <-> frames. No I/O.
+        // LarderRESP: bytes <-> frames. No I/O.
         .target(
-            name: "RESP",
+            name: "LarderRESP",
             dependencies: [.product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
-        // Redis: connections over a Unix socket or TCP, commands. Knows RESP, not HTTP.
+        // LarderRedis: connections over a Unix socket or TCP, commands. Knows RESP, not HTTP.
         .target(
-            name: "Redis",
+            name: "LarderRedis",
             dependencies: [
-                "RESP",
+                "LarderRESP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -99,22 +100,22 @@ let package = Package(
             name: "LarderFastJSON",
             swiftSettings: swiftSettings
         ),
-        // Cache: Django's low-level cache API on Redis, and its in-memory twin.
+        // LarderCache: Django's low-level cache API on Redis, and its in-memory twin.
         .target(
-            name: "Cache",
+            name: "LarderCache",
             dependencies: [
-                "Redis", "RESP", "LarderFastJSON",
+                "LarderRedis", "LarderRESP", "LarderFastJSON",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
-        // WebCache: Hummingbird integration: the page cache middleware, the persist driver.
+        // LarderWebCache: Hummingbird integration: the page cache middleware, the persist driver.
         .target(
-            name: "WebCache",
+            name: "LarderWebCache",
             dependencies: [
-                "Cache", "Redis",
+                "LarderCache", "LarderRedis",
                 hummingbirdOnly("Hummingbird", package: "hummingbird"),
                 hummingbirdOnly("Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -122,12 +123,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Sessions: Django's session engines (cache, cached DB on SQLite, standalone Redis with
+        // LarderSessions: Django's session engines (cache, cached DB on SQLite, standalone Redis with
         // signed values) and the session middleware with Django's rules (chapter 05).
         .target(
-            name: "Sessions",
+            name: "LarderSessions",
             dependencies: [
-                "Cache", "Redis", "RESP",
+                "LarderCache", "LarderRedis", "LarderRESP",
                 hummingbirdOnly("Hummingbird", package: "hummingbird"),
                 hummingbirdOnly("Crypto", package: "swift-crypto"),
                 hummingbirdOnly("GRDB", package: "GRDB.swift"),
@@ -137,20 +138,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // RedisKeyspace: a read-only inspector (chapter 06): INFO keyspace, SCAN, each key
-        // described, grouped by what wrote it. Sends only read commands, by type. (Not named
-        // `Keyspace`: Sources/Keyspace and the executable's Sources/keyspace would be one folder
-        // on a case-insensitive file system, macOS's default.)
+        // LarderKeyspace: a read-only inspector (chapter 06): INFO keyspace, SCAN, each key
+        // described, grouped by what wrote it. Sends only read commands, by type.
         .target(
-            name: "RedisKeyspace",
-            dependencies: ["Redis", "RESP", .product(name: "NIOCore", package: "swift-nio")],
+            name: "LarderKeyspace",
+            dependencies: ["LarderRedis", "LarderRESP", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
-        // KeyspaceBrowser: the inspector as a read-only web page (`keyspace --web`), loopback only.
+        // LarderKeyspaceBrowser: the inspector as a read-only web page (`keyspace --web`), loopback only.
         .target(
-            name: "KeyspaceBrowser",
+            name: "LarderKeyspaceBrowser",
             dependencies: [
-                "RedisKeyspace", "Redis",
+                "LarderKeyspace", "LarderRedis",
                 hummingbirdOnly("Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -160,7 +159,7 @@ let package = Package(
         // command-line arguments the chapter executables have in common.
         .target(
             name: "Guide",
-            dependencies: ["Redis", "RESP", guideOnly("ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["LarderRedis", "LarderRESP", guideOnly("ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
         // Chapters: each chapter's steps, in the article's order, so that a chapter's own
@@ -168,7 +167,7 @@ let package = Package(
         .target(
             name: "Chapters",
             dependencies: [
-                "Guide", "Redis", "RESP", "Cache", "RedisKeyspace", "WebCache", "Sessions", "RedisTestSupport", "WebTestSupport",
+                "Guide", "LarderRedis", "LarderRESP", "LarderCache", "LarderKeyspace", "LarderWebCache", "LarderSessions", "RedisTestSupport", "WebTestSupport",
                 hummingbirdOnly("Hummingbird", package: "hummingbird"),
                 guideOnly("HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -181,7 +180,7 @@ let package = Package(
         // a log recorder, for tests that check what was logged.
         .target(
             name: "RedisTestSupport",
-            dependencies: ["Redis", "RESP", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["LarderRedis", "LarderRESP", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
 
@@ -234,7 +233,7 @@ let package = Package(
         .executableTarget(
             name: "keyspace",
             dependencies: [
-                "Chapters", "Guide", "RedisKeyspace", "KeyspaceBrowser", "Redis", "WebTestSupport",
+                "Chapters", "Guide", "LarderKeyspace", "LarderKeyspaceBrowser", "LarderRedis", "WebTestSupport",
                 guideOnly("ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -251,7 +250,7 @@ let package = Package(
         .executableTarget(
             name: "bench",
             dependencies: [
-                "Redis", "RESP", "RedisTestSupport", "Guide", "Cache", "WebCache", "Sessions", "Chapters", "WebTestSupport",
+                "LarderRedis", "LarderRESP", "RedisTestSupport", "Guide", "LarderCache", "LarderWebCache", "LarderSessions", "Chapters", "WebTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
@@ -265,21 +264,21 @@ let package = Package(
         // libFuzzer target over the RESP decoder (scripts/fuzz.sh); a corpus replayer otherwise.
         .executableTarget(
             name: "resp-fuzz",
-            dependencies: ["RESP", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["LarderRESP", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
 
         .testTarget(
-            name: "RESPTests",
-            dependencies: ["RESP", .product(name: "NIOCore", package: "swift-nio")],
+            name: "LarderRESPTests",
+            dependencies: ["LarderRESP", .product(name: "NIOCore", package: "swift-nio")],
             // Inputs grown by scripts/fuzz.sh, read from disk by the corpus replay test.
             exclude: ["FuzzCorpus"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "RedisTests",
+            name: "LarderRedisTests",
             dependencies: [
-                "Redis", "RESP", "RedisTestSupport",
+                "LarderRedis", "LarderRESP", "RedisTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -292,27 +291,27 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "CacheTests",
+            name: "LarderCacheTests",
             dependencies: [
-                "Cache", "Redis", "RedisTestSupport",
+                "LarderCache", "LarderRedis", "RedisTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "WebCacheTests",
+            name: "LarderWebCacheTests",
             dependencies: [
-                "WebCache", "Cache", "Redis", "RedisTestSupport", "WebTestSupport",
+                "LarderWebCache", "LarderCache", "LarderRedis", "RedisTestSupport", "WebTestSupport",
                 hummingbirdOnly("Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "SessionsTests",
+            name: "LarderSessionsTests",
             dependencies: [
-                "Sessions", "Chapters", "Cache", "Redis", "WebCache", "RedisTestSupport", "WebTestSupport",
+                "LarderSessions", "Chapters", "LarderCache", "LarderRedis", "LarderWebCache", "RedisTestSupport", "WebTestSupport",
                 hummingbirdOnly("Hummingbird", package: "hummingbird"),
                 hummingbirdOnly("HummingbirdTesting", package: "hummingbird"),
                 guideOnly("HummingbirdAuth", package: "hummingbird-auth"),
@@ -323,13 +322,13 @@ let package = Package(
         ),
         .testTarget(
             name: "GuideTests",
-            dependencies: ["Guide", "Redis", "RedisTestSupport"],
+            dependencies: ["Guide", "LarderRedis", "RedisTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "KeyspaceTests",
+            name: "LarderKeyspaceTests",
             dependencies: [
-                "RedisKeyspace", "KeyspaceBrowser", "Redis", "RESP", "RedisTestSupport",
+                "LarderKeyspace", "LarderKeyspaceBrowser", "LarderRedis", "LarderRESP", "RedisTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -341,7 +340,7 @@ let package = Package(
             name: "CommandLineTests",
             dependencies: [
                 "install-redis", "configure-socket", "cache-backend", "cache-api", "sessions", "keyspace",
-                "Guide", "Chapters", "WebTestSupport", "RedisKeyspace", "Redis",
+                "Guide", "Chapters", "WebTestSupport", "LarderKeyspace", "LarderRedis",
                 guideOnly("ArgumentParser", package: "swift-argument-parser"),
                 hummingbirdOnly("Hummingbird", package: "hummingbird"),
             ],
@@ -350,7 +349,7 @@ let package = Package(
         .testTarget(
             name: "ChapterTests",
             dependencies: [
-                "Chapters", "Guide", "Redis", "Cache", "WebCache", "RedisTestSupport", "WebTestSupport",
+                "Chapters", "Guide", "LarderRedis", "LarderCache", "LarderWebCache", "RedisTestSupport", "WebTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],

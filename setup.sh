@@ -19,7 +19,7 @@ readonly LOG=/var/log/redis/redis-server.log
 # acl: setfacl, for the ACL entry that lets the reader's current shell use the socket.
 readonly PACKAGES=(redis-server redis-tools libsqlite3-dev curl acl)
 # Only for `swift test`: the keyspace browser's test drives Debian's headless Chromium
-# (Tests/KeyspaceTests). Installed with --with-test-tools, or when CI=true; a reader who only
+# (Tests/LarderKeyspaceTests). Installed with --with-test-tools, or when CI=true; a reader who only
 # follows the guide never needs it.
 readonly TEST_PACKAGES=(chromium)
 # Only for benchmarks (`swift run -c release bench page|sessions`): the reference's HTTP load

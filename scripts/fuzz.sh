@@ -4,13 +4,13 @@
 #   scripts/fuzz.sh [SECONDS]      default 600
 #
 # Builds Sources/resp-fuzz with -sanitize=fuzzer,address into .build-fuzz, seeds the corpus
-# with Tests/RESPTests/FuzzCorpus (replayed by `swift test`), fuzzes for SECONDS, then merges
+# with Tests/LarderRESPTests/FuzzCorpus (replayed by `swift test`), fuzzes for SECONDS, then merges
 # what it found back into that folder. A crash leaves crash-* files and a non-zero exit: add
 # the input to the corpus and a regression test.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 seconds=${1:-600}
-corpus=Tests/RESPTests/FuzzCorpus
+corpus=Tests/LarderRESPTests/FuzzCorpus
 work=.build-fuzz/corpus
 mkdir -p "$corpus" "$work" .build-fuzz/artifacts
 

@@ -1,11 +1,10 @@
-import Cache
+import LarderCache
 import Foundation
 import Guide
 import Logging
 import NIOCore
-import RESP
-import Redis
-
+import LarderRESP
+import LarderRedis
 /// Chapter 04: the low-level cache API, the article's calls in its order (chapters/04-cache-api.md).
 public enum CacheAPI {
     /// The keys this chapter writes, as the cache names them (`--clean` deletes exactly these).

@@ -1,7 +1,6 @@
 import Guide
-import RESP
-import Redis
-
+import LarderRESP
+import LarderRedis
 /// Chapter 02: Redis on a Unix socket, TCP off (chapters/02-configure-socket.md).
 public enum ConfigureSocket {
     /// The chapter's steps, in the order the text presents them.

@@ -1,7 +1,6 @@
 import Guide
-import RESP
-import Redis
-
+import LarderRESP
+import LarderRedis
 /// Chapter 01: install Redis and check that a server answers (chapters/01-install-redis.md).
 public enum InstallRedis {
     /// The chapter's steps, in the order the text presents them.

@@ -1,7 +1,6 @@
 import Guide
-import RedisKeyspace
-import Redis
-
+import LarderKeyspace
+import LarderRedis
 /// Chapter 06: inspecting the keyspace, read-only (chapters/06-keyspace.md). The article's
 /// `info keyspace`, `select 1` and `keys *` in `redis-cli`, then what to use instead of `KEYS`,
 /// what one key looks like, and every key grouped by the chapter that wrote it.

@@ -1,5 +1,4 @@
-import Redis
-
+import LarderRedis
 /// Where the chapters find Redis: the socket and config file of chapters 01–02 by default.
 public struct GuideSettings: Sendable {
     /// The Unix socket the chapters connect to. Default `/var/run/redis/redis.sock`.

@@ -1,6 +1,5 @@
 import Foundation
-import Redis
-
+import LarderRedis
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)

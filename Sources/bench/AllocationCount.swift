@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import MallocInterposerSwift
 import NIOCore
-import Redis
+import LarderRedis
 import RedisTestSupport
 
 /// Allocations per GET on a warm connection, counted by ordo-one's malloc interposer, which

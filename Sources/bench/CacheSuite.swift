@@ -1,9 +1,9 @@
-import Cache
+import LarderCache
 import Foundation
 import NIOCore
 import NIOFoundationCompat
 import NIOPosix
-import Redis
+import LarderRedis
 import RedisTestSupport
 
 /// `bench cache`: get and set of the article's `my-key` value through `RedisCache` (JSON

@@ -2,8 +2,8 @@ import Foundation
 import Guide
 import NIOCore
 import NIOPosix
-import RESP
-import Redis
+import LarderRESP
+import LarderRedis
 import RedisTestSupport
 
 /// `bench client`: our client against `redis-benchmark` on the same private server, the same

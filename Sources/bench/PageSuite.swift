@@ -1,10 +1,10 @@
-import Cache
+import LarderCache
 import Chapters
 import Foundation
 import Logging
-import Redis
+import LarderRedis
 import RedisTestSupport
-import WebCache
+import LarderWebCache
 import WebTestSupport
 
 /// `bench page`: chapter 03's site, started in this (release) process on a private Redis,

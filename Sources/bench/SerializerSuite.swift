@@ -1,4 +1,4 @@
-import Cache
+import LarderCache
 import Foundation
 import NIOCore
 

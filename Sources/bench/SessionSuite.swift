@@ -2,9 +2,9 @@ import ArgumentParser
 import Chapters
 import Foundation
 import Logging
-import Redis
+import LarderRedis
 import RedisTestSupport
-import Sessions
+import LarderSessions
 import WebTestSupport
 
 /// `bench sessions`: chapter 05's `/session` counter on each engine, started in this

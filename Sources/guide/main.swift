@@ -4,8 +4,7 @@ import ArgumentParser
 import Chapters
 import Foundation
 import Guide
-import Redis
-
+import LarderRedis
 @main
 struct GuideCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

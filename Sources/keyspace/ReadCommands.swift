@@ -1,7 +1,6 @@
 import ArgumentParser
-import Redis
-import RedisKeyspace
-
+import LarderRedis
+import LarderKeyspace
 // The tool's subcommands, each one read-only, named after the redis-cli command it stands for.
 
 struct InfoCommand: AsyncParsableCommand {

@@ -1,9 +1,8 @@
 import ArgumentParser
 import Foundation
 import Guide
-import Redis
-import RedisKeyspace
-
+import LarderRedis
+import LarderKeyspace
 /// Where Redis is: `--socket PATH` or `--url URL`; otherwise `REDIS_URL`, else the guide's socket.
 struct ServerOptions: ParsableArguments {
     @Option(help: "The Redis Unix socket (default /var/run/redis/redis.sock).") var socket: String?

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Guide
-import KeyspaceBrowser
-import RedisKeyspace
+import LarderKeyspaceBrowser
+import LarderKeyspace
 import WebTestSupport
 
 struct WebCommand: AsyncParsableCommand {

@@ -6,10 +6,9 @@ import ArgumentParser
 import Chapters
 import Foundation
 import Guide
-import KeyspaceBrowser
-import Redis
-import RedisKeyspace
-
+import LarderKeyspaceBrowser
+import LarderRedis
+import LarderKeyspace
 // Top-level code (this target has several files, so no `@main`): parse, then run async.
 do {
     var command = try KeyspaceCommand.parseAsRoot()

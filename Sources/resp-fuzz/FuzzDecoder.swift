@@ -1,11 +1,10 @@
 // The libFuzzer target over the RESP decoder: scripts/fuzz.sh builds it with
 // `-sanitize=fuzzer,address -D FUZZING` and runs it; the corpus it grows is committed in
-// Tests/RESPTests/FuzzCorpus and replayed by RESPDecoderFuzzTests on every `swift test`.
+// Tests/LarderRESPTests/FuzzCorpus and replayed by RESPDecoderFuzzTests on every `swift test`.
 //
 // Built normally (`swift run resp-fuzz FILE...`) it replays files through the same function.
 import NIOCore
-import RESP
-
+import LarderRESP
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,4 +1,4 @@
-import Cache
+import LarderCache
 @testable import Chapters
 import Guide
 import Logging

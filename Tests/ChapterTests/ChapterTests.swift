@@ -1,6 +1,6 @@
 import Chapters
 import Guide
-import Redis
+import LarderRedis
 import RedisTestSupport
 import WebTestSupport
 import XCTest

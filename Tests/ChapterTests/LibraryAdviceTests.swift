@@ -1,6 +1,6 @@
-import Cache
+import LarderCache
 import Foundation
-import Redis
+import LarderRedis
 import RedisTestSupport
 import XCTest
 
@@ -9,7 +9,10 @@ import XCTest
 /// guide adds those where it catches the error (`SetupRemedy`); the chapters quote what the
 /// library prints.
 final class LibraryAdviceTests: XCTestCase {
-    static let libraryModules = ["RESP", "Redis", "Cache", "Sessions", "WebCache", "RedisKeyspace", "KeyspaceBrowser"]
+    static let libraryModules = [
+        "LarderRESP", "LarderRedis", "LarderCache", "LarderFastJSON", "LarderSessions", "LarderWebCache", "LarderKeyspace",
+        "LarderKeyspaceBrowser",
+    ]
 
     func testLibrarySourcesNameNeitherSetupNorSpecNotesNorDebiansConfigPath() throws {
         let forbidden = try NSRegularExpression(pattern: #"setup\.sh|spec/|/etc/redis"#)

@@ -88,7 +88,7 @@ enum Package {
     /// The package's root folder, found from this file's path.
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// One line of a Swift source file: its path from the root (`Sources/Redis/…`), 1-based number, text.
+    /// One line of a Swift source file: its path from the root (`Sources/LarderRedis/…`), 1-based number, text.
     struct SourceLine {
         let path: String
         let number: Int

@@ -14,7 +14,7 @@ final class PackageSplitTests: XCTestCase {
     /// Packages only the tutorial, its tests and its benchmarks need.
     static let guide: Set<String> = ["swift-argument-parser", "hummingbird-auth", "malloc-interposer"]
     /// The products an app without the `Hummingbird` trait can use.
-    static let coreProducts: Set<String> = ["RESP", "Redis", "Cache", "LarderFastJSON"]
+    static let coreProducts: Set<String> = ["LarderRESP", "LarderRedis", "LarderCache", "LarderFastJSON"]
 
     /// One `.product(...)` dependency of a target, with the traits its condition names.
     struct ProductUse {

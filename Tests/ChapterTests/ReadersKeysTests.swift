@@ -1,7 +1,7 @@
 import Chapters
 import Guide
 import NIOCore
-import Redis
+import LarderRedis
 import RedisTestSupport
 import XCTest
 

@@ -1,7 +1,7 @@
 @testable import Chapters
 import Foundation
 import Guide
-import Redis
+import LarderRedis
 import RedisTestSupport
 import XCTest
 

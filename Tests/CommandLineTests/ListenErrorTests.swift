@@ -2,8 +2,8 @@ import ArgumentParser
 import Chapters
 import Guide
 import Hummingbird
-import Redis
-import RedisKeyspace
+import LarderRedis
+import LarderKeyspace
 import WebTestSupport
 import XCTest
 

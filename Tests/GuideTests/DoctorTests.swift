@@ -1,6 +1,6 @@
 import Foundation
 import Guide
-import Redis
+import LarderRedis
 import RedisTestSupport
 import XCTest
 

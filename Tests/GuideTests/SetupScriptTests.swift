@@ -1,5 +1,5 @@
 import Foundation
-import Redis
+import LarderRedis
 import XCTest
 
 #if canImport(Glibc)

@@ -1,6 +1,6 @@
 import Foundation
 import Guide
-import Redis
+import LarderRedis
 import XCTest
 
 /// A step that fails with a `RedisError` prints the library's text as the problem (the general

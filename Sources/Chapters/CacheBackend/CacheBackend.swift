@@ -1,11 +1,11 @@
-import Cache
+import LarderCache
 import Foundation
 import Guide
 import Hummingbird
 import Logging
-import Redis
+import LarderRedis
 import RedisTestSupport
-import WebCache
+import LarderWebCache
 import WebTestSupport
 
 /// Chapter 03: Redis as the cache backend of a web app (chapters/03-cache-backend.md): the

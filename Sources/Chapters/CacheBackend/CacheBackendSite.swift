@@ -1,9 +1,8 @@
-import Cache
+import LarderCache
 import Foundation
 import Hummingbird
 import NIOCore
-import WebCache
-
+import LarderWebCache
 /// Chapter 03's site: the article's Django project with the site-wide cache and one
 /// `@cache_page(60 * 15)` view, as a Hummingbird router.
 ///

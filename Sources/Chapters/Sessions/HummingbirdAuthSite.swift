@@ -1,11 +1,10 @@
 // Hummingbird's own SessionMiddleware (hummingbird-auth) on the chapter's RedisCache, for
 // readers already using it. This file does not import Sessions: both modules name a
 // `SessionMiddleware` and a `BasicSessionRequestContext`.
-import Cache
+import LarderCache
 import Hummingbird
 import HummingbirdAuth
-import WebCache
-
+import LarderWebCache
 /// A visit counter on hummingbird-auth's `SessionMiddleware`, its sessions kept in a
 /// ``RedisCache`` (a Hummingbird `PersistDriver`) as `:1:hbs.<id>`.
 public enum HummingbirdAuthSite {

@@ -1,11 +1,11 @@
-import Cache
+import LarderCache
 import Foundation
 import Guide
 import Logging
 import NIOCore
-import Redis
+import LarderRedis
 import RedisTestSupport
-import Sessions
+import LarderSessions
 import WebTestSupport
 
 /// Chapter 05: sessions in Redis (chapters/05-sessions.md): the article's three engines on the

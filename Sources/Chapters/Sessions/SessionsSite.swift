@@ -1,10 +1,9 @@
-import Cache
+import LarderCache
 import Foundation
 import Hummingbird
 import Logging
-import Redis
-import Sessions
-
+import LarderRedis
+import LarderSessions
 /// Chapter 05's site: one `/session` counter page on a session engine, as the reference's
 /// Django view (`request.session["count"] = request.session.get("count", 0) + 1`).
 public enum SessionsSite {

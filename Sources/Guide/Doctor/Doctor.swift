@@ -1,7 +1,6 @@
 import Foundation
-import RESP
-import Redis
-
+import LarderRESP
+import LarderRedis
 /// Validates a machine's Redis setup against the guide's (chapters 01–02), naming the fix for
 /// every problem: installed, version, config file, socket path, mode, group, the user's
 /// membership, TCP off, protected mode, server answering.

@@ -1,6 +1,5 @@
 import Foundation
-import Redis
-
+import LarderRedis
 /// What the doctor examines. The defaults are the guide's setup (chapters 01–02).
 public struct DoctorOptions: Sendable {
     /// The Unix socket Redis should listen on. Default `/var/run/redis/redis.sock`.

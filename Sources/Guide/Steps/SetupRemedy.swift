@@ -1,5 +1,4 @@
-import Redis
-
+import LarderRedis
 /// This repository's remedy for a `RedisError` that a chapter step or the doctor catches.
 ///
 /// The library's errors name the general remedy ("start the Redis server", "set

@@ -1,0 +1,81 @@
+import NIOCore
+import LarderRESP
+/// A command written and not yet answered: where its reply goes, and until when it may wait.
+struct PendingReply {
+    /// Where the reply is delivered.
+    enum Sink {
+        /// One command's caller, suspended until the reply arrives.
+        case single(UnsafeContinuation<RESPToken, any Error>)
+        /// One slot of a pipeline, whose caller resumes once every slot is filled.
+        case batch(PipelineReplies, index: Int)
+        /// The place of a command whose caller was cancelled after it was written: its reply
+        /// is still due, and is read and dropped so that each later reply still goes to its
+        /// own command.
+        case discard
+    }
+
+    private(set) var sink: Sink
+    /// The call the command belongs to (the commands of one pipeline share their call's), by
+    /// which a cancelled call finds its commands in the queue.
+    let call: UInt64
+    /// The command's name, for a timeout error.
+    let name: String
+    /// When the reply is due, and the timeout that set it (for the error message).
+    let deadline: NIODeadline
+    let timeout: Duration
+
+    func succeed(_ token: RESPToken) {
+        switch sink {
+        case .single(let continuation): continuation.resume(returning: token)
+        case .batch(let replies, let index): replies.fill(index, with: .success(token))
+        case .discard: break
+        }
+    }
+
+    func fail(_ error: RedisError) {
+        switch sink {
+        case .single(let continuation): continuation.resume(throwing: error)
+        case .batch(let replies, let index): replies.fill(index, with: .failure(error))
+        case .discard: break
+        }
+    }
+
+    /// Hands the caller ``RedisError/cancelled`` now and keeps the command's place in the queue
+    /// for its reply, which is dropped when it arrives. The caller is resumed once: a reply
+    /// arriving later finds `.discard`.
+    mutating func cancel() {
+        fail(.cancelled)
+        sink = .discard
+    }
+
+    /// Whether the reply still goes to a caller (not to a cancelled command's place).
+    var isAwaited: Bool {
+        if case .discard = sink { return false }
+        return true
+    }
+}
+
+/// The replies of one pipeline, collected on the event loop and handed over in one go.
+///
+/// Each reply fills its own slot, whatever order replies and failures arrive in; the caller
+/// resumes once every slot is filled. Only touched on the connection's event loop, hence
+/// `@unchecked Sendable`.
+final class PipelineReplies: @unchecked Sendable {
+    private var results: [Result<RESPToken, RedisError>?]
+    private var remaining: Int
+    private let continuation: UnsafeContinuation<[Result<RESPToken, RedisError>], Never>
+
+    init(count: Int, continuation: UnsafeContinuation<[Result<RESPToken, RedisError>], Never>) {
+        self.results = Array(repeating: nil, count: count)
+        self.remaining = count
+        self.continuation = continuation
+        if count == 0 { continuation.resume(returning: []) }
+    }
+
+    func fill(_ index: Int, with result: Result<RESPToken, RedisError>) {
+        guard results[index] == nil else { return }
+        results[index] = result
+        remaining -= 1
+        if remaining == 0 { continuation.resume(returning: results.map { $0! }) }
+    }
+}

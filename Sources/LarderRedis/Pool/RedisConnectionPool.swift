@@ -1,0 +1,424 @@
+import Logging
+import NIOCore
+import NIOPosix
+import LarderRESP
+import Synchronization
+
+/// A bounded set of connections to one server, shared by concurrent callers.
+///
+/// Every connection is opened with the pool's ``configuration`` (so with its database: a
+/// `SELECT` never leaks into a shared connection; it is refused on a pooled one). A caller
+/// leases a connection, uses it, and returns it: `send` and `execute` do this per call,
+/// `withConnection` around a block. Connections that closed (server restarted, timeout) are
+/// dropped when they come back or are found idle, so the next command opens a new one:
+/// the pool recovers from a Redis restart by itself.
+///
+/// A connection goes back in the state it was lent in: a transaction (`MULTI`) a block left
+/// open is discarded, a `WATCH` left active is unwatched, and a connection whose client state
+/// the block changed (`CLIENT SETNAME`, `CLIENT TRACKING`, ...) is closed and replaced. Such
+/// commands only make sense inside `withConnection`; `send` and `execute` refuse them with
+/// ``RedisError/requiresLease(command:)``.
+///
+/// ```swift
+/// let pool = RedisConnectionPool(configuration: try .init(url: "unix:///var/run/redis/redis.sock?db=1"))
+/// let value = try await pool.send(GET(":1:my_key"))
+/// await pool.close()
+/// ```
+public final class RedisConnectionPool: RedisClient, Sendable {
+    /// How every connection is opened.
+    public let configuration: RedisConfiguration
+    /// Sizes and timeouts.
+    public let poolConfiguration: RedisConnectionPoolConfiguration
+
+    private let eventLoopGroup: any EventLoopGroup
+    private let logger: Logger
+    private let state: Mutex<State>
+
+    private struct Idle {
+        var connection: RedisConnection
+        var since: ContinuousClock.Instant
+    }
+
+    private struct Waiter {
+        var id: UInt64
+        var continuation: CheckedContinuation<Lease, any Error>
+    }
+
+    /// What a waiter is woken with: a connection, or the capacity to open one.
+    private enum Lease {
+        case connection(RedisConnection)
+        case openNew
+    }
+
+    private struct State {
+        var idle: [Idle] = []
+        /// Connections handed out plus connections being opened.
+        var busy = 0
+        var waiters: [Waiter] = []
+        var nextWaiterID: UInt64 = 0
+        var closed = false
+        var sweeper: (any Sendable)?
+    }
+
+    /// A pool opening connections with `configuration`, within `poolConfiguration`'s bounds.
+    /// Connections open on first use (and up to `minimumConnections` are kept).
+    public init(
+        configuration: RedisConfiguration,
+        poolConfiguration: RedisConnectionPoolConfiguration = RedisConnectionPoolConfiguration(),
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger = RedisConnection.silentLogger
+    ) {
+        self.configuration = configuration
+        self.poolConfiguration = poolConfiguration
+        self.eventLoopGroup = eventLoopGroup
+        self.logger = logger
+        self.state = Mutex(State())
+        scheduleIdleSweep()
+        if poolConfiguration.minimumConnections > 0 {
+            Task { [self] in await fillToMinimum() }
+        }
+    }
+
+    /// A pool dropped without ``close()`` still closes its idle connections. (None is leased
+    /// then: a caller using a connection keeps the pool alive until it gives the connection back.)
+    deinit {
+        let idle = state.withLock { state in
+            defer { state.idle = [] }
+            return state.idle
+        }
+        for entry in idle { entry.connection.channel.close(promise: nil) }
+    }
+
+    // MARK: Using connections
+
+    /// Leases a connection for `body` and returns it afterwards, however `body` ends.
+    ///
+    /// The connection is `body`'s alone: a transaction runs on it as on a connection of its own.
+    /// What `body` leaves open is undone before the next caller gets it:
+    ///
+    /// ```swift
+    /// try await pool.withConnection { redis in
+    ///     _ = try await redis.send("WATCH", "counter")
+    ///     _ = try await redis.send("MULTI")
+    ///     _ = try await redis.send("INCR", "counter")
+    ///     _ = try await redis.send("EXEC")      // a block that throws before EXEC: the pool sends DISCARD
+    /// }
+    /// ```
+    /// - Throws: what `body` throws, or a ``RedisError`` from opening a connection,
+    ///   ``RedisError/poolExhausted(waited:maximumConnections:)`` or ``RedisError/poolClosed``.
+    public func withConnection<Result>(_ body: (RedisConnection) async throws -> Result) async throws -> Result {
+        let connection = try await lease()
+        let result: Result
+        do {
+            result = try await body(connection)
+        } catch {
+            await giveBack(connection)
+            throw error
+        }
+        await giveBack(connection)
+        return result
+    }
+
+    /// Sends one command on a leased connection.
+    ///
+    /// - Throws: ``RedisError/requiresLease(command:)`` for a command that changes the
+    ///   connection for the commands after it (`MULTI`, `WATCH`, ...): use ``withConnection(_:)``.
+    public func send<Command: RedisCommand>(_ command: Command) async throws(RedisError) -> Command.Response {
+        if let refusal = CommandPolicy.refusalOutsideLease(forName: command.name) { throw refusal }
+        let connection = try await lease()
+        defer { release(connection) }
+        return try await connection.send(command)
+    }
+
+    /// Sends commands of one type together on one leased connection.
+    public func execute<Command: RedisCommand>(_ commands: [Command]) async -> [Result<Command.Response, RedisError>] {
+        if let refusal = commands.lazy.compactMap({ CommandPolicy.refusalOutsideLease(forName: $0.name) }).first {
+            return commands.map { _ in .failure(refusal) }
+        }
+        let connection: RedisConnection
+        do {
+            connection = try await lease()
+        } catch {
+            return commands.map { _ in .failure(error) }
+        }
+        defer { release(connection) }
+        return await connection.execute(commands)
+    }
+
+    /// Sends two commands of different types together on one leased connection.
+    public func execute<First: RedisCommand, Second: RedisCommand>(
+        _ first: First, _ second: Second
+    ) async -> (Result<First.Response, RedisError>, Result<Second.Response, RedisError>) {
+        if let refusal = CommandPolicy.refusalOutsideLease(forName: first.name) ?? CommandPolicy.refusalOutsideLease(forName: second.name) {
+            return (.failure(refusal), .failure(refusal))
+        }
+        let connection: RedisConnection
+        do {
+            connection = try await lease()
+        } catch {
+            return (.failure(error), .failure(error))
+        }
+        defer { release(connection) }
+        return await connection.execute(first, second)
+    }
+
+    /// Connections open now (idle and in use), and callers waiting for one.
+    public var statistics: (idle: Int, busy: Int, waiting: Int) {
+        state.withLock { ($0.idle.count, $0.busy, $0.waiters.count) }
+    }
+
+    /// Closes every idle connection, fails waiting callers with ``RedisError/poolClosed``,
+    /// and closes leased connections as they come back. Later calls fail with `poolClosed`.
+    public func close() async {
+        let (idle, waiters) = state.withLock { state -> ([Idle], [Waiter]) in
+            state.closed = true
+            defer {
+                state.idle = []
+                state.waiters = []
+            }
+            return (state.idle, state.waiters)
+        }
+        for waiter in waiters { waiter.continuation.resume(throwing: RedisError.poolClosed) }
+        for entry in idle { await entry.connection.close() }
+    }
+
+    // MARK: Leasing
+
+    func lease() async throws(RedisError) -> RedisConnection {
+        enum Decision {
+            case use(RedisConnection)
+            case open
+            case wait
+            case closed
+        }
+        var stale: [RedisConnection] = []
+        let decision = state.withLock { state -> Decision in
+            if state.closed { return .closed }
+            if let connection = Self.takeIdle(&state, stale: &stale) { return .use(connection) }
+            if state.busy < poolConfiguration.maximumConnections {
+                state.busy += 1
+                return .open
+            }
+            return .wait
+        }
+        for connection in stale { Task { await connection.close() } }
+        switch decision {
+        case .use(let connection): return connection
+        case .open: return try await open()
+        case .closed: throw .poolClosed
+        case .wait:
+            switch try await waitForCapacity() {
+            case .connection(let connection): return connection
+            case .openNew: return try await open()
+            }
+        }
+    }
+
+    /// Takes the most recently used open idle connection, counting it busy; closed ones found
+    /// on the way go to `stale`, and so do ones not as they were lent (a caller kept using a
+    /// connection after its block ended).
+    private static func takeIdle(_ state: inout State, stale: inout [RedisConnection]) -> RedisConnection? {
+        while let entry = state.idle.popLast() {
+            if entry.connection.isOpen && entry.connection.isAsLent {
+                state.busy += 1
+                return entry.connection
+            }
+            stale.append(entry.connection)
+        }
+        return nil
+    }
+
+    /// Opens a connection for a caller already counted in `busy`.
+    private func open() async throws(RedisError) -> RedisConnection {
+        do {
+            let connection = try await RedisConnection.connect(
+                configuration: configuration, eventLoopGroup: eventLoopGroup, logger: logger)
+            connection.markLent()
+            return connection
+        } catch {
+            giveBackCapacity()
+            throw error
+        }
+    }
+
+    /// Waits until a connection is returned or capacity frees up, for at most the wait timeout.
+    private func waitForCapacity() async throws(RedisError) -> Lease {
+        let id = state.withLock { state in
+            defer { state.nextWaiterID += 1 }
+            return state.nextWaiterID
+        }
+        let timeout = poolConfiguration.waitTimeout
+        let maximum = poolConfiguration.maximumConnections
+        let deadline = NIODeadline.now() + TimeAmount(timeout)
+        let timer = eventLoopGroup.any().scheduleTask(deadline: deadline) { [self] in
+            removeWaiter(id)?.resume(throwing: RedisError.poolExhausted(waited: timeout, maximumConnections: maximum))
+        }
+        defer { timer.cancel() }
+        do {
+            return try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { continuation in
+                    enum Outcome {
+                        case now(Lease)
+                        case refused(any Error)
+                        case queued
+                    }
+                    var stale: [RedisConnection] = []
+                    let outcome = state.withLock { state -> Outcome in
+                        guard !state.closed else { return .refused(RedisError.poolClosed) }
+                        // Look again under the lock that queues the waiter: a connection returned
+                        // (or capacity freed) since lease() looked found no waiter to hand it to.
+                        if let connection = Self.takeIdle(&state, stale: &stale) { return .now(.connection(connection)) }
+                        if state.busy < maximum {
+                            state.busy += 1
+                            return .now(.openNew)
+                        }
+                        // The timer and the cancellation handler may have run before the waiter
+                        // is queued (a zero timeout; a task cancelled before it asked): they found
+                        // no waiter to fail, so it must not be queued to wait for nothing.
+                        guard NIODeadline.now() < deadline else {
+                            return .refused(RedisError.poolExhausted(waited: timeout, maximumConnections: maximum))
+                        }
+                        guard !Task.isCancelled else { return .refused(CancellationError()) }
+                        state.waiters.append(Waiter(id: id, continuation: continuation))
+                        return .queued
+                    }
+                    for connection in stale { Task { await connection.close() } }
+                    switch outcome {
+                    case .now(let lease): continuation.resume(returning: lease)
+                    case .refused(let error): continuation.resume(throwing: error)
+                    case .queued: break
+                    }
+                }
+            } onCancel: {
+                removeWaiter(id)?.resume(throwing: CancellationError())
+            }
+        } catch let error as RedisError {
+            throw error
+        } catch {
+            throw .cancelled
+        }
+    }
+
+    private func removeWaiter(_ id: UInt64) -> CheckedContinuation<Lease, any Error>? {
+        state.withLock { state in
+            guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+            return state.waiters.remove(at: index).continuation
+        }
+    }
+
+    // MARK: Returning
+
+    /// Takes back a connection a block had: first puts it back in the state it was lent in, or
+    /// closes it when that cannot be done (see ``RedisConnection/restoreForNextLease()``).
+    private func giveBack(_ connection: RedisConnection) async {
+        if !(await connection.restoreForNextLease()) { await connection.close() }
+        release(connection)
+    }
+
+    /// Takes a connection back: to the first waiter, to the idle list, or closed if it broke.
+    /// A connection not in the state it was lent in is never lent again: it is closed here.
+    func release(_ connection: RedisConnection) {
+        guard connection.isOpen else {
+            giveBackCapacity()
+            return
+        }
+        guard connection.isAsLent else {
+            Task { await connection.close() }
+            giveBackCapacity()
+            return
+        }
+        enum Next {
+            case handTo(CheckedContinuation<Lease, any Error>)
+            case keep
+            case close
+        }
+        let next = state.withLock { state -> Next in
+            if state.closed {
+                state.busy -= 1
+                return .close
+            }
+            if !state.waiters.isEmpty { return .handTo(state.waiters.removeFirst().continuation) }
+            state.busy -= 1
+            state.idle.append(Idle(connection: connection, since: .now))
+            return .keep
+        }
+        switch next {
+        case .handTo(let waiter): waiter.resume(returning: .connection(connection))
+        case .keep: break
+        case .close: Task { await connection.close() }
+        }
+    }
+
+    /// A leased or opening connection is gone: its place goes to the first waiter, who opens
+    /// a new one, or back to the pool.
+    private func giveBackCapacity() {
+        let waiter = state.withLock { state -> CheckedContinuation<Lease, any Error>? in
+            if !state.waiters.isEmpty, !state.closed { return state.waiters.removeFirst().continuation }
+            state.busy -= 1
+            return nil
+        }
+        waiter?.resume(returning: .openNew)
+    }
+
+    // MARK: Idle connections
+
+    /// Opens connections until the pool holds its minimum. A failure (server down) is left
+    /// for the next caller to meet with a clear error; the idle sweep tries again later.
+    func fillToMinimum() async {
+        while true {
+            let shouldOpen = state.withLock { state -> Bool in
+                guard !state.closed, state.idle.count + state.busy < poolConfiguration.minimumConnections else { return false }
+                state.busy += 1
+                return true
+            }
+            guard shouldOpen else { return }
+            do {
+                release(try await open())
+            } catch {
+                logger.debug("could not open a minimum connection", metadata: ["error": "\(error)"])
+                return
+            }
+        }
+    }
+
+    private func scheduleIdleSweep() {
+        let interval = TimeAmount.nanoseconds(max(TimeAmount(poolConfiguration.idleTimeout).nanoseconds / 2, 1_000_000))
+        let task = eventLoopGroup.any().scheduleRepeatedTask(initialDelay: interval, delay: interval) { [weak self] task in
+            guard let self else {
+                task.cancel()
+                return
+            }
+            if !self.sweepIdleConnections() {
+                task.cancel()
+                return
+            }
+            if self.poolConfiguration.minimumConnections > 0 { Task { await self.fillToMinimum() } }
+        }
+        state.withLock { $0.sweeper = task }
+    }
+
+    /// Closes connections idle for longer than the idle timeout, above the minimum. Returns
+    /// `false` once the pool is closed.
+    private func sweepIdleConnections() -> Bool {
+        let cutoff = ContinuousClock.now - poolConfiguration.idleTimeout
+        let minimum = poolConfiguration.minimumConnections
+        let (expired, open) = state.withLock { state -> ([RedisConnection], Bool) in
+            var expired: [RedisConnection] = []
+            var kept: [Idle] = []
+            var total = state.idle.count + state.busy
+            // Oldest first: the list grows at its end.
+            for entry in state.idle {
+                if !entry.connection.isOpen || (entry.since < cutoff && total > minimum) {
+                    expired.append(entry.connection)
+                    total -= 1
+                } else {
+                    kept.append(entry)
+                }
+            }
+            state.idle = kept
+            return (expired, !state.closed)
+        }
+        for connection in expired { Task { await connection.close() } }
+        return open
+    }
+}

@@ -1,0 +1,97 @@
+import LarderCache
+import LarderRedis
+/// Django's `cache` session engine (`SESSION_ENGINE = "django.contrib.sessions.backends.cache"`):
+/// sessions live only in the cache, as `:1:django.contrib.sessions.cache<key>` in the cache's
+/// database (DB 1), the session dictionary through the cache serializer (JSON), TTL = the
+/// session's age (1,209,600 s, 14 days).
+///
+/// Nothing else holds them: `FLUSHALL`, `cache.clear()` or a Redis restart without
+/// persistence ends every session.
+///
+/// ```swift
+/// let cache = RedisCache(configuration: try CacheConfiguration(location: "unix:///var/run/redis/redis.sock?db=1"))
+/// let store = try CacheSessionStore(cache: cache)
+/// ```
+public struct CacheSessionStore: SessionStore {
+    /// Django's `KEY_PREFIX` of the cache engine; the cache adds its own `:1:` before it.
+    public static let keyPrefix = "django.contrib.sessions.cache"
+
+    /// The cache the sessions live in.
+    public let cache: any Cache
+    public var name: String { "cache" }
+
+    /// Sessions in `cache`.
+    ///
+    /// - Throws: ``SessionError/invalidConfiguration(_:)`` when `cache` fails open
+    ///   (``Cache/failsOpen``, any conforming type): a session store that reads "nothing
+    ///   there" while Redis is down would hand every visitor a new, unsaveable session. The
+    ///   engine needs the default, fail-closed.
+    public init(cache: any Cache) throws(SessionError) {
+        if cache.failsOpen {
+            throw .invalidConfiguration(
+                "the cache session engine needs a fail-closed cache (CacheConfiguration.failureMode = .failClosed, the default)")
+        }
+        self.cache = cache
+    }
+
+    /// The cache key of session `key`, before the cache's `:1:`.
+    public static func cacheKey(_ key: String) -> String { keyPrefix + key }
+
+    public func load(key: String) async throws(SessionError) -> DjangoSessionData? {
+        do {
+            return try await cache.get(Self.cacheKey(key), as: DjangoSessionData.self, version: nil)
+        } catch {
+            return try Self.absentOrThrow(error, store: name)
+        }
+    }
+
+    public func create(key: String, data: DjangoSessionData, age: Int) async throws(SessionError) -> Bool {
+        do {
+            return try await cache.add(Self.cacheKey(key), data, timeout: .seconds(age), version: nil)
+        } catch {
+            throw Self.sessionError(error, store: name)
+        }
+    }
+
+    /// The cache's ``Cache/update(_:_:timeout:version:)``: one `SET ... XX EX age` on a
+    /// ``RedisCache``; by default Django's way, `get` then `set`.
+    public func update(key: String, data: DjangoSessionData, age: Int) async throws(SessionError) -> Bool {
+        do {
+            return try await cache.update(Self.cacheKey(key), data, timeout: .seconds(age), version: nil)
+        } catch {
+            throw Self.sessionError(error, store: name)
+        }
+    }
+
+    public func delete(key: String) async throws(SessionError) {
+        do {
+            _ = try await cache.delete(Self.cacheKey(key), version: nil)
+        } catch {
+            throw Self.sessionError(error, store: name)
+        }
+    }
+
+    /// A value that is not a session (written by something else) reads as no session.
+    static func absentOrThrow(_ error: CacheError, store: String) throws(SessionError) -> DjangoSessionData? {
+        if isNotASession(error) { return nil }
+        throw sessionError(error, store: store)
+    }
+
+    /// Whether `error` says the entry is no session: a value that does not decode, or a key of
+    /// another type (`WRONGTYPE`: a list, a hash), which Redis answered, so no outage either.
+    static func isNotASession(_ error: CacheError) -> Bool {
+        switch error {
+        case .undecodable: return true
+        case .backend(.server(let reply)): return reply.kind == .wrongType
+        default: return false
+        }
+    }
+
+    static func sessionError(_ error: CacheError, store: String) -> SessionError {
+        switch error {
+        case .backend(let redis): return .storeUnavailable(store: store, reason: "\(redis)")
+        case .unencodable(let key, _, let reason): return .unencodable(key: key, reason: reason)
+        default: return .storeUnavailable(store: store, reason: "\(error)")
+        }
+    }
+}
