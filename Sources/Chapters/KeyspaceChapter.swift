@@ -36,13 +36,13 @@ public enum KeyspaceChapter {
                     // snippet: end
                     log.show("a connection opened with ?db=1: DBSIZE → \(size)")
                     // snippet: select-on-pool
-                    let pool = RedisConnectionPool(configuration: databaseOne)
-                    do {
-                        _ = try await pool.send(SELECT(database: 0))
-                    } catch {
-                        log.show("pool.send(SELECT(database: 0)) → \(error)")
+                    try await RedisConnectionPool.withPool(configuration: databaseOne) { pool in
+                        do {
+                            _ = try await pool.send(SELECT(database: 0))
+                        } catch {
+                            log.show("pool.send(SELECT(database: 0)) → \(error)")
+                        }
                     }
-                    await pool.close()
                     // snippet: end
                     log.record("db1-size", "\(size)")
                 },

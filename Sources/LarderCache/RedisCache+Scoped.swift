@@ -1,6 +1,7 @@
+import LarderRedis
 extension RedisCache {
-    /// Opens a cache on `configuration.redis`, runs `body` with it, and closes it however
-    /// `body` ends: returning, throwing or cancelled.
+    /// Opens a cache on `configuration.redis`, runs it (see ``run()``) while `body` uses it, and
+    /// closes it however `body` ends: returning, throwing or cancelled.
     ///
     /// The close is awaited before `withCache` returns or rethrows, so its connections are
     /// gone when the caller goes on; after that the cache refuses use with
@@ -22,16 +23,10 @@ extension RedisCache {
     /// - Throws: what `body` throws, after the cache is closed.
     public static func withCache<Result>(
         configuration: CacheConfiguration = CacheConfiguration(),
+        isolation: isolated (any Actor)? = #isolation,
         _ body: (RedisCache) async throws -> Result
     ) async throws -> Result {
         let cache = RedisCache(configuration: configuration)
-        do {
-            let result = try await body(cache)
-            await cache.close()
-            return result
-        } catch {
-            await cache.close()
-            throw error
-        }
+        return try await withRunningService(cache, isolation: isolation) { try await body(cache) }
     }
 }

@@ -19,6 +19,8 @@ public final class RedisCache: Cache {
     let client: CacheRedisClient
     /// Closes the client the cache opened itself (none when it was given one).
     private let closeOwnedClient: (@Sendable () async -> Void)?
+    /// Runs the client the cache opened itself as a service (none when it was given one).
+    let runOwnedClient: (@Sendable () async throws -> Void)?
     let keys: CacheKeyMaker
     /// Whether an outage was reported and has not ended: read on every operation, so atomic.
     private let outage = Atomic<Bool>(false)
@@ -35,6 +37,7 @@ public final class RedisCache: Cache {
         self.configuration = configuration
         self.client = .multiplexer(redis)
         self.closeOwnedClient = { await redis.close() }
+        self.runOwnedClient = { try await redis.run() }
         self.keys = CacheKeyMaker(configuration: configuration)
     }
 
@@ -45,6 +48,7 @@ public final class RedisCache: Cache {
         self.configuration = configuration
         self.client = .pool(pool)
         self.closeOwnedClient = { await pool.close() }
+        self.runOwnedClient = { try await pool.run() }
         self.keys = CacheKeyMaker(configuration: configuration)
     }
 
@@ -54,6 +58,7 @@ public final class RedisCache: Cache {
         self.configuration = configuration
         self.client = CacheRedisClient(client)
         self.closeOwnedClient = nil
+        self.runOwnedClient = nil
         self.keys = CacheKeyMaker(configuration: configuration)
     }
 

@@ -1,6 +1,5 @@
 import LarderCache
 import Hummingbird
-import ServiceLifecycle
 
 /// `RedisCache` as Hummingbird's key/value store, so that any Hummingbird component taking a
 /// persist driver (sessions, rate limits, ...) keeps its data in this Redis, under the cache's
@@ -8,7 +7,7 @@ import ServiceLifecycle
 ///
 /// ```swift
 /// let cache = RedisCache(configuration: try CacheConfiguration(location: "unix:///var/run/redis/redis.sock?db=1"))
-/// let app = Application(router: router, services: [cache])   // closes the pool on shutdown
+/// let app = Application(router: router, services: [cache])   // connects at start, closes at shutdown
 /// ```
 extension RedisCache: PersistDriver {
     /// Stores `value` if `key` is free (`SET NX`), or throws `PersistError.duplicate`.
@@ -53,12 +52,6 @@ extension RedisCache: PersistDriver {
 
     /// Closes the cache's own pool.
     public func shutdown() async throws {
-        await close()
-    }
-
-    /// Runs as a service until graceful shutdown, then closes the pool.
-    public func run() async throws {
-        try? await gracefulShutdown()
         await close()
     }
 

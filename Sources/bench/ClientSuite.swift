@@ -99,10 +99,21 @@ struct ClientSuite {
         var configuration = RedisConfiguration(endpoint: endpoint)
         configuration.commandTimeout = .seconds(60)
         var connections: [RedisConnection] = []
-        for _ in 0..<workload.connections {
-            connections.append(try await RedisConnection.connect(configuration: configuration, eventLoopGroup: eventLoopGroup))
+        do {
+            for _ in 0..<workload.connections {
+                connections.append(try await RedisConnection.connect(configuration: configuration, eventLoopGroup: eventLoopGroup))
+            }
+            let measurement = try await measure(connections, workload: workload)
+            for connection in connections { await connection.close() }
+            return measurement
+        } catch {
+            for connection in connections { await connection.close() }
+            throw error
         }
-        defer { for connection in connections { Task { await connection.close() } } }
+    }
+
+    /// Our GET or SET loop over `connections`, after a warm-up.
+    func measure(_ connections: [RedisConnection], workload: Workload) async throws -> Measurement {
         let key = RedisKey("key:__rand_int__")
         let value = ByteBuffer(string: "xxx")
         _ = try await connections[0].send(SET(key, value))

@@ -19,26 +19,6 @@ final class StructuredLifetimeTests: XCTestCase {
     }
 
     static let allowed: [Allowed] = [
-        // The pool works from synchronous places (a lock, an event-loop timer, `release`), where
-        // nothing can await. A later step turns these into the pool's `run()` as a Service.
-        Allowed(
-            file: "Sources/LarderRedis/Pool/RedisConnectionPool.swift", line: "Task { [self] in await fillToMinimum() }",
-            reason: "pool internal: init cannot await its first connections; to become the pool's Service run()"),
-        Allowed(
-            file: "Sources/LarderRedis/Pool/RedisConnectionPool.swift", line: "if self.poolConfiguration.minimumConnections > 0 { Task { await self.fillToMinimum() } }",
-            reason: "pool internal: the idle sweep runs on an event-loop timer; to become the pool's Service run()"),
-        Allowed(
-            file: "Sources/LarderRedis/Pool/RedisConnectionPool.swift", line: "for connection in stale { Task { await connection.close() } }",
-            reason: "pool internal: a stale idle connection, no longer anyone's, closed without making the lease wait"),
-        Allowed(
-            file: "Sources/LarderRedis/Pool/RedisConnectionPool.swift", line: "Task { await connection.close() }",
-            reason: "pool internal: release() is synchronous; a connection not as lent is out of the pool and nobody uses it again"),
-        Allowed(
-            file: "Sources/LarderRedis/Pool/RedisConnectionPool.swift", line: "case .close: Task { await connection.close() }",
-            reason: "pool internal: release() is synchronous; the pool closed meanwhile, so the returned connection is nobody's"),
-        Allowed(
-            file: "Sources/LarderRedis/Pool/RedisConnectionPool.swift", line: "for connection in expired { Task { await connection.close() } }",
-            reason: "pool internal: the idle sweep runs on an event-loop timer; the expired connections are nobody's"),
         Allowed(
             file: "Sources/LarderRedis/Pool/RedisMultiplexer.swift",
             line: "let task = Task { [configuration, eventLoopGroup, logger] () async throws -> RedisConnection in",

@@ -261,17 +261,23 @@ final class PasswordRedactionTests: XCTestCase {
         let server = try await Self.redis.server()
         let recorder = LogRecorder()
         let logger = recorder.logger()
-        // A pool that cannot open its minimum logs why.
-        let failing = RedisConnectionPool(
+        // A running pool that cannot open its minimum logs why.
+        try await RedisConnectionPool.withPool(
             configuration: server.configuration(password: Self.wrong),
-            poolConfiguration: RedisConnectionPoolConfiguration(minimumConnections: 1, maximumConnections: 1), logger: logger)
-        do {
-            _ = try await failing.send(PING())
-            XCTFail("a wrong password connected")
-        } catch {
-            assertNoPassword(in: error, "pool with a wrong password")
+            poolConfiguration: RedisConnectionPoolConfiguration(minimumConnections: 1, maximumConnections: 1), logger: logger
+        ) { failing in
+            // First, so that no call holds the pool's one place while run() opens its minimum.
+            let logged = await waitUntil(limit: .seconds(5), interval: .milliseconds(5)) {
+                recorder.lines.contains { $0.contains("could not open a minimum connection") } ? true : nil
+            }
+            XCTAssertNotNil(logged, "the running pool did not log its failed minimum connection")
+            do {
+                _ = try await failing.send(PING())
+                XCTFail("a wrong password connected")
+            } catch {
+                assertNoPassword(in: error, "pool with a wrong password")
+            }
         }
-        await failing.close()
         let working = RedisConnectionPool(configuration: server.configuration(), logger: logger)
         try await working.withConnection { redis in
             _ = try? await redis.send("AUTH", Self.wrong)

@@ -385,50 +385,74 @@ final class RedisConnectionPoolTests: XCTestCase {
 
     // MARK: Idle connections
 
-    func testMinimumConnectionsAreOpenedAtOnceAndKeptPastTheIdleTimeout() async throws {
+    func testARunningPoolOpensItsMinimumConnectionsAtOnceAndKeepsThemPastTheIdleTimeout() async throws {
         let server = try await Self.redis.server()
         let pool = makePool(
             server,
             RedisConnectionPoolConfiguration(minimumConnections: 2, maximumConnections: 4, idleTimeout: .milliseconds(200)))
-        try await waitUntilClients(named: pool, on: server, are: 2)
-        // The server lists a connection once it is open; the pool counts it idle once its
-        // handshake has returned, a moment later (seen failing as a normal user's run: 1, not 2).
-        let idleAtStart = await waitUntil(limit: .seconds(5), interval: .milliseconds(5)) { pool.statistics.idle == 2 ? true : nil }
-        XCTAssertNotNil(idleAtStart, "the pool counts \(pool.statistics.idle) idle connections, not 2")
+        try await withRunningService(pool) {
+            try await waitUntilClients(named: pool, on: server, are: 2)
+            // The server lists a connection once it is open; the pool counts it idle once its
+            // handshake has returned, a moment later (seen failing as a normal user's run: 1, not 2).
+            let idleAtStart = await waitUntil(limit: .seconds(5), interval: .milliseconds(5)) { pool.statistics.idle == 2 ? true : nil }
+            XCTAssertNotNil(idleAtStart, "the pool counts \(pool.statistics.idle) idle connections, not 2")
 
-        // Four at once, then idle: the two above the minimum are closed after the idle timeout...
-        let holders = [try await hold(pool), try await hold(pool), try await hold(pool), try await hold(pool)]
-        let whileHeld = try await clientCount(named: pool, on: server)
-        XCTAssertEqual(whileHeld, 4)
+            // Four at once, then idle: the two above the minimum are closed after the idle timeout...
+            let holders = [try await hold(pool), try await hold(pool), try await hold(pool), try await hold(pool)]
+            let whileHeld = try await clientCount(named: pool, on: server)
+            XCTAssertEqual(whileHeld, 4)
+            for holder in holders {
+                holder.release()
+                _ = try await holder.task.value
+            }
+            try await waitUntilClients(named: pool, on: server, are: 2)
+            // ...and the minimum stays. Waiting here is on the pool's own configured deadline: three
+            // idle timeouts, six sweeps.
+            try await Task.sleep(for: .milliseconds(600))
+            let afterIdle = try await clientCount(named: pool, on: server)
+            XCTAssertEqual(afterIdle, 2)
+            XCTAssertEqual(pool.statistics.idle, 2)
+        }
+        // Stopping the service closed the pool.
+        try await waitUntilClients(named: pool, on: server, are: 0)
+    }
+
+    func testARunningPoolClosesAnIdleConnectionAfterTheIdleTimeout() async throws {
+        let server = try await Self.redis.server()
+        let pool = makePool(
+            server, RedisConnectionPoolConfiguration(minimumConnections: 0, maximumConnections: 2, idleTimeout: .milliseconds(200)))
+        try await withRunningService(pool) {
+            let used = ContinuousClock.now
+            _ = try await pool.send(PING())
+            try await waitUntilClients(named: pool, on: server, are: 0)
+            XCTAssertGreaterThanOrEqual(ContinuousClock.now - used, .milliseconds(150), "closed before the idle timeout")
+            XCTAssertEqual(pool.statistics.idle, 0)
+
+            // The next call opens a new one.
+            let echo = try await pool.send(PING(message: "again"))
+            XCTAssertEqual(echo, "again")
+            XCTAssertEqual(pool.statistics.idle, 1)
+        }
+    }
+
+    func testAPoolNobodyRunsClosesExpiredIdleConnectionsWhenAConnectionComesBack() async throws {
+        let server = try await Self.redis.server()
+        let pool = makePool(
+            server, RedisConnectionPoolConfiguration(minimumConnections: 0, maximumConnections: 2, idleTimeout: .milliseconds(100)))
+        let holders = [try await hold(pool), try await hold(pool)]
         for holder in holders {
             holder.release()
             _ = try await holder.task.value
         }
-        try await waitUntilClients(named: pool, on: server, are: 2)
-        // ...and the minimum stays. Waiting here is on the pool's own configured deadline: three
-        // idle timeouts, six sweeps.
-        try await Task.sleep(for: .milliseconds(600))
-        let afterIdle = try await clientCount(named: pool, on: server)
-        XCTAssertEqual(afterIdle, 2)
         XCTAssertEqual(pool.statistics.idle, 2)
-        await pool.close()
-        try await waitUntilClients(named: pool, on: server, are: 0)
-    }
-
-    func testIdleConnectionIsClosedAfterTheIdleTimeout() async throws {
-        let server = try await Self.redis.server()
-        let pool = makePool(
-            server, RedisConnectionPoolConfiguration(minimumConnections: 0, maximumConnections: 2, idleTimeout: .milliseconds(200)))
-        let used = ContinuousClock.now
+        // Nothing sweeps: both stay open past the timeout (waiting on the pool's own deadline)...
+        try await Task.sleep(for: .milliseconds(250))
+        let beforeUse = try await clientCount(named: pool, on: server)
+        XCTAssertEqual(beforeUse, 2)
+        // ...until a call gives one back: the other, expired, is closed then.
         _ = try await pool.send(PING())
-        try await waitUntilClients(named: pool, on: server, are: 0)
-        XCTAssertGreaterThanOrEqual(ContinuousClock.now - used, .milliseconds(150), "closed before the idle timeout")
-        XCTAssertEqual(pool.statistics.idle, 0)
-
-        // The next call opens a new one.
-        let echo = try await pool.send(PING(message: "again"))
-        XCTAssertEqual(echo, "again")
         XCTAssertEqual(pool.statistics.idle, 1)
+        try await waitUntilClients(named: pool, on: server, are: 1)
         await pool.close()
     }
 

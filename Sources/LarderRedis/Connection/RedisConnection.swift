@@ -200,6 +200,12 @@ public final class RedisConnection: Sendable {
         try? await channel.close()
     }
 
+    /// Starts closing the connection and returns at once: for a connection nobody uses any
+    /// more, from a place that cannot wait (under a lock, in a synchronous call).
+    func closeWithoutWaiting() {
+        channel.close(promise: nil)
+    }
+
     /// How many replies the connection waits for: commands written and not yet answered,
     /// cancelled ones included. For tests that must know their commands are out.
     func repliesAwaited() async -> Int {

@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import LarderRESP
+import ServiceLifecycle
 import Synchronization
 
 /// A bounded set of connections to one server, shared by concurrent callers.
@@ -13,6 +14,13 @@ import Synchronization
 /// dropped when they come back or are found idle, so the next command opens a new one:
 /// the pool recovers from a Redis restart by itself.
 ///
+/// The pool is a `Service`: its ``run()`` keeps ``RedisConnectionPoolConfiguration/minimumConnections``
+/// open, closes connections left idle past ``RedisConnectionPoolConfiguration/idleTimeout``,
+/// and closes the pool when it is cancelled or the service group shuts down. Run it beside the
+/// app (`ServiceGroup`, a Hummingbird `Application`'s services), or use ``withPool(configuration:poolConfiguration:eventLoopGroup:logger:_:)``
+/// in a script. A pool nobody runs still works: it opens connections on demand and closes
+/// expired idle ones whenever a connection comes back, but keeps no minimum.
+///
 /// A connection goes back in the state it was lent in: a transaction (`MULTI`) a block left
 /// open is discarded, a `WATCH` left active is unwatched, and a connection whose client state
 /// the block changed (`CLIENT SETNAME`, `CLIENT TRACKING`, ...) is closed and replaced. Such
@@ -20,9 +28,9 @@ import Synchronization
 /// ``RedisError/requiresLease(command:)``.
 ///
 /// ```swift
-/// let pool = RedisConnectionPool(configuration: try .init(url: "unix:///var/run/redis/redis.sock?db=1"))
-/// let value = try await pool.send(GET(":1:my_key"))
-/// await pool.close()
+/// let value = try await RedisConnectionPool.withPool(configuration: try .init(url: "unix:///var/run/redis/redis.sock?db=1")) { pool in
+///     try await pool.send(GET(":1:my_key"))
+/// }
 /// ```
 public final class RedisConnectionPool: RedisClient, Sendable {
     /// How every connection is opened.
@@ -57,11 +65,10 @@ public final class RedisConnectionPool: RedisClient, Sendable {
         var waiters: [Waiter] = []
         var nextWaiterID: UInt64 = 0
         var closed = false
-        var sweeper: (any Sendable)?
     }
 
     /// A pool opening connections with `configuration`, within `poolConfiguration`'s bounds.
-    /// Connections open on first use (and up to `minimumConnections` are kept).
+    /// Connections open on first use; ``run()`` opens and keeps `minimumConnections`.
     public init(
         configuration: RedisConfiguration,
         poolConfiguration: RedisConnectionPoolConfiguration = RedisConnectionPoolConfiguration(),
@@ -73,10 +80,6 @@ public final class RedisConnectionPool: RedisClient, Sendable {
         self.eventLoopGroup = eventLoopGroup
         self.logger = logger
         self.state = Mutex(State())
-        scheduleIdleSweep()
-        if poolConfiguration.minimumConnections > 0 {
-            Task { [self] in await fillToMinimum() }
-        }
     }
 
     /// A pool dropped without ``close()`` still closes its idle connections. (None is leased
@@ -201,7 +204,7 @@ public final class RedisConnectionPool: RedisClient, Sendable {
             }
             return .wait
         }
-        for connection in stale { Task { await connection.close() } }
+        for connection in stale { connection.closeWithoutWaiting() }
         switch decision {
         case .use(let connection): return connection
         case .open: return try await open()
@@ -282,7 +285,7 @@ public final class RedisConnectionPool: RedisClient, Sendable {
                         state.waiters.append(Waiter(id: id, continuation: continuation))
                         return .queued
                     }
-                    for connection in stale { Task { await connection.close() } }
+                    for connection in stale { connection.closeWithoutWaiting() }
                     switch outcome {
                     case .now(let lease): continuation.resume(returning: lease)
                     case .refused(let error): continuation.resume(throwing: error)
@@ -323,13 +326,13 @@ public final class RedisConnectionPool: RedisClient, Sendable {
             return
         }
         guard connection.isAsLent else {
-            Task { await connection.close() }
+            connection.closeWithoutWaiting()
             giveBackCapacity()
             return
         }
         enum Next {
             case handTo(CheckedContinuation<Lease, any Error>)
-            case keep
+            case keep(expired: [RedisConnection])
             case close
         }
         let next = state.withLock { state -> Next in
@@ -339,13 +342,17 @@ public final class RedisConnectionPool: RedisClient, Sendable {
             }
             if !state.waiters.isEmpty { return .handTo(state.waiters.removeFirst().continuation) }
             state.busy -= 1
-            state.idle.append(Idle(connection: connection, since: .now))
-            return .keep
+            let now = ContinuousClock.now
+            // The pool prunes as it is used, so that one nobody runs does not keep idle
+            // connections forever; run() also sweeps a pool nobody uses.
+            let expired = Self.removeExpired(&state, before: now - poolConfiguration.idleTimeout, minimum: poolConfiguration.minimumConnections)
+            state.idle.append(Idle(connection: connection, since: now))
+            return .keep(expired: expired)
         }
         switch next {
         case .handTo(let waiter): waiter.resume(returning: .connection(connection))
-        case .keep: break
-        case .close: Task { await connection.close() }
+        case .keep(let expired): for connection in expired { connection.closeWithoutWaiting() }
+        case .close: connection.closeWithoutWaiting()
         }
     }
 
@@ -363,7 +370,7 @@ public final class RedisConnectionPool: RedisClient, Sendable {
     // MARK: Idle connections
 
     /// Opens connections until the pool holds its minimum. A failure (server down) is left
-    /// for the next caller to meet with a clear error; the idle sweep tries again later.
+    /// for the next caller to meet with a clear error; the next sweep of ``run()`` tries again.
     func fillToMinimum() async {
         while true {
             let shouldOpen = state.withLock { state -> Bool in
@@ -381,44 +388,38 @@ public final class RedisConnectionPool: RedisClient, Sendable {
         }
     }
 
-    private func scheduleIdleSweep() {
-        let interval = TimeAmount.nanoseconds(max(TimeAmount(poolConfiguration.idleTimeout).nanoseconds / 2, 1_000_000))
-        let task = eventLoopGroup.any().scheduleRepeatedTask(initialDelay: interval, delay: interval) { [weak self] task in
-            guard let self else {
-                task.cancel()
-                return
-            }
-            if !self.sweepIdleConnections() {
-                task.cancel()
-                return
-            }
-            if self.poolConfiguration.minimumConnections > 0 { Task { await self.fillToMinimum() } }
-        }
-        state.withLock { $0.sweeper = task }
+    /// How often ``run()`` looks for expired idle connections: twice per idle timeout, so a
+    /// connection is closed at most half a timeout late.
+    var sweepInterval: Duration {
+        max(poolConfiguration.idleTimeout / 2, .milliseconds(1))
     }
 
-    /// Closes connections idle for longer than the idle timeout, above the minimum. Returns
-    /// `false` once the pool is closed.
-    private func sweepIdleConnections() -> Bool {
-        let cutoff = ContinuousClock.now - poolConfiguration.idleTimeout
-        let minimum = poolConfiguration.minimumConnections
+    /// Closes connections idle for longer than the idle timeout (and closed ones), above the
+    /// minimum. Returns `false` once the pool is closed.
+    func sweepIdleConnections() -> Bool {
         let (expired, open) = state.withLock { state -> ([RedisConnection], Bool) in
-            var expired: [RedisConnection] = []
-            var kept: [Idle] = []
-            var total = state.idle.count + state.busy
-            // Oldest first: the list grows at its end.
-            for entry in state.idle {
-                if !entry.connection.isOpen || (entry.since < cutoff && total > minimum) {
-                    expired.append(entry.connection)
-                    total -= 1
-                } else {
-                    kept.append(entry)
-                }
-            }
-            state.idle = kept
+            var expired = state.idle.filter { !$0.connection.isOpen }.map(\.connection)
+            state.idle.removeAll { !$0.connection.isOpen }
+            expired += Self.removeExpired(
+                &state, before: .now - poolConfiguration.idleTimeout, minimum: poolConfiguration.minimumConnections)
             return (expired, !state.closed)
         }
-        for connection in expired { Task { await connection.close() } }
+        for connection in expired { connection.closeWithoutWaiting() }
         return open
+    }
+
+    /// Takes out the connections idle since before `cutoff` while the pool holds more than
+    /// `minimum`. The idle list grows at its end, so the oldest are first: this looks only at
+    /// those it removes and one more.
+    private static func removeExpired(_ state: inout State, before cutoff: ContinuousClock.Instant, minimum: Int) -> [RedisConnection] {
+        var count = 0
+        var total = state.idle.count + state.busy
+        while count < state.idle.count, state.idle[count].since < cutoff, total > minimum {
+            count += 1
+            total -= 1
+        }
+        guard count > 0 else { return [] }
+        defer { state.idle.removeFirst(count) }
+        return state.idle[..<count].map(\.connection)
     }
 }

@@ -30,9 +30,14 @@ import Synchronization
 /// cancelled is another matter: it gets ``RedisError/cancelled`` at once, and its connection
 /// stays open, dropping that command's reply when it comes (see ``RedisConnection``).
 ///
+/// The multiplexer is a `Service`: its ``run()`` opens the connections at once and closes them
+/// when it is cancelled or its service group shuts down. Running it is optional (connections
+/// also open on first use); ``close()`` or ``run()`` must end its use.
+///
 /// ```swift
 /// let redis = RedisMultiplexer(configuration: try .init(url: "unix:///var/run/redis/redis.sock?db=1"))
 /// let cache = RedisCache(client: redis, configuration: configuration)
+/// let app = Application(router: router, services: [redis])   // connects at start, closes at shutdown
 /// ```
 public final class RedisMultiplexer: RedisClient, Sendable {
     /// How every connection is opened.
@@ -250,6 +255,27 @@ public final class RedisMultiplexer: RedisClient, Sendable {
     @usableFromInline
     func connection() async throws(RedisError) -> RedisConnection {
         let slot = slots[Int(UInt(bitPattern: nextSlot.wrappingAdd(1, ordering: .relaxed).oldValue) % UInt(slots.count))]
+        return try await connection(in: slot)
+    }
+
+    /// Opens every connection now (the ones not open yet), together, so that the first calls
+    /// find them open. A failure is logged and left for the next call to meet.
+    func openConnections() async {
+        await withTaskGroup(of: Void.self) { group in
+            for slot in slots {
+                group.addTask { [self] in
+                    do {
+                        _ = try await connection(in: slot)
+                    } catch {
+                        logger.debug("could not open a connection", metadata: ["error": "\(error)"])
+                    }
+                }
+            }
+        }
+    }
+
+    /// `slot`'s open connection, opening one if it has none (or its last one closed).
+    private func connection(in slot: Slot) async throws(RedisError) -> RedisConnection {
         enum Next {
             case use(RedisConnection)
             case wait(Task<RedisConnection, any Error>)
