@@ -96,8 +96,8 @@ public enum ConfigureSocket {
                         let connection = try await RedisConnection.connect(configuration: tcp)
                         await connection.close()
                         throw StepFailure("a Redis server answers on 127.0.0.1:6379", fix: "set `port 0` in redis.conf and restart Redis (./setup.sh)")
-                    } catch RedisError.connectionRefused(let endpoint) {
-                        log.show("connect to \(endpoint) → connection refused: TCP is off")
+                    } catch let error as RedisError where error.code == .connectionRefused {
+                        log.show("connect to \(tcp.endpoint) → connection refused: TCP is off")
                     }
                     // snippet: end
                 },

@@ -55,7 +55,7 @@ public enum KeyspaceChapter {
                         log.show("KEYS :1:* → \(keys.count) key\(keys.count == 1 ? "" : "s") in one reply, the server busy until it had them all")
                         log.record("keys-count", "\(keys.count)")
                     } catch let refused as KeyspaceError {
-                        guard case .keysRefused = refused else { throw refused }
+                        guard refused.code == .keysRefused else { throw refused }
                         log.show("\(refused)")
                     }
                 },

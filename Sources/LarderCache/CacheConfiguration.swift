@@ -102,7 +102,7 @@ public struct CacheConfiguration: Sendable {
             redis = try RedisConfiguration(url: location, defaultDatabase: 1).timingOut(after: redisTimeout)
         } catch {
             // The text alone: the description would say "invalid ... configuration" twice.
-            guard case .invalidConfiguration(let text) = error else { throw .invalidConfiguration("\(error)") }
+            guard error.code == .invalidConfiguration, let text = error.detail else { throw .invalidConfiguration("\(error)") }
             throw .invalidConfiguration(text)
         }
     }
@@ -122,7 +122,7 @@ extension CacheConfiguration {
         do {
             return try CacheConfiguration(location: url)
         } catch {
-            guard case .invalidConfiguration(let text) = error else { throw error }
+            guard error.code == .invalidConfiguration, let text = error.reason else { throw error }
             throw .invalidConfiguration("\(name): \(text)")
         }
     }

@@ -152,7 +152,7 @@ public final class RedisCache: Cache {
                     switch result {
                     case .success: continue
                     case .failure(let error):
-                        if case .server = error { failed.append(entry.name) } else { throw error }
+                        if error.code == .server { failed.append(entry.name) } else { throw error }
                     }
                 }
                 return failed
@@ -216,7 +216,7 @@ public final class RedisCache: Cache {
     /// What a failed `incr` throws. It has no value to fail open with, so it always throws;
     /// only a server that cannot be reached or cannot serve counts as an outage.
     private func incrFailure(_ error: RedisError, key: String) -> CacheError {
-        if case .server(let reply) = error {
+        if error.code == .server, let reply = error.serverError {
             if reply.kind == .wrongType || reply.message.contains("not an integer") { return .notAnInteger(key: key) }
             if reply.message.contains("overflow") { return .overflow(key: key) }
         }
@@ -314,12 +314,17 @@ public final class RedisCache: Cache {
     /// Notes an outage or a refusal (one warning each) and says whether `error` was one; any
     /// other error reply, or a cache used after ``close()``, is neither.
     func noteIfUnavailable(_ error: RedisError) -> Bool {
-        switch error {
-        case .server(let reply) where reply.refusesWrites:
-            noteRefusal(reply)
-        case .server(let reply) where reply.isTemporaryUnavailability:
-            noteOutage(error)
-        case .server, .poolClosed:
+        switch error.code {
+        case .server:
+            guard let reply = error.serverError else { return false }
+            if reply.refusesWrites {
+                noteRefusal(reply)
+            } else if reply.isTemporaryUnavailability {
+                noteOutage(error)
+            } else {
+                return false
+            }
+        case .poolClosed:
             return false
         default:
             noteOutage(error)
@@ -331,7 +336,7 @@ public final class RedisCache: Cache {
     func noteOutage(_ error: RedisError) {
         let wasDown = outage.exchange(true, ordering: .relaxed)
         if !wasDown {
-            let state = if case .server = error { "cannot serve for now" } else { "unreachable" }
+            let state = error.code == .server ? "cannot serve for now" : "unreachable"
             configuration.logger.warning(
                 "cache backend \(state)\(configuration.failureMode == .failOpen ? "; serving misses until it is back" : "")",
                 metadata: ["error": "\(error)"])

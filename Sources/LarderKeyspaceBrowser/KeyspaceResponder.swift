@@ -53,7 +53,7 @@ struct KeyspaceResponder: Sendable {
     static func failure(_ error: any Error) -> Response {
         switch error {
         case is BrowserError: HTMLResponse.error(error, status: .badRequest)
-        case KeyspaceError.redis: HTMLResponse.error(error, status: .badGateway)
+        case let error as KeyspaceError where error.code == .redis: HTMLResponse.error(error, status: .badGateway)
         case is KeyspaceError: HTMLResponse.error(error, status: .badRequest)
         default: HTMLResponse.error(error, status: .internalServerError)
         }

@@ -30,7 +30,7 @@ extension RedisCache: PersistDriver {
         do {
             return try await get(key, as: type, version: nil)
         } catch {
-            if case .undecodable = error { throw PersistError.invalidConversion }
+            if error.code == .undecodable { throw PersistError.invalidConversion }
             throw error
         }
     }
@@ -40,7 +40,7 @@ extension RedisCache: PersistDriver {
         do {
             return try await getWithTTL(key, as: type).map { (object: $0.value, ttl: $0.ttl) }
         } catch {
-            if case .undecodable = error { throw PersistError.invalidConversion }
+            if error.code == .undecodable { throw PersistError.invalidConversion }
             throw error
         }
     }

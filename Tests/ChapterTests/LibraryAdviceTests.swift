@@ -1,5 +1,6 @@
 import LarderCache
 import Foundation
+import Guide
 import LarderRedis
 import RedisTestSupport
 import XCTest
@@ -28,6 +29,15 @@ final class LibraryAdviceTests: XCTestCase {
         }
         XCTAssertGreaterThan(files, 50, "too few library sources found under \(Package.root.path)/Sources")
         XCTAssertTrue(found.isEmpty, "library code giving this repository's advice:\n" + found.joined(separator: "\n"))
+    }
+
+    /// The guide finds the Redis error a cache error carries (in its private payload) and adds
+    /// this repository's remedy, as the cache-api chapter prints it.
+    func testTheGuideAddsItsRemedyToTheRedisErrorACacheErrorCarries() {
+        let missing = CacheError.backend(.socketNotFound(path: RedisConfiguration.defaultSocketPath))
+        XCTAssertEqual(SetupRemedy.fix(for: missing), SetupRemedy.fix(for: RedisError.socketNotFound(path: RedisConfiguration.defaultSocketPath)))
+        XCTAssertTrue(SetupRemedy.fix(for: missing)?.contains("./setup.sh") == true, "\(String(describing: SetupRemedy.fix(for: missing)))")
+        XCTAssertNil(SetupRemedy.fix(for: CacheError.keyNotFound(key: "hits")), "a cache error without a Redis error has no setup remedy")
     }
 
     // MARK: The chapters' "What goes wrong" tables quote what the library prints

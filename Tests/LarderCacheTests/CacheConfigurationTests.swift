@@ -46,7 +46,7 @@ final class CacheConfigurationTests: XCTestCase {
         let fromCache = try CacheConfiguration.fromEnvironment(["CACHE_URL": "/tmp/r.sock", "REDIS_URL": "redis://x/0"])
         XCTAssertEqual(fromCache.redis.endpoint, .unixSocket(path: "/tmp/r.sock"))
         XCTAssertThrowsError(try CacheConfiguration.fromEnvironment(["CACHE_URL": "ftp://nope"])) { error in
-            guard case .invalidConfiguration(let text) = error as? CacheError else { return XCTFail("unexpected \(error)") }
+            guard let typed = error as? CacheError, typed.code == .invalidConfiguration, let text = typed.reason else { return XCTFail("unexpected \(error)") }
             XCTAssertTrue(text.contains("ftp"), text)
         }
     }

@@ -135,7 +135,7 @@ struct CacheConformance {
             try await cache.incr("missing")
             XCTFail("incr created a key")
         } catch {
-            guard case .keyNotFound(let key) = error else { return XCTFail("unexpected \(error)") }
+            guard error.code == .keyNotFound, let key = error.key else { return XCTFail("unexpected \(error)") }
             XCTAssertEqual(key, "missing")
             XCTAssertTrue(error.description.contains("Key 'missing' not found"), error.description)
         }
@@ -150,7 +150,7 @@ struct CacheConformance {
             try await cache.incr("text")
             XCTFail("incr on text succeeded")
         } catch {
-            guard case .notAnInteger(let key) = error else { return XCTFail("unexpected \(error)") }
+            guard error.code == .notAnInteger, let key = error.key else { return XCTFail("unexpected \(error)") }
             XCTAssertEqual(key, "text")
         }
     }
@@ -217,7 +217,7 @@ struct CacheConformance {
             _ = try await cache.incrVersion("never-set")
             XCTFail("incrVersion of a missing key succeeded")
         } catch {
-            guard case .keyNotFound = error else { return XCTFail("unexpected \(error)") }
+            guard error.code == .keyNotFound else { return XCTFail("unexpected \(error)") }
         }
     }
 
@@ -228,14 +228,14 @@ struct CacheConformance {
             _ = try await cache.incr("big")
             XCTFail("an overflowing incr succeeded")
         } catch {
-            guard case .overflow(let key) = error else { return XCTFail("unexpected \(error)") }
+            guard error.code == .overflow, let key = error.key else { return XCTFail("unexpected \(error)") }
             XCTAssertEqual(key, "big")
         }
         do {
             _ = try await cache.decr("big", by: Int.min)
             XCTFail("decr by Int.min succeeded")
         } catch {
-            guard case .overflow = error else { return XCTFail("unexpected \(error)") }
+            guard error.code == .overflow else { return XCTFail("unexpected \(error)") }
         }
         let read = try await cache.get("big", as: Int.self)
         XCTAssertEqual(read, Int.max, "the value is unchanged")
@@ -243,7 +243,7 @@ struct CacheConformance {
             _ = try await cache.decrVersion("big", by: Int.min)
             XCTFail("decrVersion by Int.min succeeded")
         } catch {
-            guard case .overflow = error else { return XCTFail("unexpected \(error)") }
+            guard error.code == .overflow else { return XCTFail("unexpected \(error)") }
         }
     }
 
@@ -332,7 +332,7 @@ struct CacheConformance {
             _ = try await cache.get("text", as: Int.self)
             XCTFail("decoded text as Int")
         } catch {
-            guard case .undecodable(let key, let expected, _) = error else { return XCTFail("unexpected \(error)") }
+            guard error.code == .undecodable, let key = error.key, let expected = error.expected else { return XCTFail("unexpected \(error)") }
             XCTAssertEqual(key, "text")
             XCTAssertEqual(expected, "Int")
         }

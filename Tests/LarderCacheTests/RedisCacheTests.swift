@@ -118,7 +118,7 @@ final class RedisCacheTests: XCTestCase {
             _ = try await cache.get("foreign", as: String.self)
             XCTFail("decoded foreign bytes")
         } catch {
-            guard case .undecodable(let key, let expected, _) = error else { return XCTFail("unexpected \(error)") }
+            guard error.code == .undecodable, let key = error.key, let expected = error.expected else { return XCTFail("unexpected \(error)") }
             XCTAssertEqual(key, "foreign")
             XCTAssertEqual(expected, "String")
         }
@@ -139,7 +139,8 @@ final class RedisCacheTests: XCTestCase {
                 do {
                     _ = try await cache.incr("hits")
                     increments += 1
-                } catch .keyNotFound {
+                } catch {
+                    guard error.code == .keyNotFound else { throw error }
                     break
                 }
             }
@@ -162,7 +163,7 @@ final class RedisCacheTests: XCTestCase {
             _ = try await cache.incr("a-list")
             XCTFail("incr of a list succeeded")
         } catch {
-            guard case .notAnInteger(let key) = error else { return XCTFail("unexpected \(error)") }
+            guard error.code == .notAnInteger, let key = error.key else { return XCTFail("unexpected \(error)") }
             XCTAssertEqual(key, "a-list")
         }
         try await cache.set("big", Int.max)
@@ -170,7 +171,7 @@ final class RedisCacheTests: XCTestCase {
             _ = try await cache.incr("big")
             XCTFail("an overflowing incr succeeded")
         } catch {
-            guard case .overflow = error else { return XCTFail("unexpected \(error)") }
+            guard error.code == .overflow else { return XCTFail("unexpected \(error)") }
         }
         XCTAssertEqual(log.events(atLeast: .info).map(\.description), [], "a server that answered is not an outage")
         _ = try await redis.send(DEL([":1:a-list", ":1:big"]))
@@ -199,7 +200,7 @@ final class RedisCacheTests: XCTestCase {
             try await failingClosed.set("k", "refused")
             XCTFail("a refused write succeeded when failing closed")
         } catch {
-            guard case .backend(.server(let reply)) = error else { return XCTFail("unexpected \(error)") }
+            guard let redisError = error.redisError, redisError.code == .server, let reply = redisError.serverError else { return XCTFail("unexpected \(error)") }
             XCTAssertEqual(reply.code, "OOM")
         }
         try await RedisConnection.withConnection(configuration: server.configuration()) { redis in
@@ -247,7 +248,7 @@ final class RedisCacheTests: XCTestCase {
             do {
                 _ = try await failingClosed.get("k", as: String.self)
             } catch {
-                guard case .backend(.server(let reply)) = error, reply.code == "BUSY" else { return XCTFail("unexpected \(error)") }
+                guard let redisError = error.redisError, redisError.code == .server, let reply = redisError.serverError, reply.code == "BUSY" else { return XCTFail("unexpected \(error)") }
                 sawBusy = true
             }
         }
@@ -278,7 +279,7 @@ final class RedisCacheTests: XCTestCase {
             _ = try await cache.get("k", as: String.self)
             XCTFail("a read with Redis down succeeded")
         } catch {
-            guard case .backend = error else { return XCTFail("unexpected \(error)") }
+            guard error.code == .backend else { return XCTFail("unexpected \(error)") }
         }
         await cache.close()
     }

@@ -48,7 +48,7 @@ final class RedisCacheWithCacheTests: XCTestCase {
             _ = try await cache.get("with-cache", as: String.self)
             XCTFail("a cache used after withCache returned still answered", file: file, line: line)
         } catch {
-            guard case .backend(.poolClosed) = error else {
+            guard error.code == .backend, error.redisError?.code == .poolClosed else {
                 return XCTFail("expected the closed error, got \(error)", file: file, line: line)
             }
         }

@@ -69,6 +69,35 @@ final class RESPDecodeErrorTests: XCTestCase {
         XCTAssertEqual(description(of: "=5\r\nhello\r\n"), "not RESP: 'hello' at offset 4 is not a valid verbatim string")
     }
 
+    // MARK: Codes and accessors
+
+    func testEachCodeHasItsOwnNameAndTheAccessorsReturnWhatWasFound() {
+        let errors: [RESPDecodeError] = [
+            .unknownType(byte: 0x48, offset: 1), .missingCRLF(offset: 2), .lineTooLong(limit: 8, offset: 3),
+            .invalidLength("abc", offset: 4), .bulkTooLong(length: 11, limit: 10, offset: 5),
+            .aggregateTooLarge(count: 4, limit: 3, offset: 6), .nestedTooDeeply(limit: 2, offset: 7),
+            .invalidValue(type: .double, text: "1.2.3", offset: 8),
+        ]
+        XCTAssertEqual(Set(errors.map(\.code)).count, errors.count, "two errors share a code")
+        XCTAssertEqual(
+            errors.map(\.code.description),
+            ["unknownType", "missingCRLF", "lineTooLong", "invalidLength", "bulkTooLong", "aggregateTooLarge", "nestedTooDeeply", "invalidValue"])
+        XCTAssertEqual(errors.map(\.offset), Array(1...8))
+        XCTAssertEqual(errors.map(\.byte), [0x48, nil, nil, nil, nil, nil, nil, nil])
+        XCTAssertEqual(errors.map(\.limit), [nil, nil, 8, nil, 10, 3, 2, nil])
+        XCTAssertEqual(errors.map(\.length), [nil, nil, nil, nil, 11, nil, nil, nil])
+        XCTAssertEqual(errors.map(\.count), [nil, nil, nil, nil, nil, 4, nil, nil])
+        XCTAssertEqual(errors.map(\.text), [nil, nil, nil, "abc", nil, nil, nil, "1.2.3"])
+        XCTAssertEqual(errors.map(\.type), [nil, nil, nil, nil, nil, nil, nil, .double])
+    }
+
+    func testErrorsAreEqualWhenCodeAndPayloadAre() {
+        XCTAssertEqual(RESPDecodeError.bulkTooLong(length: 11, limit: 10, offset: 0), .bulkTooLong(length: 11, limit: 10, offset: 0))
+        XCTAssertNotEqual(RESPDecodeError.bulkTooLong(length: 11, limit: 10, offset: 0), .bulkTooLong(length: 12, limit: 10, offset: 0))
+        XCTAssertNotEqual(RESPDecodeError.lineTooLong(limit: 8, offset: 0), .nestedTooDeeply(limit: 8, offset: 0))
+        XCTAssertEqual(Set([RESPDecodeError.missingCRLF(offset: 1), .missingCRLF(offset: 1), .missingCRLF(offset: 2)]).count, 2)
+    }
+
     func testStringInterpolationUsesTheDescription() {
         let error = RESPDecodeError.missingCRLF(offset: 7)
         XCTAssertEqual("\(error)", error.description)

@@ -25,7 +25,7 @@ final class HandshakeDeadlineTests: XCTestCase {
             await connection.close()
             XCTFail("connected after \(ContinuousClock.now - started), beyond the 500 ms connect timeout")
         } catch {
-            guard case .connectTimeout(_, let timeout) = error else { return XCTFail("expected a connect timeout, got \(error)") }
+            guard error.code == .connectTimeout, let timeout = error.duration else { return XCTFail("expected a connect timeout, got \(error)") }
             XCTAssertEqual(timeout, .milliseconds(500))
         }
         let elapsed = ContinuousClock.now - started

@@ -78,7 +78,7 @@ final class RedisCommandTests: XCTestCase {
             _ = try await redis.send(INCRBY("text", by: 1))
             XCTFail("INCRBY on text succeeded")
         } catch {
-            guard case .server(let serverError) = error else { return XCTFail("unexpected \(error)") }
+            guard error.code == .server, let serverError = error.serverError else { return XCTFail("unexpected \(error)") }
             XCTAssertTrue(serverError.message.contains("not an integer"), serverError.message)
         }
     }

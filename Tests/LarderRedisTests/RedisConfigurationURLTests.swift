@@ -292,7 +292,7 @@ final class RedisConfigurationURLTests: XCTestCase {
             let configuration = try RedisConfiguration.fromEnvironment(["REDIS_URL": "rediss://:hunter2@host"])
             XCTFail("accepted an invalid REDIS_URL: \(configuration)")
         } catch {
-            guard case .invalidConfiguration(let text) = error else { return XCTFail("unexpected \(error)") }
+            guard error.code == .invalidConfiguration, let text = error.detail else { return XCTFail("unexpected \(error)") }
             XCTAssertTrue(text.hasPrefix("REDIS_URL: "), text)
             XCTAssertTrue(text.contains("TLS (rediss://) is not supported"), text)
             XCTAssertFalse(error.description.contains("hunter2"), error.description)
@@ -310,7 +310,7 @@ final class RedisConfigurationURLTests: XCTestCase {
             XCTFail("accepted \(url): \(configuration)", file: file, line: line)
             return ""
         } catch {
-            guard case .invalidConfiguration(let text) = error else {
+            guard error.code == .invalidConfiguration, let text = error.detail else {
                 XCTFail("\(url): unexpected \(error)", file: file, line: line)
                 return ""
             }

@@ -21,12 +21,12 @@ final class RedisConnectionErrorTests: XCTestCase {
     func testMissingSocketFileIsSocketNotFoundNamingTheGeneralRemedy() async throws {
         let path = try makeTemporaryDirectory().appendingPathComponent("redis.sock").path
         let error = await connectError(RedisConfiguration(endpoint: .unixSocket(path: path)))
-        guard case .socketNotFound(let reported) = error else { return XCTFail("unexpected \(String(describing: error))") }
+        guard let error, error.code == .socketNotFound, let reported = error.path else { return XCTFail("unexpected \(String(describing: error))") }
         XCTAssertEqual(reported, path)
-        XCTAssertTrue(error!.description.contains(path), error!.description)
-        XCTAssertTrue(error!.description.contains("Start the Redis server"), error!.description)
+        XCTAssertTrue(error.description.contains(path), error.description)
+        XCTAssertTrue(error.description.contains("Start the Redis server"), error.description)
         // An app depending on this library has no ./setup.sh: the guide adds it (SetupRemedy).
-        XCTAssertFalse(error!.description.contains("setup.sh"), error!.description)
+        XCTAssertFalse(error.description.contains("setup.sh"), error.description)
     }
 
     func testSocketPathThroughARegularFileIsSocketNotFound() async throws {
@@ -34,7 +34,7 @@ final class RedisConnectionErrorTests: XCTestCase {
         let file = try makeTemporaryDirectory().appendingPathComponent("not-a-folder").path
         XCTAssertTrue(FileManager.default.createFile(atPath: file, contents: Data()))
         let error = await connectError(RedisConfiguration(endpoint: .unixSocket(path: file + "/redis.sock")))
-        guard case .socketNotFound = error else { return XCTFail("unexpected \(String(describing: error))") }
+        guard let error, error.code == .socketNotFound else { return XCTFail("unexpected \(String(describing: error))") }
     }
 
     func testStaleSocketFileIsConnectionRefused() async throws {
@@ -42,21 +42,21 @@ final class RedisConnectionErrorTests: XCTestCase {
         try SocketFixtures.makeStaleSocketFile(at: path)
         XCTAssertEqual(UnixSocketStatus(path: path)?.isSocket, true, "the fixture must leave a socket file behind")
         let error = await connectError(RedisConfiguration(endpoint: .unixSocket(path: path)))
-        guard case .connectionRefused(let endpoint) = error else { return XCTFail("unexpected \(String(describing: error))") }
+        guard let error, error.code == .connectionRefused, let endpoint = error.endpoint else { return XCTFail("unexpected \(String(describing: error))") }
         XCTAssertEqual(endpoint, .unixSocket(path: path))
-        XCTAssertTrue(error!.description.contains("the socket file exists but no server listens on it"), error!.description)
-        XCTAssertTrue(error!.description.contains("Start the Redis server"), error!.description)
-        XCTAssertFalse(error!.description.contains("setup.sh"), error!.description)
+        XCTAssertTrue(error.description.contains("the socket file exists but no server listens on it"), error.description)
+        XCTAssertTrue(error.description.contains("Start the Redis server"), error.description)
+        XCTAssertFalse(error.description.contains("setup.sh"), error.description)
     }
 
     func testLoopbackPortWithoutListenerIsConnectionRefused() async throws {
         let port = try LoopbackPort.unused()
         let error = await connectError(RedisConfiguration(endpoint: .tcp(host: "127.0.0.1", port: port)))
-        guard case .connectionRefused(let endpoint) = error else { return XCTFail("unexpected \(String(describing: error))") }
+        guard let error, error.code == .connectionRefused, let endpoint = error.endpoint else { return XCTFail("unexpected \(String(describing: error))") }
         XCTAssertEqual(endpoint, .tcp(host: "127.0.0.1", port: port))
-        XCTAssertTrue(error!.description.contains("127.0.0.1:\(port)"), error!.description)
-        XCTAssertTrue(error!.description.contains("no server listens there"), error!.description)
-        XCTAssertFalse(error!.description.contains("guide"), error!.description)
+        XCTAssertTrue(error.description.contains("127.0.0.1:\(port)"), error.description)
+        XCTAssertTrue(error.description.contains("no server listens there"), error.description)
+        XCTAssertFalse(error.description.contains("guide"), error.description)
     }
 
     // MARK: Something else there
@@ -66,11 +66,11 @@ final class RedisConnectionErrorTests: XCTestCase {
         let peer = try await FakePeer.start(at: path, behaviour: .answerHTTP400)
         let error = await connectError(RedisConfiguration(endpoint: .unixSocket(path: path)))
         await peer.close()
-        guard case .notARedisServer(let endpoint, let detail) = error else { return XCTFail("unexpected \(String(describing: error))") }
+        guard let error, error.code == .notARedisServer, let endpoint = error.endpoint, let detail = error.detail else { return XCTFail("unexpected \(String(describing: error))") }
         XCTAssertEqual(endpoint, .unixSocket(path: path))
         XCTAssertTrue(detail.contains("its answer to HELLO is not RESP"), detail)
         XCTAssertTrue(detail.contains("'H'"), "the detail should show the byte that gave it away: \(detail)")
-        XCTAssertTrue(error!.description.contains("is not a Redis server"), error!.description)
+        XCTAssertTrue(error.description.contains("is not a Redis server"), error.description)
     }
 
     func testSilentServerIsAConnectTimeoutAfterTheConfiguredDelay() async throws {
@@ -82,12 +82,12 @@ final class RedisConnectionErrorTests: XCTestCase {
         let error = await connectError(configuration)
         let elapsed = ContinuousClock.now - started
         await peer.close()
-        guard case .connectTimeout(let endpoint, let timeout) = error else { return XCTFail("unexpected \(String(describing: error))") }
+        guard let error, error.code == .connectTimeout, let endpoint = error.endpoint, let timeout = error.duration else { return XCTFail("unexpected \(String(describing: error))") }
         XCTAssertEqual(endpoint, .unixSocket(path: path))
         XCTAssertEqual(timeout, .milliseconds(300))
         XCTAssertGreaterThanOrEqual(elapsed, .milliseconds(300))
         XCTAssertLessThan(elapsed, .seconds(2), "the handshake must be bounded by connectTimeout, not commandTimeout (30 s)")
-        XCTAssertTrue(error!.description.contains("no answer from \(path)"), error!.description)
+        XCTAssertTrue(error.description.contains("no answer from \(path)"), error.description)
     }
 
     func testServerThatClosesAtOnceIsNotARedisServer() async throws {
@@ -95,7 +95,7 @@ final class RedisConnectionErrorTests: XCTestCase {
         let peer = try await FakePeer.start(at: path, behaviour: .closeOnAccept)
         let error = await connectError(RedisConfiguration(endpoint: .unixSocket(path: path)))
         await peer.close()
-        guard case .notARedisServer(_, let detail) = error else { return XCTFail("unexpected \(String(describing: error))") }
+        guard let error, error.code == .notARedisServer, let detail = error.detail else { return XCTFail("unexpected \(String(describing: error))") }
         XCTAssertTrue(detail.contains("closed the connection without answering HELLO"), detail)
     }
 
@@ -106,24 +106,24 @@ final class RedisConnectionErrorTests: XCTestCase {
         var configuration = server.configuration()
         configuration.password = nil
         let error = await connectError(configuration)
-        guard case .authenticationFailed(let endpoint, let serverError) = error else {
+        guard let error, error.code == .authenticationFailed, let endpoint = error.endpoint, let serverError = error.serverError else {
             return XCTFail("unexpected \(String(describing: error))")
         }
         XCTAssertEqual(endpoint, .unixSocket(path: server.socketPath))
         XCTAssertEqual(serverError.kind, .noAuth)
-        XCTAssertTrue(error!.description.contains("requires a password"), error!.description)
-        XCTAssertTrue(error!.description.contains("add it to the URL"), error!.description)
+        XCTAssertTrue(error.description.contains("requires a password"), error.description)
+        XCTAssertTrue(error.description.contains("add it to the URL"), error.description)
     }
 
     func testWrongPasswordIsWrongPassAndIsNeverShown() async throws {
         let server = try await Self.passwordProtected.server()
         let wrong = "not-the-s3cret-\(UInt32.random(in: 0...UInt32.max))"
         let error = await connectError(server.configuration(password: wrong))
-        guard case .authenticationFailed(_, let serverError) = error else { return XCTFail("unexpected \(String(describing: error))") }
+        guard let error, error.code == .authenticationFailed, let serverError = error.serverError else { return XCTFail("unexpected \(String(describing: error))") }
         XCTAssertEqual(serverError.kind, .wrongPass)
-        XCTAssertTrue(error!.description.contains("refused the credentials"), error!.description)
-        XCTAssertFalse(error!.description.contains(wrong), error!.description)
-        XCTAssertFalse(String(reflecting: error!).contains(wrong), String(reflecting: error!))
+        XCTAssertTrue(error.description.contains("refused the credentials"), error.description)
+        XCTAssertFalse(error.description.contains(wrong), error.description)
+        XCTAssertFalse(String(reflecting: error).contains(wrong), String(reflecting: error))
     }
 
     func testRightPasswordInTheURLAuthenticates() async throws {
@@ -155,9 +155,9 @@ final class RedisConnectionErrorTests: XCTestCase {
         var configuration = server.configuration(password: wrong)
         configuration.preferRESP3 = false
         let error = await connectError(configuration)
-        guard case .authenticationFailed(_, let serverError) = error else { return XCTFail("unexpected \(String(describing: error))") }
+        guard let error, error.code == .authenticationFailed, let serverError = error.serverError else { return XCTFail("unexpected \(String(describing: error))") }
         XCTAssertEqual(serverError.kind, .wrongPass)
-        XCTAssertFalse(String(reflecting: error!).contains(wrong), String(reflecting: error!))
+        XCTAssertFalse(String(reflecting: error).contains(wrong), String(reflecting: error))
     }
 
     func testRESP2WithoutPasswordFailsAtSelectWithNoAuth() async throws {
@@ -166,7 +166,7 @@ final class RedisConnectionErrorTests: XCTestCase {
         configuration.password = nil
         configuration.preferRESP3 = false
         let error = await connectError(configuration)
-        guard case .authenticationFailed(_, let serverError) = error else { return XCTFail("unexpected \(String(describing: error))") }
+        guard let error, error.code == .authenticationFailed, let serverError = error.serverError else { return XCTFail("unexpected \(String(describing: error))") }
         XCTAssertEqual(serverError.kind, .noAuth)
     }
 
@@ -178,7 +178,7 @@ final class RedisConnectionErrorTests: XCTestCase {
         configuration.password = nil
         configuration.preferRESP3 = false
         let error = await connectError(configuration)
-        guard case .authenticationFailed(_, let serverError) = error else { return XCTFail("unexpected \(String(describing: error))") }
+        guard let error, error.code == .authenticationFailed, let serverError = error.serverError else { return XCTFail("unexpected \(String(describing: error))") }
         XCTAssertEqual(serverError.kind, .noAuth)
     }
 

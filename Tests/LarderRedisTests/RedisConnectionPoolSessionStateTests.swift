@@ -98,7 +98,7 @@ final class RedisConnectionPoolSessionStateTests: XCTestCase {
                 _ = try await connection.send(ending)
                 XCTFail("\(ending) without MULTI succeeded", file: file, line: line)
             } catch {
-                guard case .server(let reply) = error as? RedisError, reply.description.contains("without MULTI") else {
+                guard let redisError = error as? RedisError, redisError.code == .server, let reply = redisError.serverError, reply.description.contains("without MULTI") else {
                     return XCTFail("expected ERR \(ending) without MULTI, got \(error)", file: file, line: line)
                 }
             }
@@ -185,7 +185,7 @@ final class RedisConnectionPoolSessionStateTests: XCTestCase {
         for (index, attempt) in attempts.enumerated() {
             do {
                 try await pool.withConnection(attempt)
-            } catch RedisError.selectOnPooledConnection {
+            } catch let error as RedisError where error.code == .selectOnPooledConnection {
                 // Refused before it was sent: nothing to undo.
             }
             let info = try await pool.withConnection { try await Self.clientInfo(of: $0) }
@@ -215,17 +215,17 @@ final class RedisConnectionPoolSessionStateTests: XCTestCase {
                 let reply = try await pool.send(command)
                 XCTFail("\(command.words) went through the pool on its own: \(reply)")
             } catch {
-                guard case .requiresLease(let refused) = error else { return XCTFail("\(command.words): unexpected \(error)") }
+                guard error.code == .requiresLease, let refused = error.command else { return XCTFail("\(command.words): unexpected \(error)") }
                 XCTAssertEqual(refused, command.name.uppercased())
                 XCTAssertTrue(error.description.contains("withConnection"), error.description)
             }
         }
         let pipelined = await pool.execute([Words(["PING"]), Words(["MULTI"])])
         for result in pipelined {
-            guard case .failure(.requiresLease) = result else { return XCTFail("a pipeline holding MULTI gave \(pipelined)") }
+            guard case .failure(let resultError) = result, resultError.code == .requiresLease else { return XCTFail("a pipeline holding MULTI gave \(pipelined)") }
         }
         let (pong, multi) = await pool.execute(PING(), Words(["MULTI"]))
-        guard case .failure(.requiresLease) = pong, case .failure(.requiresLease) = multi else {
+        guard case .failure(let pongError) = pong, pongError.code == .requiresLease, case .failure(let multiError) = multi, multiError.code == .requiresLease else {
             return XCTFail("a mixed pipeline holding MULTI gave \(pong), \(multi)")
         }
 
@@ -241,7 +241,7 @@ final class RedisConnectionPoolSessionStateTests: XCTestCase {
                 let reply = try await multiplexer.send(Words(words, name: words.count == 3 ? "CLIENT SETNAME" : nil))
                 XCTFail("\(words) went through the multiplexer: \(reply)")
             } catch {
-                guard case .requiresLease = error else { return XCTFail("\(words): unexpected \(error)") }
+                guard error.code == .requiresLease else { return XCTFail("\(words): unexpected \(error)") }
             }
         }
         let key = RedisKey("multiplexed-\(UUID())")

@@ -27,7 +27,9 @@ final class RedisFaultTests: XCTestCase {
         let result = await blocked.result
         let elapsed = ContinuousClock.now - killed
 
-        guard case .failure(let error) = result, case .connectionClosed(let endpoint) = error as? RedisError else {
+        guard case .failure(let error) = result, let redisError = error as? RedisError, redisError.code == .connectionClosed,
+            let endpoint = redisError.endpoint
+        else {
             return XCTFail("unexpected \(result)")
         }
         XCTAssertEqual(endpoint, .unixSocket(path: server.socketPath))
@@ -37,7 +39,7 @@ final class RedisFaultTests: XCTestCase {
             _ = try await redis.send(PING())
             XCTFail("a connection to a killed server answered")
         } catch {
-            guard case .connectionClosed = error else { return XCTFail("unexpected \(error)") }
+            guard error.code == .connectionClosed else { return XCTFail("unexpected \(error)") }
         }
     }
 
@@ -52,7 +54,7 @@ final class RedisFaultTests: XCTestCase {
             await redis.close()
             XCTFail("connected to a killed server")
         } catch {
-            guard case .connectionRefused(.unixSocket(let path)) = error else { return XCTFail("unexpected \(error)") }
+            guard error.code == .connectionRefused, case .unixSocket(let path)? = error.endpoint else { return XCTFail("unexpected \(error)") }
             XCTAssertEqual(path, server.socketPath)
             XCTAssertTrue(error.description.contains("Redis stopped and left it behind?"), error.description)
         }
@@ -70,7 +72,7 @@ final class RedisFaultTests: XCTestCase {
             await again.close()
             XCTFail("connected to a stopped server")
         } catch {
-            guard case .socketNotFound(let path) = error else { return XCTFail("unexpected \(error)") }
+            guard error.code == .socketNotFound, let path = error.path else { return XCTFail("unexpected \(error)") }
             XCTAssertEqual(path, server.socketPath)
             XCTAssertTrue(error.description.contains("is Redis running?"), error.description)
             XCTAssertTrue(error.description.contains("Start the Redis server"), error.description)
@@ -81,7 +83,7 @@ final class RedisFaultTests: XCTestCase {
             _ = try await redis.send(PING())
             XCTFail("a connection to a stopped server answered")
         } catch {
-            guard case .connectionClosed = error else { return XCTFail("unexpected \(error)") }
+            guard error.code == .connectionClosed else { return XCTFail("unexpected \(error)") }
         }
     }
 
@@ -99,7 +101,7 @@ final class RedisFaultTests: XCTestCase {
             _ = try await before.send(PING())
             XCTFail("the connection to the old process answered")
         } catch {
-            guard case .connectionClosed = error else { return XCTFail("unexpected \(error)") }
+            guard error.code == .connectionClosed else { return XCTFail("unexpected \(error)") }
         }
         try await RedisConnection.withConnection(configuration: server.configuration()) { redis in
             let pong = try await redis.send(PING())
@@ -126,7 +128,9 @@ final class RedisFaultTests: XCTestCase {
             _ = try await redis.send("GET", key)
             XCTFail("a 4096-byte reply passed a 1024-byte limit")
         } catch {
-            guard case .protocolError(let endpoint, .bulkTooLong(let length, let limit, _)) = error else {
+            guard error.code == .protocolError, let endpoint = error.endpoint, let decodeError = error.decodeError,
+                decodeError.code == .bulkTooLong, let length = decodeError.length, let limit = decodeError.limit
+            else {
                 return XCTFail("unexpected \(error)")
             }
             XCTAssertEqual(endpoint, .unixSocket(path: server.socketPath))
@@ -139,7 +143,7 @@ final class RedisFaultTests: XCTestCase {
             _ = try await redis.send(PING())
             XCTFail("the connection answered after a protocol error")
         } catch {
-            switch error {
+            switch error.code {
             case .connectionClosed, .protocolError: break
             default: XCTFail("unexpected \(error)")
             }

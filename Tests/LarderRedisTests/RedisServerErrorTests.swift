@@ -24,6 +24,13 @@ final class RedisServerErrorTests: XCTestCase {
             ("MOVED 3999 127.0.0.1:6381", .moved),
             ("ASK 3999 127.0.0.1:6381", .ask),
             ("NOPROTO unsupported protocol version", .noProtocol),
+            ("BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.", .busy),
+            ("MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.", .masterDown),
+            ("OOM command not allowed when used memory > 'maxmemory'.", .outOfMemory),
+            ("MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk.", .misconfigured),
+            ("NOREPLICAS Not enough good replicas to write.", .noReplicas),
+            ("TRYAGAIN Multiple keys request during rehashing of slot", .tryAgain),
+            ("CLUSTERDOWN The cluster is down", .clusterDown),
         ]
         for (reply, kind) in replies {
             let error = RedisServerError(reply: reply)
@@ -44,14 +51,21 @@ final class RedisServerErrorTests: XCTestCase {
         XCTAssertEqual(ask.message, "12182 [::1]:7002")
     }
 
-    func testUnknownCodesAreKeptAsOther() {
+    func testUnknownCodesAreKindsOfTheirOwn() {
+        let known: [RedisServerError.Kind] = [
+            .generic, .wrongType, .noAuth, .wrongPass, .noPermission, .denied, .loading, .busy, .masterDown, .readOnly,
+            .outOfMemory, .misconfigured, .noReplicas, .moved, .ask, .tryAgain, .clusterDown, .noProtocol,
+        ]
+        XCTAssertEqual(Set(known.map(\.rawValue)).count, known.count, "two known kinds share a code")
         for reply in ["BUSYGROUP Consumer Group name already exists", "EXECABORT Transaction discarded because of previous errors.",
-            "CROSSSLOT Keys in request don't hash to the same slot", "MASTERDOWN Link with MASTER is down", "NOT_A_CODE_YET x"]
+            "CROSSSLOT Keys in request don't hash to the same slot", "NOT_A_CODE_YET x"]
         {
             let error = RedisServerError(reply: reply)
             let code = String(reply.prefix(while: { $0 != " " }))
             XCTAssertEqual(error.code, code)
-            XCTAssertEqual(error.kind, .other(code), reply)
+            XCTAssertEqual(error.kind, RedisServerError.Kind(rawValue: code), reply)
+            XCTAssertEqual(error.kind.description, code, reply)
+            XCTAssertFalse(known.contains(error.kind), "\(reply) taken for a known kind")
         }
     }
 
@@ -132,7 +146,7 @@ final class RedisServerErrorTests: XCTestCase {
             let reply = try await body()
             XCTFail("expected an error reply, got \(reply)", file: file, line: line)
         } catch {
-            guard case .server(let serverError) = error as? RedisError else {
+            guard let redisError = error as? RedisError, redisError.code == .server, let serverError = redisError.serverError else {
                 XCTFail("expected an error reply, got \(error)", file: file, line: line)
                 return nil
             }

@@ -15,7 +15,7 @@ final class SessionDataTests: XCTestCase {
         var data = DjangoSessionData()
         try data.set("count", "two")
         XCTAssertThrowsError(try data.get("count", as: Int.self)) { error in
-            guard case SessionError.undecodable(let key, _, _) = error else { return XCTFail("\(error)") }
+            guard let error = error as? SessionError, error.code == .undecodable, let key = error.key else { return XCTFail("\(error)") }
             XCTAssertEqual(key, "count")
         }
     }

@@ -13,7 +13,7 @@ final class OutageLogTests: XCTestCase {
             _ = try await store.load(key: key)
             return false
         } catch {
-            if case .storeUnavailable = error { return true }
+            if error.code == .storeUnavailable { return true }
             return false
         }
     }

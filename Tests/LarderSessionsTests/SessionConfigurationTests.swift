@@ -11,7 +11,7 @@ final class SessionConfigurationTests: XCTestCase {
     let signer = try! SessionSigner(secret: "chapter-05-test-secret")
 
     func assertInvalidConfiguration(_ error: any Error, mentions text: String, file: StaticString = #filePath, line: UInt = #line) {
-        guard case SessionError.invalidConfiguration(let message) = error else {
+        guard let error = error as? SessionError, error.code == .invalidConfiguration, let message = error.reason else {
             return XCTFail("not invalidConfiguration: \(error)", file: file, line: line)
         }
         XCTAssertTrue(message.contains(text), message, file: file, line: line)

@@ -39,7 +39,7 @@ final class SessionSignerTests: XCTestCase {
 
     func testEmptySecretIsRefused() {
         XCTAssertThrowsError(try SessionSigner(secret: "")) { error in
-            guard case SessionError.invalidConfiguration = error else { return XCTFail("\(error)") }
+            guard (error as? SessionError)?.code == .invalidConfiguration else { return XCTFail("\(error)") }
         }
     }
 

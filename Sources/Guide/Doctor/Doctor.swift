@@ -268,7 +268,7 @@ public enum Doctor {
     /// Why the server refused a command, when it refused it on purpose: disabled or renamed
     /// (`rename-command NAME ""`, a hardening guide's advice), or not allowed to this user (ACL).
     static func refusal(_ error: any Error) -> String? {
-        guard case .server(let reply) = error as? RedisError else { return nil }
+        guard let error = error as? RedisError, error.code == .server, let reply = error.serverError else { return nil }
         if reply.kind == .noPermission {
             return "is not allowed to this connection's user (ACL: \(reply.message))"
         }
@@ -321,7 +321,7 @@ public enum Doctor {
                 name, "a Redis server answers on \(endpoint)",
                 fix: "set `port 0` in the config of the server listening there and restart it (the guide's: sudo \(setupFix))")
         } catch {
-            switch error {
+            switch error.code {
             case .connectionRefused: return .pass(name, "connection refused")
             case .authenticationFailed: return .fail(name, "a password-protected Redis answers on \(endpoint)", fix: "set `port 0` in its config and restart it")
             case .notARedisServer: return .fail(name, "another service listens on \(endpoint)", fix: "the guide does not use TCP; this is only a warning that the port is taken")

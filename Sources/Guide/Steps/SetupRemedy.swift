@@ -15,11 +15,11 @@ public enum SetupRemedy {
     /// `KeyspaceError.redis`); `nil` when ./setup.sh has nothing to do with it.
     public static func fix(for error: any Error) -> String? {
         guard let redisError = carriedRedisError(error) else { return nil }
-        switch redisError {
+        switch redisError.code {
         case .socketNotFound:
             return "start Redis: \(setup) (it configures the socket in \(configFile) and starts the server)"
-        case .permissionDenied(_, let status, let user):
-            guard let status else {
+        case .permissionDenied:
+            guard let status = redisError.socketStatus, let user = redisError.user else {
                 return "\(setup) adds you to the socket's group; then newgrp redis (or log in again)"
             }
             if status.permissions & 0o020 == 0 {
@@ -31,9 +31,10 @@ public enum SetupRemedy {
             }
             return "\(setup) adds you to group \(status.group) (or: sudo usermod -aG \(status.group) \(user.name)); "
                 + "then newgrp \(status.group) (or log in again)"
-        case .connectionRefused(.unixSocket):
-            return "the socket is stale (Redis stopped): start it again with \(setup)"
         case .connectionRefused:
+            if case .unixSocket = redisError.endpoint {
+                return "the socket is stale (Redis stopped): start it again with \(setup)"
+            }
             return "the guide's Redis listens on its Unix socket only (`port 0`): connect to \(GuideSettings().url)"
         case .authenticationFailed:
             return "the guide's Redis has no password; pass it with REDIS_URL if yours does"
@@ -44,11 +45,17 @@ public enum SetupRemedy {
 
     /// `error` itself, or the `RedisError` an error of another module wraps as its only
     /// payload. The guide depends on `Redis` alone, so it reads the payload rather than
-    /// naming `CacheError` or `KeyspaceError`.
+    /// naming `CacheError` or `KeyspaceError`: an enum case with one payload
+    /// (`case redis(RedisError)`), or a struct whose one stored property is such a case (the
+    /// shape of `CacheError` and `KeyspaceError`, which keep their payload in a private enum).
     static func carriedRedisError(_ error: any Error) -> RedisError? {
-        if let redisError = error as? RedisError { return redisError }
-        let payload = Mirror(reflecting: error).children
-        guard payload.count == 1 else { return nil }
-        return payload.first?.value as? RedisError
+        var value: Any = error
+        for _ in 0..<3 {
+            if let redisError = value as? RedisError { return redisError }
+            let payload = Mirror(reflecting: value).children
+            guard payload.count == 1, let inner = payload.first?.value else { return nil }
+            value = inner
+        }
+        return nil
     }
 }

@@ -85,7 +85,7 @@ extension RedisConfiguration {
             return try RedisConfiguration(url: url)
         } catch {
             // The text, not the description: that would say "invalid Redis configuration" twice.
-            guard case .invalidConfiguration(let text) = error else { throw error }
+            guard error.code == .invalidConfiguration, let text = error.detail else { throw error }
             throw .invalidConfiguration("REDIS_URL: \(text)")
         }
     }

@@ -26,7 +26,7 @@ enum Handshake {
                 outcome.serverVersion = (try? [String: RESPToken](fromRESP: reply))?["version"].flatMap { try? String(fromRESP: $0) }
                 needsRESP2Setup = false
             } catch let error {
-                guard case .server(let serverError) = error else { throw error }
+                guard error.code == .server, let serverError = error.serverError else { throw error }
                 switch serverError.kind {
                 case .noProtocol:
                     break  // The server speaks RESP2 only: fall back below.
@@ -45,7 +45,7 @@ enum Handshake {
                 do {
                     _ = try await send(AUTH(username: configuration.username, password: password), on: connection, by: deadline)
                 } catch {
-                    if case .server(let serverError) = error { throw .authenticationFailed(endpoint, serverError) }
+                    if error.code == .server, let serverError = error.serverError { throw .authenticationFailed(endpoint, serverError) }
                     throw error
                 }
             }
@@ -58,7 +58,7 @@ enum Handshake {
                 do {
                     _ = try await send(PING(), on: connection, by: deadline)
                 } catch {
-                    if case .server(let serverError) = error, serverError.kind == .noAuth {
+                    if error.code == .server, let serverError = error.serverError, serverError.kind == .noAuth {
                         throw .authenticationFailed(endpoint, serverError)
                     }
                     throw error
@@ -70,12 +70,12 @@ enum Handshake {
             do {
                 _ = try await send(SELECT(database: configuration.database), on: connection, by: deadline)
             } catch {
-                if case .server(let serverError) = error, serverError.message.contains("out of range") {
+                if error.code == .server, let serverError = error.serverError, serverError.message.contains("out of range") {
                     throw .invalidConfiguration(
                         "database \(configuration.database) does not exist on \(endpoint) "
                             + "(the server's `databases` setting is lower; Debian's default is 16, numbered 0–15)")
                 }
-                if case .server(let serverError) = error, serverError.kind == .noAuth {
+                if error.code == .server, let serverError = error.serverError, serverError.kind == .noAuth {
                     throw .authenticationFailed(endpoint, serverError)
                 }
                 throw error
@@ -99,9 +99,10 @@ enum Handshake {
             }
             return try RedisConnection.response(Command.Response.self, from: token, command: command.name) { command.encode(into: &$0) }
         } catch {
-            switch error {
-            case .protocolError(_, let decodeError):
+            if error.code == .protocolError, let decodeError = error.decodeError {
                 throw .notARedisServer(endpoint, detail: "its answer to \(command.name) is not RESP (\(decodeError))")
+            }
+            switch error.code {
             case .connectionClosed:
                 throw .notARedisServer(endpoint, detail: "it closed the connection without answering \(command.name)")
             case .commandTimeout:

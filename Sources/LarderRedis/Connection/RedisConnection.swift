@@ -326,7 +326,7 @@ public final class RedisConnection: Sendable {
     /// After a timeout or a refused frame the connection is closing: the caller gets the error
     /// once it is closed, never while it still looks usable.
     static func waitForCloseAfter(_ error: RedisError, channel: any Channel) async throws(RedisError) {
-        switch error {
+        switch error.code {
         case .commandTimeout, .protocolError:
             try? await channel.closeFuture.get()
         default:

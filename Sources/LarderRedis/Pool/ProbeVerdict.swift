@@ -22,7 +22,8 @@ enum ProbeVerdict: Sendable {
             self = .reached
             return
         }
-        switch error {
+        // Over `base`, exhaustively: a new code must be classified here.
+        switch error.code.base {
         case .commandTimeout, .connectTimeout:
             self = .timedOut(error)
         case .server, .unexpectedReply, .protocolError, .notARedisServer, .authenticationFailed,

@@ -213,11 +213,13 @@ public final class RedisMultiplexer: RedisClient, Sendable {
     func settle(_ verdict: ProbeVerdict, probe: Bool) {
         let remembered: RedisError
         switch verdict {
-        case .timedOut(.commandTimeout(let command, let timeout)):
-            // Not the timeout itself: the calls turned away sent no command of that name.
-            remembered = .unresponsive(configuration.endpoint, command: command, timeout)
         case .timedOut(let timeout):
-            remembered = timeout
+            if timeout.code == .commandTimeout, let command = timeout.command, let waited = timeout.duration {
+                // Not the timeout itself: the calls turned away sent no command of that name.
+                remembered = .unresponsive(configuration.endpoint, command: command, waited)
+            } else {
+                remembered = timeout
+            }
         case .reached:
             guard probe else { return }
             backoff.withLock { backoff in

@@ -116,7 +116,7 @@ public struct DjangoSessionMiddleware<Context: DjangoSessionRequestContext>: Rou
     static func errorResponse(_ error: SessionError, logger: Logger) -> Response {
         let status: HTTPResponse.Status
         let text: String
-        switch error {
+        switch error.code {
         case .storeUnavailable:
             status = .serviceUnavailable
             text = "Service unavailable: the session store cannot be reached. Try again in a moment.\n"

@@ -80,18 +80,14 @@ public struct CacheSessionStore: SessionStore {
     /// Whether `error` says the entry is no session: a value that does not decode, or a key of
     /// another type (`WRONGTYPE`: a list, a hash), which Redis answered, so no outage either.
     static func isNotASession(_ error: CacheError) -> Bool {
-        switch error {
-        case .undecodable: return true
-        case .backend(.server(let reply)): return reply.kind == .wrongType
-        default: return false
-        }
+        if error.code == .undecodable { return true }
+        guard let redis = error.redisError else { return false }
+        return redis.code == .server && redis.serverError?.kind == .wrongType
     }
 
     static func sessionError(_ error: CacheError, store: String) -> SessionError {
-        switch error {
-        case .backend(let redis): return .storeUnavailable(store: store, reason: "\(redis)")
-        case .unencodable(let key, _, let reason): return .unencodable(key: key, reason: reason)
-        default: return .storeUnavailable(store: store, reason: "\(error)")
-        }
+        if let redis = error.redisError { return .storeUnavailable(store: store, reason: "\(redis)") }
+        if error.code == .unencodable, let key = error.key, let reason = error.reason { return .unencodable(key: key, reason: reason) }
+        return .storeUnavailable(store: store, reason: "\(error)")
     }
 }

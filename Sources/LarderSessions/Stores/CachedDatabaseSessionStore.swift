@@ -240,8 +240,8 @@ public final class CachedDatabaseSessionStore: SessionStore {
     }
 
     private func noteCacheDown(_ error: CacheError) {
-        guard case .backend(let redis) = error else { return }  // an undecodable entry is just a miss
-        if case .server(let reply) = redis {
+        guard let redis = error.redisError else { return }  // an undecodable entry is just a miss
+        if redis.code == .server, let reply = redis.serverError {
             // Redis answered but refused (full under noeviction, read-only replica): not an outage.
             if !reportedRefusal.exchange(true, ordering: .relaxed) {
                 logger.warning("session cache refused a command; the sessions it missed are read from SQL", metadata: ["error": "\(reply)"])

@@ -69,7 +69,7 @@ public final class RedisSessionStore: SessionStore {
             do throws(RedisError) {
                 return try await self.client.send(GET(stored))
             } catch {
-                if case .server(let reply) = error, reply.kind == .wrongType { return nil }
+                if error.code == .server, error.serverError?.kind == .wrongType { return nil }
                 throw error
             }
         })

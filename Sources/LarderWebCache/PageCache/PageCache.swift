@@ -154,11 +154,10 @@ public struct PageCache: Sendable {
     /// an unreachable cache is a miss when failing open, a 503 when failing closed. The cache
     /// itself logs one warning per outage.
     private func handle(_ error: CacheError, while doing: String) throws(HTTPError) {
-        switch error {
-        case .backend(let redisError):
+        if let redisError = error.redisError {
             // An error reply (OOM under noeviction, READONLY after a failover) is no outage, and
             // the cache does not log it: say so once, or pages silently stop being cached.
-            if case .server(let refusal) = redisError {
+            if redisError.code == .server, let refusal = redisError.serverError {
                 if !shared.reportedServerError.exchange(true, ordering: .relaxed) {
                     configuration.logger.warning(
                         "Redis refused a page cache command; pages are served uncached while it does",
@@ -167,9 +166,8 @@ public struct PageCache: Sendable {
             }
             guard configuration.failureMode == .failClosed else { return }
             throw HTTPError(.serviceUnavailable, message: "The page cache is unavailable.")
-        default:
-            configuration.logger.warning("page cache entry skipped", metadata: ["while": "\(doing)", "error": "\(error)"])
         }
+        configuration.logger.warning("page cache entry skipped", metadata: ["while": "\(doing)", "error": "\(error)"])
     }
 }
 
