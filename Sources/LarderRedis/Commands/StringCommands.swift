@@ -1,7 +1,8 @@
 import NIOCore
 import LarderRESP
-// String commands the cache chapters use, each knowing its keys. Values are bytes
-// (`ByteBuffer`): the cache layer decides how they are serialised.
+// Redis's string group: what the cache chapters use, and the keyspace inspector's bounded reads
+// (a length and a slice, so that describing a key never pulls a 512 MiB value over the socket).
+// Values are bytes (`ByteBuffer`): the cache layer decides how they are serialised.
 
 /// `GET key`: the value, or `nil` when the key does not exist.
 public struct GET: ReadOnlyCommand {
@@ -127,4 +128,37 @@ public struct DECRBY: RedisCommand {
     public static var name: RedisCommandName { "DECRBY" }
     public var keysAffected: CollectionOfOne<RedisKey> { CollectionOfOne(key) }
     public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand(Self.name, key, delta) }
+}
+
+/// `STRLEN key`: the length of the string value in bytes, 0 when the key does not exist.
+public struct STRLEN: ReadOnlyCommand {
+    public typealias Response = Int
+    /// The key measured.
+    public var key: RedisKey
+    /// Measures `key`'s value.
+    public init(_ key: RedisKey) { self.key = key }
+    public static var name: RedisCommandName { "STRLEN" }
+    public var keysAffected: CollectionOfOne<RedisKey> { CollectionOfOne(key) }
+    public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand(Self.name, key) }
+}
+
+/// `GETRANGE key start end`: the bytes of the string value from `start` to `end`, both
+/// inclusive (an empty string when the key does not exist).
+public struct GETRANGE: ReadOnlyCommand {
+    public typealias Response = ByteBuffer
+    /// The key read.
+    public var key: RedisKey
+    /// The first byte's offset.
+    public var start: Int
+    /// The last byte's offset, inclusive; `-1` is the last byte of the value.
+    public var end: Int
+    /// Reads bytes `start...end` of `key`'s value.
+    public init(_ key: RedisKey, start: Int, end: Int) {
+        self.key = key
+        self.start = start
+        self.end = end
+    }
+    public static var name: RedisCommandName { "GETRANGE" }
+    public var keysAffected: CollectionOfOne<RedisKey> { CollectionOfOne(key) }
+    public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand(Self.name, key, start, end) }
 }
