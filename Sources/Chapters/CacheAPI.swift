@@ -84,14 +84,14 @@ public enum CacheAPI {
                     try await RedisConnection.withConnection(configuration: raw) { redis in
                         for key in [":1:craig", ":1:a", ":1:b", ":1:c", ":1:my-key"] {
                             let ttl = try await redis.send(PTTL(RedisKey(key)))
-                            let encoding = try await redis.send(OBJECT_ENCODING(RedisKey(key))) ?? "-"
+                            let encoding = try await redis.send(OBJECT.ENCODING(RedisKey(key))) ?? "-"
                             let value = try await redis.send(GET(RedisKey(key))).map { String(buffer: $0) } ?? "(nil)"
                             log.show("\(key.padding(toLength: 10))  TTL \(ttl.seconds.padding(toLength: 5))  \(encoding.padding(toLength: 7))  \(value)")
                         }
                     }
                     // snippet: end
                     try await RedisConnection.withConnection(configuration: raw) { redis in
-                        let encoding = try await redis.send(OBJECT_ENCODING(":1:a"))
+                        let encoding = try await redis.send(OBJECT.ENCODING(":1:a"))
                         log.record("encoding-a", encoding ?? "")
                         if case .expires(let remaining) = try await redis.send(PTTL(":1:craig")) {
                             log.record("ttl-craig", "\(remaining.components.seconds)")

@@ -35,7 +35,7 @@ public enum ConfigureSocket {
                     // snippet: config-get
                     let configuration = try RedisConfiguration(url: settings.url)
                     let live = try await RedisConnection.withConnection(configuration: configuration) { redis in
-                        try await redis.send(CONFIG_GET(["unixsocket", "unixsocketperm", "port", "bind", "protected-mode"]))
+                        try await redis.send(CONFIG.GET(["unixsocket", "unixsocketperm", "port", "bind", "protected-mode"]))
                     }
                     for name in ["unixsocket", "unixsocketperm", "port", "bind", "protected-mode"] {
                         log.show("CONFIG GET \(name)".padding(toLength: 28) + " → \(live[name] ?? "(nil)")")

@@ -87,8 +87,8 @@ public enum KeyspaceChapter {
                     try await inspector.withDatabase(database) { redis in
                         let type = try await redis.send(TYPE(key))
                         let ttl = try await redis.send(PTTL(key))
-                        let encoding = try await redis.send(OBJECT_ENCODING(key)) ?? "-"
-                        let memory = try await redis.send(MEMORY_USAGE(key)).map { "\($0) bytes" } ?? "-"
+                        let encoding = try await redis.send(OBJECT.ENCODING(key)) ?? "-"
+                        let memory = try await redis.send(MEMORY.USAGE(key)).map { "\($0) bytes" } ?? "-"
                         log.show("\(DisplayText.escaped(key)) in db\(database): TYPE \(type), PTTL \(ttl.text), OBJECT ENCODING \(encoding), MEMORY USAGE \(memory)")
                     }
                     // snippet: end

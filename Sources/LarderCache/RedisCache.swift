@@ -235,7 +235,7 @@ public final class RedisCache: Cache {
                 if try await client.send(PERSIST(stored)) { return true }
                 return try await client.send(EXISTS([stored])) > 0
             }
-            return try await client.send(EXPIRE(stored, after: .seconds(seconds)))
+            return try await client.send(PEXPIRE(stored, after: .seconds(seconds)))
         }
     }
 

@@ -10,8 +10,8 @@ extension KeyspaceInspector {
         // One connection matches replies in order, so these batches share its pipeline.
         async let types = redis.execute(keys.map { TYPE($0) })
         async let ttls = redis.execute(keys.map { PTTL($0) })
-        async let encodings = redis.execute(keys.map { OBJECT_ENCODING($0) })
-        async let memory = redis.execute(keys.map { MEMORY_USAGE($0) })
+        async let encodings = redis.execute(keys.map { OBJECT.ENCODING($0) })
+        async let memory = redis.execute(keys.map { MEMORY.USAGE($0) })
         async let lengths = redis.execute(keys.map { STRLEN($0) })
         async let previews = redis.execute(keys.map { GETRANGE($0, start: 0, end: previewBytes - 1) })
         let (typeReplies, ttlReplies, encodingReplies, memoryReplies, lengthReplies, previewReplies) =
@@ -49,20 +49,61 @@ extension KeyspaceInspector {
         return kind
     }
 
-    /// Fills in the length and first elements of every collection among `descriptions`.
+    /// Fills in the length and first elements of every collection among `descriptions`: per
+    /// type, the counts in one write and the first elements in another, every type at once.
     private func describeCollections(_ descriptions: inout [KeyDescription], on redis: ReadOnlyConnection) async throws(KeyspaceError) {
-        let collections = descriptions.indices.filter { ElementCount(descriptions[$0].key, type: descriptions[$0].type) != nil }
-        guard !collections.isEmpty else { return }
-        async let counts = redis.execute(collections.compactMap { ElementCount(descriptions[$0].key, type: descriptions[$0].type) })
-        async let samples = redis.execute(
-            collections.compactMap { ElementSample(descriptions[$0].key, type: descriptions[$0].type, limit: sampleElements) })
-        let (countReplies, sampleReplies) = await (counts, samples)
-        for (position, index) in collections.enumerated() {
-            let total = (try? countReplies[position].get()) ?? 0
-            let sample = (try? sampleReplies[position].get()).map { Self.elements(of: $0, type: descriptions[index].type) } ?? []
-            descriptions[index].length = total
-            descriptions[index].value = total == 0 && sample.isEmpty ? .missing : .elements(Array(sample.prefix(sampleElements)), total: total)
+        let groups = Self.collectionTypes.map { type in (type, descriptions.indices.filter { descriptions[$0].type == type }) }
+            .filter { !$0.1.isEmpty }
+        guard !groups.isEmpty else { return }
+        let limit = max(1, sampleElements)
+        let keys = descriptions.map(\.key)
+        let replies = await withTaskGroup { group in
+            for (type, indices) in groups {
+                let keys = indices.map { keys[$0] }
+                group.addTask { (type, await Self.readCollections(keys, type: type, limit: limit, on: redis)) }
+            }
+            var replies: [String: (counts: [Result<Int, RedisError>], samples: [Result<RESPToken, RedisError>])] = [:]
+            for await (type, read) in group { replies[type] = read }
+            return replies
         }
+        for (type, indices) in groups {
+            guard let (countReplies, sampleReplies) = replies[type] else { continue }
+            for (position, index) in indices.enumerated() {
+                let total = (try? countReplies[position].get()) ?? 0
+                let sample = (try? sampleReplies[position].get()).map { Self.elements(of: $0, type: type) } ?? []
+                descriptions[index].length = total
+                descriptions[index].value = total == 0 && sample.isEmpty ? .missing : .elements(Array(sample.prefix(sampleElements)), total: total)
+            }
+        }
+    }
+
+    /// The types (as `TYPE` names them) whose values are collections.
+    static let collectionTypes = ["list", "hash", "set", "zset", "stream"]
+
+    /// The element count and the first `limit` elements (`HSCAN` and `SSCAN` take it as a hint)
+    /// of each of `keys`, which hold values of the collection `type`: `LLEN` and `LRANGE 0 n-1`,
+    /// `HLEN` and `HSCAN 0 COUNT n`, `SCARD` and `SSCAN 0 COUNT n`, `ZCARD` and
+    /// `ZRANGE 0 n-1 WITHSCORES`, or `XLEN` and `XRANGE - + COUNT n`.
+    static func readCollections(
+        _ keys: [RedisKey], type: String, limit: Int, on redis: ReadOnlyConnection
+    ) async -> (counts: [Result<Int, RedisError>], samples: [Result<RESPToken, RedisError>]) {
+        switch type {
+        case "list": await read(keys.map(LLEN.init), keys.map { LRANGE($0, start: 0, stop: limit - 1) }, on: redis)
+        case "hash": await read(keys.map(HLEN.init), keys.map { HSCAN($0, count: limit) }, on: redis)
+        case "set": await read(keys.map(SCARD.init), keys.map { SSCAN($0, count: limit) }, on: redis)
+        case "zset": await read(keys.map(ZCARD.init), keys.map { ZRANGE($0, start: 0, stop: limit - 1, withScores: true) }, on: redis)
+        default: await read(keys.map(XLEN.init), keys.map { XRANGE($0, count: limit) }, on: redis)
+        }
+    }
+
+    /// Sends `counts` and `samples` as two pipelines at once.
+    private static func read<Count: ReadOnlyCommand, Sample: ReadOnlyCommand>(
+        _ counts: [Count], _ samples: [Sample], on redis: ReadOnlyConnection
+    ) async -> (counts: [Result<Int, RedisError>], samples: [Result<RESPToken, RedisError>])
+    where Count.Response == Int, Sample.Response == RESPToken {
+        async let countReplies = redis.execute(counts)
+        async let sampleReplies = redis.execute(samples)
+        return await (countReplies, sampleReplies)
     }
 
     /// The elements of a sample reply as short texts: `field=value` for a hash, `member (score)`

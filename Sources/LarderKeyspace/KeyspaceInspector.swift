@@ -42,7 +42,7 @@ public struct KeyspaceInspector: Sendable {
     public func overview() async throws -> KeyspaceOverview {
         try await withDatabase(0) { redis in
             let info = try await redis.send(INFO(["keyspace"]))
-            let databases = try? await redis.send(CONFIG_GET(["databases"]))["databases"].flatMap { Int($0) }
+            let databases = try? await redis.send(CONFIG.GET(["databases"]))["databases"].flatMap { Int($0) }
             // The same parser as `info.keyspace`, keeping each entry's line beside it.
             let parsed = info["keyspace"].compactMap { name, value in
                 KeyspaceEntry(name: name, value: value).map { (entry: $0, line: "\(name):\(value)") }

@@ -89,7 +89,7 @@ final class RedisCacheTests: XCTestCase {
         }
         let digits = try await redis.send(GET(":1:int_key"))
         XCTAssertEqual(digits.map { String(buffer: $0) }, "42")
-        let encoding = try await redis.send(OBJECT_ENCODING(":1:a"))
+        let encoding = try await redis.send(OBJECT.ENCODING(":1:a"))
         XCTAssertEqual(encoding, "int", "an Int must be stored as digits so INCRBY works")
         let value = try await redis.send(GET(":1:my_key"))
         XCTAssertEqual(value.map { String(buffer: $0) }, "\"hello, world!\"")

@@ -192,8 +192,8 @@ final class PasswordRedactionTests: XCTestCase {
         // A caller's own command type whose name says nothing of what it sends (found in
         // review: redaction went by `name`, and the server quotes the failing rule whole).
         struct MisleadinglyNamed: RedisCommand {
+            static var name: RedisCommandName { "SETUSER" }
             var words: [String]
-            var name: String { "SETUSER" }
             func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand(words) }
         }
         let server = try await Self.redis.server()
@@ -295,11 +295,12 @@ final class PasswordRedactionTests: XCTestCase {
 
     // MARK: Helpers
 
-    /// A command given as its words.
+    /// A caller's own command that sends `words` as they are, whatever its declared name says:
+    /// what is redacted goes by the words sent.
     private struct Words: RedisCommand {
+        static var name: RedisCommandName { "WORDS" }
         var words: [String]
         init(_ words: [String]) { self.words = words }
-        var name: String { words[0].uppercased() }
         func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand(words) }
     }
 

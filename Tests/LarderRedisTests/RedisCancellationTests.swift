@@ -191,9 +191,11 @@ final class RedisCancellationTests: XCTestCase {
 
     /// `BLPOP list 0`: blocks its connection until `list` has an element.
     private struct BlockingPop: RedisCommand {
+        static var name: RedisCommandName { "BLPOP" }
+        static var isBlocking: Bool { true }
         var list: RedisKey
-        var name: String { "BLPOP" }
-        func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand("BLPOP", list, 0) }
+        var keysAffected: CollectionOfOne<RedisKey> { CollectionOfOne(list) }
+        func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand(Self.name, list, 0) }
     }
 
     /// Waits until `count` replies are due on `connection` (its commands are written); fails after 5 s.

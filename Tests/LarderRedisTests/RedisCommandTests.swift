@@ -51,9 +51,9 @@ final class RedisCommandTests: XCTestCase {
         _ = try await redis.send(SET("px", "v", expiration: .milliseconds(60_000)))
         let reply1 = try await redis.send(PERSIST("px"))
         XCTAssertTrue(reply1)
-        let reply2 = try await redis.send(EXPIRE("px", after: .seconds(100)))
+        let reply2 = try await redis.send(PEXPIRE("px", after: .seconds(100)))
         XCTAssertTrue(reply2)
-        let reply3 = try await redis.send(EXPIRE("never-set", after: .seconds(100)))
+        let reply3 = try await redis.send(PEXPIRE("never-set", after: .seconds(100)))
         XCTAssertFalse(reply3)
     }
 
@@ -69,7 +69,7 @@ final class RedisCommandTests: XCTestCase {
         XCTAssertEqual(reply5, 42)
         let reply6 = try await redis.send(DECRBY("a", by: 2))
         XCTAssertEqual(reply6, 40)
-        let reply7 = try await redis.send(OBJECT_ENCODING("a"))
+        let reply7 = try await redis.send(OBJECT.ENCODING("a"))
         XCTAssertEqual(reply7, "int")
         let reply8 = try await redis.send(DEL(["a", "b", "missing"]))
         XCTAssertEqual(reply8, 2)
@@ -94,14 +94,14 @@ final class RedisCommandTests: XCTestCase {
         XCTAssertEqual(reply10, "list")
         let reply11 = try await redis.send(TYPE("none"))
         XCTAssertEqual(reply11, "none")
-        let reply12 = try await redis.send(OBJECT_ENCODING("s"))
+        let reply12 = try await redis.send(OBJECT.ENCODING("s"))
         XCTAssertEqual(reply12, "embstr")
-        let reply13 = try await redis.send(OBJECT_ENCODING("none"))
+        let reply13 = try await redis.send(OBJECT.ENCODING("none"))
         XCTAssertNil(reply13)
-        let usage = try await redis.send(MEMORY_USAGE("s"))
+        let usage = try await redis.send(MEMORY.USAGE("s"))
         let memory = try XCTUnwrap(usage)
         XCTAssertGreaterThan(memory, 0)
-        let reply14 = try await redis.send(MEMORY_USAGE("none"))
+        let reply14 = try await redis.send(MEMORY.USAGE("none"))
         XCTAssertNil(reply14)
         let reply15 = try await redis.send(DBSIZE())
         XCTAssertEqual(reply15, 2)
@@ -159,11 +159,11 @@ final class RedisCommandTests: XCTestCase {
 final class ExpireArithmeticTests: XCTestCase {
     /// Found in review: `.seconds(Int64.max / 100)` trapped on overflow.
     func testHugeAndFractionalTimeoutsNeitherTrapNorExpireEarly() {
-        XCTAssertEqual(EXPIRE.milliseconds(.seconds(Int64.max / 100)), Int.max)
-        XCTAssertEqual(EXPIRE.milliseconds(.seconds(30)), 30_000)
-        XCTAssertEqual(EXPIRE.milliseconds(.microseconds(1)), 1, "a fraction of a millisecond rounds up, never to 0 (which deletes)")
-        XCTAssertEqual(EXPIRE.milliseconds(.milliseconds(1500)), 1_500)
-        XCTAssertEqual(EXPIRE.milliseconds(.zero), 0)
-        XCTAssertEqual(EXPIRE.milliseconds(.seconds(-3)), 0)
+        XCTAssertEqual(PEXPIRE.milliseconds(.seconds(Int64.max / 100)), Int.max)
+        XCTAssertEqual(PEXPIRE.milliseconds(.seconds(30)), 30_000)
+        XCTAssertEqual(PEXPIRE.milliseconds(.microseconds(1)), 1, "a fraction of a millisecond rounds up, never to 0 (which deletes)")
+        XCTAssertEqual(PEXPIRE.milliseconds(.milliseconds(1500)), 1_500)
+        XCTAssertEqual(PEXPIRE.milliseconds(.zero), 0)
+        XCTAssertEqual(PEXPIRE.milliseconds(.seconds(-3)), 0)
     }
 }

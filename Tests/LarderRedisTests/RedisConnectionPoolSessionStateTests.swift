@@ -168,8 +168,8 @@ final class RedisConnectionPoolSessionStateTests: XCTestCase {
         let pool = makePool(server, database: 2)
         /// A command of the caller's own, its name in lower case.
         struct LowerCaseSelect: RedisCommand {
-            var name: String { "select" }
-            func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand("SELECT", 5) }
+            static var name: RedisCommandName { "select" }
+            func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand(Self.name, 5) }
         }
         let attempts: [@Sendable (RedisConnection) async throws -> Void] = [
             { _ = try await $0.send("SELECT", 5) },
@@ -206,9 +206,9 @@ final class RedisConnectionPoolSessionStateTests: XCTestCase {
         let server = try await Self.redis.server()
         let pool = makePool(server)
         let key = RedisKey("one-off-\(UUID())")
-        let commands = [
-            Words(["MULTI"]), Words(["multi"], name: "multi"), Words(["WATCH", key.description]), Words(["EXEC"]),
-            Words(["DISCARD"]), Words(["UNWATCH"]), Words(["CLIENT", "TRACKING", "on"], name: "CLIENT TRACKING"),
+        let commands: [any WordsCommand] = [
+            Words<MULTI>(["MULTI"]), Words<LowerCaseMulti>(["multi"]), Words<WATCH>(["WATCH", key.description]), Words<EXEC>(["EXEC"]),
+            Words<DISCARD>(["DISCARD"]), Words<UNWATCH>(["UNWATCH"]), Words<CLIENTTRACKING>(["CLIENT", "TRACKING", "on"]),
         ]
         for command in commands {
             do {
@@ -216,15 +216,15 @@ final class RedisConnectionPoolSessionStateTests: XCTestCase {
                 XCTFail("\(command.words) went through the pool on its own: \(reply)")
             } catch {
                 guard error.code == .requiresLease, let refused = error.command else { return XCTFail("\(command.words): unexpected \(error)") }
-                XCTAssertEqual(refused, command.name.uppercased())
+                XCTAssertEqual(refused, type(of: command).name.description.uppercased())
                 XCTAssertTrue(error.description.contains("withConnection"), error.description)
             }
         }
-        let pipelined = await pool.execute([Words(["PING"]), Words(["MULTI"])])
+        let pipelined = await pool.execute([Words<MULTI>(["MULTI"]), Words<MULTI>(["MULTI"])])
         for result in pipelined {
             guard case .failure(let resultError) = result, resultError.code == .requiresLease else { return XCTFail("a pipeline holding MULTI gave \(pipelined)") }
         }
-        let (pong, multi) = await pool.execute(PING(), Words(["MULTI"]))
+        let (pong, multi) = await pool.execute(PING(), Words<MULTI>(["MULTI"]))
         guard case .failure(let pongError) = pong, pongError.code == .requiresLease, case .failure(let multiError) = multi, multiError.code == .requiresLease else {
             return XCTFail("a mixed pipeline holding MULTI gave \(pong), \(multi)")
         }
@@ -236,12 +236,13 @@ final class RedisConnectionPoolSessionStateTests: XCTestCase {
     func testAMultiplexerRefusesTransactionsItsConcurrentCallersWouldShare() async throws {
         let server = try await Self.redis.server()
         let multiplexer = RedisMultiplexer(configuration: server.configuration(), connections: 1)
-        for words in [["MULTI"], ["WATCH", "some-key"], ["CLIENT", "SETNAME", "mine"]] {
+        let commands: [any WordsCommand] = [Words<MULTI>(["MULTI"]), Words<WATCH>(["WATCH", "some-key"]), Words<CLIENTSETNAME>(["CLIENT", "SETNAME", "mine"])]
+        for command in commands {
             do {
-                let reply = try await multiplexer.send(Words(words, name: words.count == 3 ? "CLIENT SETNAME" : nil))
-                XCTFail("\(words) went through the multiplexer: \(reply)")
+                let reply = try await multiplexer.send(command)
+                XCTFail("\(command.words) went through the multiplexer: \(reply)")
             } catch {
-                guard error.code == .requiresLease else { return XCTFail("\(words): unexpected \(error)") }
+                guard error.code == .requiresLease else { return XCTFail("\(command.words): unexpected \(error)") }
             }
         }
         let key = RedisKey("multiplexed-\(UUID())")
@@ -254,17 +255,24 @@ final class RedisConnectionPoolSessionStateTests: XCTestCase {
 
     // MARK: Helpers
 
-    /// A command given as its words, as a caller may declare one of their own.
-    private struct Words: RedisCommand {
+    /// A command given as its words, as a caller may declare one of their own, named as `Name` says.
+    private struct Words<Name: DeclaredName>: WordsCommand {
+        static var name: RedisCommandName { Name.name }
         var words: [String]
-        var name: String
-        /// `words` as a command named `name`, by default its first word in capitals.
-        init(_ words: [String], name: String? = nil) {
-            self.words = words
-            self.name = name ?? words[0].uppercased()
-        }
+        init(_ words: [String]) { self.words = words }
         func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand(words) }
     }
+    private protocol WordsCommand: RedisCommand { var words: [String] { get } }
+    /// A name for ``Words``.
+    private protocol DeclaredName { static var name: RedisCommandName { get } }
+    private enum MULTI: DeclaredName { static var name: RedisCommandName { "MULTI" } }
+    private enum LowerCaseMulti: DeclaredName { static var name: RedisCommandName { "multi" } }
+    private enum WATCH: DeclaredName { static var name: RedisCommandName { "WATCH" } }
+    private enum EXEC: DeclaredName { static var name: RedisCommandName { "EXEC" } }
+    private enum DISCARD: DeclaredName { static var name: RedisCommandName { "DISCARD" } }
+    private enum UNWATCH: DeclaredName { static var name: RedisCommandName { "UNWATCH" } }
+    private enum CLIENTTRACKING: DeclaredName { static var name: RedisCommandName { RedisCommandName("CLIENT", subcommand: "TRACKING") } }
+    private enum CLIENTSETNAME: DeclaredName { static var name: RedisCommandName { RedisCommandName("CLIENT", subcommand: "SETNAME") } }
 
     /// The next caller's `SET` stores its value for real (the server says so, not only the
     /// pool), and its `GET` returns that value.

@@ -156,14 +156,14 @@ final class RedisPipelineTests: XCTestCase {
         try await RedisConnection.withConnection(configuration: server.configuration(database: 5)) { redis in
             _ = try await redis.send("DEL", "pipeline-list")
             _ = try await redis.send("RPUSH", "pipeline-list", "x")
-            let (pong, info, config) = await redis.execute(PING(), INFO(["server"]), CONFIG_GET(["port"]))
+            let (pong, info, config) = await redis.execute(PING(), INFO(["server"]), CONFIG.GET(["port"]))
             XCTAssertEqual(try pong.get(), "PONG")
             XCTAssertNotNil(try info.get().serverVersion)
             XCTAssertEqual(try config.get()["port"], "0")
             let mixed = await redis.execute([PING(message: "a"), PING(message: "b")])
             XCTAssertEqual(mixed.map { try? $0.get() }, ["a", "b"])
             // A server error in the middle: the others still succeed.
-            let replies = await redis.execute([CONFIG_GET(["port"]), CONFIG_GET([]), CONFIG_GET(["bind"])])
+            let replies = await redis.execute([CONFIG.GET(["port"]), CONFIG.GET([]), CONFIG.GET(["bind"])])
             XCTAssertNoThrow(try replies[0].get())
             XCTAssertThrowsError(try replies[1].get()) { error in
                 guard let redisError = error as? RedisError, redisError.code == .server, let serverError = redisError.serverError else { return XCTFail("unexpected \(error)") }

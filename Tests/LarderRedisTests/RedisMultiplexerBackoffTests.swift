@@ -58,7 +58,7 @@ final class RedisMultiplexerBackoffTests: XCTestCase {
         // before it is sent (a multiplexer refuses MULTI): it learns nothing of the server.
         let refused: RedisError? = await waitUntil(limit: .seconds(5), interval: .milliseconds(20)) {
             do throws(RedisError) {
-                _ = try await redis.send(Words(["MULTI"]))
+                _ = try await redis.send(MULTI())
                 return nil
             } catch {
                 if error.code == .unresponsive { return nil }  // turned away: the delay is not over
@@ -166,11 +166,9 @@ final class RedisMultiplexerBackoffTests: XCTestCase {
         return redis
     }
 
-    /// A command given as its words.
-    private struct Words: RedisCommand {
-        var words: [String]
-        init(_ words: [String]) { self.words = words }
-        var name: String { words[0].uppercased() }
-        func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand(words) }
+    /// `MULTI`, as a caller may declare it.
+    private struct MULTI: RedisCommand {
+        static var name: RedisCommandName { "MULTI" }
+        func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand(Self.name) }
     }
 }

@@ -231,7 +231,7 @@ public enum Doctor {
         answer.append("RESP\(redis.protocolVersion)")
         checks.append(.pass("server answers PING on the socket", answer.joined(separator: ", ")))
 
-        switch try await readUnlessRefused({ try await redis.send(CONFIG_GET(["port", "protected-mode", "unixsocketperm", "bind"])) }) {
+        switch try await readUnlessRefused({ try await redis.send(CONFIG.GET(["port", "protected-mode", "unixsocketperm", "bind"])) }) {
         case .read(let live):
             checks += liveConfiguration(live, options: options, config: config)
         case .refused(let why):

@@ -27,8 +27,9 @@ public struct EVAL<Response: RESPTokenDecodable & Sendable, Argument: RESPRender
         self.arguments = arguments
     }
 
-    public var name: String { "EVAL" }
+    public static var name: RedisCommandName { "EVAL" }
+    public var keysAffected: [RedisKey] { keys }
     public func encode(into encoder: inout RESPCommandEncoder) {
-        encoder.encodeCommand("EVAL", script, keys.count, keys, arguments)
+        encoder.encodeCommand(Self.name, script, keys.count, keys, arguments)
     }
 }

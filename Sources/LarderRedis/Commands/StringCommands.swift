@@ -1,18 +1,19 @@
 import NIOCore
 import LarderRESP
-// String commands the cache chapters use, each knowing its keys. Values are bytes
-// (`ByteBuffer`): the cache layer decides how they are serialised.
+// Redis's string group: what the cache chapters use, and the keyspace inspector's bounded reads
+// (a length and a slice, so that describing a key never pulls a 512 MiB value over the socket).
+// Values are bytes (`ByteBuffer`): the cache layer decides how they are serialised.
 
 /// `GET key`: the value, or `nil` when the key does not exist.
-public struct GET: RedisCommand {
+public struct GET: ReadOnlyCommand {
     public typealias Response = ByteBuffer?
     /// The key to read.
     public var key: RedisKey
     /// Reads `key`.
     public init(_ key: RedisKey) { self.key = key }
-    public var name: String { "GET" }
-    public var keys: [RedisKey] { [key] }
-    public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand("GET", key) }
+    public static var name: RedisCommandName { "GET" }
+    public var keysAffected: CollectionOfOne<RedisKey> { CollectionOfOne(key) }
+    public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand(Self.name, key) }
 }
 
 /// `SET key value [NX|XX] [EX s|PX ms|KEEPTTL]`: `true` when written, `false` when a
@@ -52,27 +53,28 @@ public struct SET<Value: RESPRenderable>: RedisCommand {
         self.expiration = expiration
     }
 
-    public var name: String { "SET" }
-    public var keys: [RedisKey] { [key] }
+    public static var name: RedisCommandName { "SET" }
+    public var keysAffected: CollectionOfOne<RedisKey> { CollectionOfOne(key) }
     public func encode(into encoder: inout RESPCommandEncoder) {
         switch expiration {
-        case .seconds(let seconds): encoder.encodeCommand("SET", key, value, condition?.rawValue, "EX", seconds)
-        case .milliseconds(let milliseconds): encoder.encodeCommand("SET", key, value, condition?.rawValue, "PX", milliseconds)
-        case .keepTTL: encoder.encodeCommand("SET", key, value, condition?.rawValue, "KEEPTTL")
-        case nil: encoder.encodeCommand("SET", key, value, condition?.rawValue)
+        case .seconds(let seconds): encoder.encodeCommand(Self.name, key, value, condition?.rawValue, "EX", seconds)
+        case .milliseconds(let milliseconds): encoder.encodeCommand(Self.name, key, value, condition?.rawValue, "PX", milliseconds)
+        case .keepTTL: encoder.encodeCommand(Self.name, key, value, condition?.rawValue, "KEEPTTL")
+        case nil: encoder.encodeCommand(Self.name, key, value, condition?.rawValue)
         }
     }
 }
 
 /// `MGET key...`: one value (or `nil`) per key, in order.
-public struct MGET: RedisCommand {
+public struct MGET: ReadOnlyCommand {
     public typealias Response = [ByteBuffer?]
     /// The keys to read, in the order of the reply.
     public var keys: [RedisKey]
     /// Reads `keys`.
     public init(_ keys: [RedisKey]) { self.keys = keys }
-    public var name: String { "MGET" }
-    public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand("MGET", keys) }
+    public static var name: RedisCommandName { "MGET" }
+    public var keysAffected: [RedisKey] { keys }
+    public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand(Self.name, keys) }
 }
 
 /// `MSET key value [key value ...]`: sets every pair at once (no expiry).
@@ -82,11 +84,11 @@ public struct MSET<Value: RESPRenderable>: RedisCommand {
     public var pairs: [(key: RedisKey, value: Value)]
     /// Writes every pair.
     public init(_ pairs: [(key: RedisKey, value: Value)]) { self.pairs = pairs }
-    public var name: String { "MSET" }
-    public var keys: [RedisKey] { pairs.map(\.key) }
+    public static var name: RedisCommandName { "MSET" }
+    public var keysAffected: LazyMapCollection<[(key: RedisKey, value: Value)], RedisKey> { pairs.lazy.map(\.key) }
     public func encode(into encoder: inout RESPCommandEncoder) {
-        encoder.encodeArrayHeader(count: 1 + pairs.count * 2)
-        "MSET".encode(into: &encoder)
+        encoder.encodeArrayHeader(count: Self.name.respEntries + pairs.count * 2)
+        Self.name.encode(into: &encoder)
         for pair in pairs {
             pair.key.encode(into: &encoder)
             pair.value.encode(into: &encoder)
@@ -106,9 +108,9 @@ public struct INCRBY: RedisCommand {
         self.key = key
         self.delta = delta
     }
-    public var name: String { "INCRBY" }
-    public var keys: [RedisKey] { [key] }
-    public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand("INCRBY", key, delta) }
+    public static var name: RedisCommandName { "INCRBY" }
+    public var keysAffected: CollectionOfOne<RedisKey> { CollectionOfOne(key) }
+    public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand(Self.name, key, delta) }
 }
 
 /// `DECRBY key delta`: the new value.
@@ -123,85 +125,40 @@ public struct DECRBY: RedisCommand {
         self.key = key
         self.delta = delta
     }
-    public var name: String { "DECRBY" }
-    public var keys: [RedisKey] { [key] }
-    public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand("DECRBY", key, delta) }
+    public static var name: RedisCommandName { "DECRBY" }
+    public var keysAffected: CollectionOfOne<RedisKey> { CollectionOfOne(key) }
+    public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand(Self.name, key, delta) }
 }
 
-/// `DEL key...`: how many keys were deleted.
-public struct DEL: RedisCommand {
+/// `STRLEN key`: the length of the string value in bytes, 0 when the key does not exist.
+public struct STRLEN: ReadOnlyCommand {
     public typealias Response = Int
-    /// The keys to delete.
-    public var keys: [RedisKey]
-    /// Deletes `keys`.
-    public init(_ keys: [RedisKey]) { self.keys = keys }
-    public var name: String { "DEL" }
-    public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand("DEL", keys) }
-}
-
-/// `EXISTS key...`: how many of the keys exist.
-public struct EXISTS: RedisCommand {
-    public typealias Response = Int
-    /// The keys to look for.
-    public var keys: [RedisKey]
-    /// Counts which of `keys` exist.
-    public init(_ keys: [RedisKey]) { self.keys = keys }
-    public var name: String { "EXISTS" }
-    public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand("EXISTS", keys) }
-}
-
-/// `PEXPIRE key milliseconds`: `true` if the key exists. A timeout of zero (or less) deletes
-/// the key; a fraction of a millisecond rounds up, so a key never expires early; a timeout
-/// beyond what Redis accepts is capped at `Int64.max` milliseconds.
-public struct EXPIRE: RedisCommand {
-    public typealias Response = Bool
-    /// The key to expire.
+    /// The key measured.
     public var key: RedisKey
-    /// How long from now until the key expires.
-    public var timeout: Duration
-    /// Expire `key` after `timeout`.
-    public init(_ key: RedisKey, after timeout: Duration) {
+    /// Measures `key`'s value.
+    public init(_ key: RedisKey) { self.key = key }
+    public static var name: RedisCommandName { "STRLEN" }
+    public var keysAffected: CollectionOfOne<RedisKey> { CollectionOfOne(key) }
+    public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand(Self.name, key) }
+}
+
+/// `GETRANGE key start end`: the bytes of the string value from `start` to `end`, both
+/// inclusive (an empty string when the key does not exist).
+public struct GETRANGE: ReadOnlyCommand {
+    public typealias Response = ByteBuffer
+    /// The key read.
+    public var key: RedisKey
+    /// The first byte's offset.
+    public var start: Int
+    /// The last byte's offset, inclusive; `-1` is the last byte of the value.
+    public var end: Int
+    /// Reads bytes `start...end` of `key`'s value.
+    public init(_ key: RedisKey, start: Int, end: Int) {
         self.key = key
-        self.timeout = timeout
+        self.start = start
+        self.end = end
     }
-    public var name: String { "PEXPIRE" }
-    public var keys: [RedisKey] { [key] }
-    public func encode(into encoder: inout RESPCommandEncoder) {
-        encoder.encodeCommand("PEXPIRE", key, Self.milliseconds(timeout))
-    }
-
-    /// `timeout` in whole milliseconds, rounded up, without overflowing.
-    static func milliseconds(_ timeout: Duration) -> Int {
-        let (seconds, attoseconds) = timeout.components
-        if seconds < 0 || (seconds == 0 && attoseconds <= 0) { return 0 }
-        let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1000)
-        if overflow { return Int.max }
-        let fraction = attoseconds / 1_000_000_000_000_000 + (attoseconds % 1_000_000_000_000_000 > 0 ? 1 : 0)
-        let (total, overflow2) = whole.addingReportingOverflow(fraction)
-        return overflow2 ? Int.max : Int(total)
-    }
-}
-
-/// `PERSIST key`: removes the expiry; `true` if the key had one.
-public struct PERSIST: RedisCommand {
-    public typealias Response = Bool
-    /// The key whose expiry is removed.
-    public var key: RedisKey
-    /// Makes `key` persistent.
-    public init(_ key: RedisKey) { self.key = key }
-    public var name: String { "PERSIST" }
-    public var keys: [RedisKey] { [key] }
-    public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand("PERSIST", key) }
-}
-
-/// `PTTL key`: the remaining time to live.
-public struct PTTL: RedisCommand {
-    public typealias Response = TimeToLive
-    /// The key to ask about.
-    public var key: RedisKey
-    /// Reads `key`'s remaining time to live.
-    public init(_ key: RedisKey) { self.key = key }
-    public var name: String { "PTTL" }
-    public var keys: [RedisKey] { [key] }
-    public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand("PTTL", key) }
+    public static var name: RedisCommandName { "GETRANGE" }
+    public var keysAffected: CollectionOfOne<RedisKey> { CollectionOfOne(key) }
+    public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand(Self.name, key, start, end) }
 }

@@ -50,7 +50,7 @@ enum Handshake {
                 }
             }
             if let clientName = configuration.clientName {
-                _ = try await send(CLIENT_SETNAME(clientName: clientName), on: connection, by: deadline)
+                _ = try await send(CLIENT.SETNAME(clientName: clientName), on: connection, by: deadline)
             } else if configuration.password == nil && configuration.database == 0 {
                 // Nothing else would be sent before the connection is handed out: make sure the
                 // peer is a Redis server that accepts us (no password required) now, not at the
@@ -94,17 +94,17 @@ enum Handshake {
         let remaining = deadline - .now
         guard remaining > .zero else { throw .connectTimeout(endpoint, configuration.connectTimeout) }
         do {
-            let token = try await connection.roundTrip(name: command.name, timeout: remaining) { encoder in
+            let token = try await connection.roundTrip(name: Command.name.description, timeout: remaining) { encoder in
                 command.encode(into: &encoder)
             }
-            return try RedisConnection.response(Command.Response.self, from: token, command: command.name) { command.encode(into: &$0) }
+            return try RedisConnection.response(Command.Response.self, from: token, command: Command.name.description) { command.encode(into: &$0) }
         } catch {
             if error.code == .protocolError, let decodeError = error.decodeError {
-                throw .notARedisServer(endpoint, detail: "its answer to \(command.name) is not RESP (\(decodeError))")
+                throw .notARedisServer(endpoint, detail: "its answer to \(Command.name) is not RESP (\(decodeError))")
             }
             switch error.code {
             case .connectionClosed:
-                throw .notARedisServer(endpoint, detail: "it closed the connection without answering \(command.name)")
+                throw .notARedisServer(endpoint, detail: "it closed the connection without answering \(Command.name)")
             case .commandTimeout:
                 throw .connectTimeout(endpoint, configuration.connectTimeout)
             default:

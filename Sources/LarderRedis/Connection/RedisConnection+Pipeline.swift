@@ -12,12 +12,12 @@ extension RedisConnection {
     /// ```
     @inlinable
     public func execute<Command: RedisCommand>(_ commands: [Command]) async -> [Result<Command.Response, RedisError>] {
-        let tokens = await pipeline(names: commands.map { $0.name }, timeout: configuration.commandTimeout) { encoder in
+        let tokens = await pipeline(names: Array(repeating: Command.name.description, count: commands.count), timeout: configuration.commandTimeout) { encoder in
             for command in commands { command.encode(into: &encoder) }
         }
         return zip(commands, tokens).map { command, token in
             token.flatMap { token in
-                Result { () throws(RedisError) in try Self.response(Command.Response.self, from: token, command: command.name) { command.encode(into: &$0) } }
+                Result { () throws(RedisError) in try Self.response(Command.Response.self, from: token, command: Command.name.description) { command.encode(into: &$0) } }
             }
         }
     }
@@ -32,7 +32,7 @@ extension RedisConnection {
         _ commands: repeat each Command
     ) async -> (repeat Result<(each Command).Response, RedisError>) {
         var names: [String] = []
-        for command in repeat each commands { names.append(command.name) }
+        for command in repeat each commands { names.append(type(of: command).name.description) }
         let tokens = await pipeline(names: names, timeout: configuration.commandTimeout) { encoder in
             for command in repeat each commands { command.encode(into: &encoder) }
         }
@@ -40,7 +40,7 @@ extension RedisConnection {
         func next<C: RedisCommand>(_ command: C) -> Result<C.Response, RedisError> {
             defer { index += 1 }
             return tokens[index].flatMap { token in
-                Result { () throws(RedisError) in try Self.response(C.Response.self, from: token, command: command.name) { command.encode(into: &$0) } }
+                Result { () throws(RedisError) in try Self.response(C.Response.self, from: token, command: C.name.description) { command.encode(into: &$0) } }
             }
         }
         return (repeat next(each commands))
@@ -51,13 +51,13 @@ extension RedisConnection {
     public func execute<First: RedisCommand, Second: RedisCommand>(
         _ first: First, _ second: Second
     ) async -> (Result<First.Response, RedisError>, Result<Second.Response, RedisError>) {
-        let tokens = await pipeline(names: [first.name, second.name], timeout: configuration.commandTimeout) { encoder in
+        let tokens = await pipeline(names: [First.name.description, Second.name.description], timeout: configuration.commandTimeout) { encoder in
             first.encode(into: &encoder)
             second.encode(into: &encoder)
         }
         return (
-            tokens[0].flatMap { token in Result { () throws(RedisError) in try Self.response(First.Response.self, from: token, command: first.name) { first.encode(into: &$0) } } },
-            tokens[1].flatMap { token in Result { () throws(RedisError) in try Self.response(Second.Response.self, from: token, command: second.name) { second.encode(into: &$0) } } }
+            tokens[0].flatMap { token in Result { () throws(RedisError) in try Self.response(First.Response.self, from: token, command: First.name.description) { first.encode(into: &$0) } } },
+            tokens[1].flatMap { token in Result { () throws(RedisError) in try Self.response(Second.Response.self, from: token, command: Second.name.description) { second.encode(into: &$0) } } }
         )
     }
 }

@@ -19,7 +19,7 @@ import Synchronization
 /// ```swift
 /// try await RedisConnection.withConnection(configuration: try .init(url: "unix:///var/run/redis/redis.sock?db=1")) { redis in
 ///     let pong = try await redis.send(PING())          // "PONG"
-///     let port = try await redis.send(CONFIG_GET(["port"]))["port"]
+///     let port = try await redis.send(CONFIG.GET(["port"]))["port"]
 /// }
 /// ```
 public final class RedisConnection: Sendable {
@@ -158,11 +158,12 @@ public final class RedisConnection: Sendable {
     public func send<Command: RedisCommand>(_ command: Command) async throws(RedisError) -> Command.Response {
         // Before `admit`: a lent connection must not note the effect of a command never sent.
         guard !Task.isCancelled else { throw .cancelled }
-        try admit(command.name)
-        let token = try await roundTrip(name: command.name, timeout: configuration.commandTimeout) { encoder in
+        let name = Command.name.description
+        try admit(name)
+        let token = try await roundTrip(name: name, timeout: configuration.commandTimeout) { encoder in
             command.encode(into: &encoder)
         }
-        return try Self.response(Command.Response.self, from: token, command: command.name) { command.encode(into: &$0) }
+        return try Self.response(Command.Response.self, from: token, command: name) { command.encode(into: &$0) }
     }
 
     /// Sends any command given as its words and returns the raw reply.

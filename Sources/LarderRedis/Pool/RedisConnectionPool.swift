@@ -127,7 +127,7 @@ public final class RedisConnectionPool: RedisClient, Sendable {
     /// - Throws: ``RedisError/requiresLease(command:)`` for a command that changes the
     ///   connection for the commands after it (`MULTI`, `WATCH`, ...): use ``withConnection(_:)``.
     public func send<Command: RedisCommand>(_ command: Command) async throws(RedisError) -> Command.Response {
-        if let refusal = CommandPolicy.refusalOutsideLease(forName: command.name) { throw refusal }
+        if let refusal = CommandPolicy.refusalOutsideLease(forName: Command.name.description) { throw refusal }
         let connection = try await lease()
         defer { release(connection) }
         return try await connection.send(command)
@@ -135,7 +135,7 @@ public final class RedisConnectionPool: RedisClient, Sendable {
 
     /// Sends commands of one type together on one leased connection.
     public func execute<Command: RedisCommand>(_ commands: [Command]) async -> [Result<Command.Response, RedisError>] {
-        if let refusal = commands.lazy.compactMap({ CommandPolicy.refusalOutsideLease(forName: $0.name) }).first {
+        if let refusal = commands.isEmpty ? nil : CommandPolicy.refusalOutsideLease(forName: Command.name.description) {
             return commands.map { _ in .failure(refusal) }
         }
         let connection: RedisConnection
@@ -152,7 +152,7 @@ public final class RedisConnectionPool: RedisClient, Sendable {
     public func execute<First: RedisCommand, Second: RedisCommand>(
         _ first: First, _ second: Second
     ) async -> (Result<First.Response, RedisError>, Result<Second.Response, RedisError>) {
-        if let refusal = CommandPolicy.refusalOutsideLease(forName: first.name) ?? CommandPolicy.refusalOutsideLease(forName: second.name) {
+        if let refusal = CommandPolicy.refusalOutsideLease(forName: First.name.description) ?? CommandPolicy.refusalOutsideLease(forName: Second.name.description) {
             return (.failure(refusal), .failure(refusal))
         }
         let connection: RedisConnection
