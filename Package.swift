@@ -284,6 +284,8 @@ let package = Package(
                 "LarderRedis", "LarderRESP", "RedisTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                // NIOAsyncTestingChannel: the channel handler driven without a socket.
+                .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -40,12 +40,15 @@ struct PendingReply {
         }
     }
 
-    /// Hands the caller ``RedisError/cancelled`` now and keeps the command's place in the queue
-    /// for its reply, which is dropped when it arrives. The caller is resumed once: a reply
-    /// arriving later finds `.discard`.
-    mutating func cancel() {
-        fail(.cancelled)
+    /// Keeps the command's place in the queue for its reply, which is dropped when it arrives,
+    /// and returns the command as it was, for its caller to be answered with
+    /// ``RedisError/cancelled`` now (`nil` when it was cancelled already). The caller is resumed
+    /// once: a reply arriving later finds `.discard`.
+    mutating func cancel() -> PendingReply? {
+        guard isAwaited else { return nil }
+        let awaited = self
         sink = .discard
+        return awaited
     }
 
     /// Whether the reply still goes to a caller (not to a cancelled command's place).

@@ -16,35 +16,28 @@ import LarderRESP
 /// open for the callers sharing it. A call cancelled before its write was handed over is not
 /// written at all.
 ///
+/// What the connection's state is and how it changes is decided by ``StateMachine``; the
+/// handler performs the actions its transitions return (write, answer, arm the timer, close).
+///
 /// Commands are encoded into one reusable buffer and written at once; one timer watches the
 /// oldest command's deadline, so a command costs no allocation of its own here.
 final class RedisChannelHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    private var waiting = CircularBuffer<PendingReply>(initialCapacity: 16)
+    private var stateMachine: StateMachine<ChannelHandlerContext>
     private var processor: NIOSingleStepByteToMessageProcessor<RESPFrameDecoder>
     private var encoder: RESPCommandEncoder
-    private var context: ChannelHandlerContext?
+    /// The timer of the deadline the state machine armed: set while one is armed. Only the
+    /// handle lives here, to cancel it; when it fires is the machine's business.
     private var deadlineTimer: Scheduled<Void>?
-    private var armedDeadline: NIODeadline?
-    /// Whether a flush is queued on the event loop: writes handed over by callers off the loop
-    /// in the same tick go out in one syscall.
-    private var flushQueued = false
     private let endpoint: RedisEndpoint
     private let logger: Logger
-    /// Set once the connection can no longer answer; later commands fail with it at once.
-    private(set) var closedError: RedisError?
-    /// Calls cancelled when none of their commands was in the queue: a caller off the event loop
-    /// hands its write over with `execute`, and its cancellation, handed over the same way from
-    /// another thread, may come first. Their writes are dropped; the caller removes its call
-    /// with ``forget(call:)`` once it has returned, so a cancellation that came after the reply
-    /// leaves nothing behind.
-    private var cancelledUnwritten: Set<UInt64> = []
 
     init(endpoint: RedisEndpoint, limits: RESPLimits, logger: Logger) {
         self.endpoint = endpoint
         self.logger = logger
+        self.stateMachine = StateMachine(endpoint: endpoint)
         self.processor = NIOSingleStepByteToMessageProcessor(
             RESPFrameDecoder(decoder: RESPDecoder(limits: limits)),
             maximumBufferSize: nil
@@ -53,15 +46,15 @@ final class RedisChannelHandler: ChannelInboundHandler {
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        self.context = context
+        stateMachine.handlerAdded(context: context)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        self.context = nil
+        if let shutdown = stateMachine.handlerRemoved() { perform(shutdown) }
     }
 
     /// How many replies are due: the length of the queue.
-    var awaitedCount: Int { waiting.count }
+    var awaitedCount: Int { stateMachine.pendingCount }
 
     // MARK: Writing
 
@@ -70,42 +63,37 @@ final class RedisChannelHandler: ChannelInboundHandler {
     func write(
         call: UInt64, replies: some Sequence<PendingReply>, encode: (inout RESPCommandEncoder) -> Void
     ) {
-        guard let context = writableContext(call: call, failing: replies) else { return }
-        encoder.reset()
-        encode(&encoder)
-        waiting.append(contentsOf: replies)
-        if let deadline = waiting.last?.deadline { watch(deadline: deadline, context: context) }
-        context.writeAndFlush(wrapOutboundOut(encoder.buffer), promise: nil)
+        switch stateMachine.sendCommand(call: call, replies: replies, coalescingFlush: false) {
+        case .write(let context, _, let deadline):
+            if let deadline { armTimer(at: deadline, context: context) }
+            encoder.reset()
+            encode(&encoder)
+            context.writeAndFlush(wrapOutboundOut(encoder.buffer), promise: nil)
+        case .fail(let error):
+            for reply in replies { reply.fail(error) }
+        }
     }
 
     /// Writes bytes encoded elsewhere (by a caller off the event loop).
     func write(call: UInt64, bytes: ByteBuffer, replies: some Sequence<PendingReply>) {
-        guard let context = writableContext(call: call, failing: replies) else { return }
-        waiting.append(contentsOf: replies)
-        if let deadline = waiting.last?.deadline { watch(deadline: deadline, context: context) }
-        context.write(wrapOutboundOut(bytes), promise: nil)
-        guard !flushQueued else { return }
-        flushQueued = true
-        // Runs after the writes already queued by other callers: one flush for all of them.
-        context.eventLoop.assumeIsolated().execute {
-            self.flushQueued = false
-            self.context?.flush()
+        switch stateMachine.sendCommand(call: call, replies: replies, coalescingFlush: true) {
+        case .write(let context, let flush, let deadline):
+            if let deadline { armTimer(at: deadline, context: context) }
+            switch flush {
+            case .now:
+                context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
+            case .onNextTick:
+                context.write(wrapOutboundOut(bytes), promise: nil)
+                // Runs after the writes already queued by other callers: one flush for all of them.
+                context.eventLoop.assumeIsolated().execute {
+                    self.stateMachine.flushDue()?.flush()
+                }
+            case .alreadyQueued:
+                context.write(wrapOutboundOut(bytes), promise: nil)
+            }
+        case .fail(let error):
+            for reply in replies { reply.fail(error) }
         }
-    }
-
-    /// The context to write the commands of `call` with, or `nil` after failing `replies`:
-    /// the call was cancelled before they were written, or the connection cannot answer.
-    private func writableContext(call: UInt64, failing replies: some Sequence<PendingReply>) -> ChannelHandlerContext? {
-        let error: RedisError
-        if cancelledUnwritten.remove(call) != nil {
-            error = .cancelled
-        } else if let context, closedError == nil {
-            return context
-        } else {
-            error = closedError ?? .connectionClosed(endpoint)
-        }
-        for reply in replies { reply.fail(error) }
-        return nil
     }
 
     // MARK: Cancelling
@@ -114,18 +102,18 @@ final class RedisChannelHandler: ChannelInboundHandler {
     /// their places in the queue for their replies; when none is queued, the call's commands
     /// are not written if they come later.
     func cancel(call: UInt64) {
-        var queued = false
-        for index in waiting.indices where waiting[index].call == call {
-            waiting[index].cancel()
-            queued = true
+        switch stateMachine.cancel(call: call) {
+        case .failCancelled(let replies):
+            for reply in replies { reply.fail(.cancelled) }
+        case .doNothing:
+            break
         }
-        if !queued { cancelledUnwritten.insert(call) }
     }
 
     /// Forgets a cancellation that found none of `call`'s commands queued, once the call has
     /// returned (answered before the cancellation came, or refused before it was written).
     func forget(call: UInt64) {
-        cancelledUnwritten.remove(call)
+        stateMachine.forget(call: call)
     }
 
     // MARK: Reading
@@ -134,95 +122,81 @@ final class RedisChannelHandler: ChannelInboundHandler {
         let bytes = unwrapInboundIn(data)
         do {
             try processor.process(buffer: bytes) { token in
-                self.deliver(token, context: context)
+                self.deliver(token)
             }
         } catch let error as RESPDecodeError {
             logger.warning("closing connection: invalid reply", metadata: ["endpoint": "\(endpoint)", "error": "\(error)"])
-            shutDown(context: context, error: .protocolError(endpoint, error))
+            if let shutdown = stateMachine.errorCaught(.protocolError(endpoint, error)) { perform(shutdown) }
         } catch {
-            shutDown(context: context, error: .connectFailed(endpoint, reason: "\(error)"))
+            if let shutdown = stateMachine.errorCaught(.connectFailed(endpoint, reason: "\(error)")) { perform(shutdown) }
         }
     }
 
-    private func deliver(_ token: RESPToken, context: ChannelHandlerContext) {
+    private func deliver(_ token: RESPToken) {
         if token.type == .push {
             logger.debug("push frame ignored", metadata: ["frame": "\(token.shortDescription)"])
             return
         }
-        guard let reply = waiting.popFirst() else {
-            logger.warning("closing connection: reply without a command", metadata: ["reply": "\(token.shortDescription)"])
-            shutDown(context: context, error: .connectionClosed(endpoint))
-            return
-        }
-        if !reply.isAwaited {
+        switch stateMachine.receivedReply() {
+        case .succeed(let reply):
+            reply.succeed(token)
+        case .drop(let reply):
             logger.trace("reply to a cancelled command dropped", metadata: ["command": "\(reply.name)"])
+        case .shutDown(let shutdown):
+            logger.warning("closing connection: reply without a command", metadata: ["reply": "\(token.shortDescription)"])
+            perform(shutdown)
+        case .ignore:
+            logger.trace("reply after the connection was given up ignored", metadata: ["reply": "\(token.shortDescription)"])
         }
-        reply.succeed(token)
     }
 
     // MARK: Deadlines
 
-    /// Makes sure the timer fires by `deadline` (the deadline of a command just queued).
-    private func watch(deadline: NIODeadline, context: ChannelHandlerContext) {
-        if let armed = armedDeadline, armed <= deadline { return }
+    /// Arms the timer for `deadline`, replacing the one armed (the machine re-arms only for an
+    /// earlier deadline, or after the timer fired).
+    private func armTimer(at deadline: NIODeadline, context: ChannelHandlerContext) {
         deadlineTimer?.cancel()
-        armedDeadline = deadline
         deadlineTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in
             deadlineTimer = nil
-            armedDeadline = nil
-            checkDeadlines()
+            deadlineFired(now: context.eventLoop.now)
         }
     }
 
-    /// Fails the connection if a waiting command is past its deadline; otherwise waits for the
-    /// earliest remaining one. Commands answered meanwhile have left the queue, so the timer
-    /// fires about once per timeout period, not once per command.
-    private func checkDeadlines() {
-        guard let context, !waiting.isEmpty else { return }
-        let now = NIODeadline.now()
-        if waiting.contains(where: { $0.deadline <= now }) {
+    private func deadlineFired(now: NIODeadline) {
+        switch stateMachine.deadlineFired(now: now) {
+        case .timeOut(let expired, let shutdown):
             // Every command past its deadline says so; the others learn why the connection closed.
-            var remaining = CircularBuffer<PendingReply>()
-            while let reply = waiting.popFirst() {
-                if reply.deadline <= now {
-                    reply.fail(.commandTimeout(command: reply.name, reply.timeout))
-                    logger.warning("closing connection: command timed out", metadata: ["command": "\(reply.name)", "endpoint": "\(endpoint)"])
-                } else {
-                    remaining.append(reply)
-                }
+            for reply in expired {
+                reply.fail(.commandTimeout(command: reply.name, reply.timeout))
+                logger.warning("closing connection: command timed out", metadata: ["command": "\(reply.name)", "endpoint": "\(endpoint)"])
             }
-            waiting = remaining
-            shutDown(context: context, error: .connectionClosed(endpoint))
-        } else if let earliest = waiting.lazy.map(\.deadline).min() {
-            watch(deadline: earliest, context: context)
+            perform(shutdown)
+        case .armTimer(let context, let deadline):
+            armTimer(at: deadline, context: context)
+        case .doNothing:
+            break
         }
     }
 
     // MARK: Closing
 
     func channelInactive(context: ChannelHandlerContext) {
-        let error = closedError ?? .connectionClosed(endpoint)
-        closedError = error
-        failAll(with: error)
-        cancelledUnwritten.removeAll()
-        deadlineTimer?.cancel()
-        deadlineTimer = nil
-        armedDeadline = nil
+        perform(stateMachine.channelInactive())
         context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         logger.debug("connection error", metadata: ["endpoint": "\(endpoint)", "error": "\(error)"])
-        shutDown(context: context, error: .connectionClosed(endpoint))
+        if let shutdown = stateMachine.errorCaught(.connectionClosed(endpoint)) { perform(shutdown) }
     }
 
-    private func shutDown(context: ChannelHandlerContext, error: RedisError) {
-        if closedError == nil { closedError = error }
-        failAll(with: error)
-        context.close(promise: nil)
-    }
-
-    private func failAll(with error: RedisError) {
-        while let reply = waiting.popFirst() { reply.fail(error) }
+    /// Fails what waited, stops the timer, and closes the channel when the machine says so.
+    /// Closing re-enters the handler (`channelInactive`), which the machine, already moved on,
+    /// answers with nothing more to fail.
+    private func perform(_ shutdown: StateMachine<ChannelHandlerContext>.Shutdown) {
+        for reply in shutdown.pending { reply.fail(shutdown.error) }
+        deadlineTimer?.cancel()
+        deadlineTimer = nil
+        shutdown.context?.close(promise: nil)
     }
 }

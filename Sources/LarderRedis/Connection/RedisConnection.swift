@@ -228,8 +228,9 @@ public final class RedisConnection: Sendable {
         name: String, timeout: Duration, encode: (inout RESPCommandEncoder) -> Void
     ) async throws(RedisError) -> RESPToken {
         guard !Task.isCancelled else { throw .cancelled }
-        let deadline = NIODeadline.now() + TimeAmount(timeout)
         let eventLoop = channel.eventLoop
+        // By the loop's clock, which the handler's timer runs on (a test loop's is virtual).
+        let deadline = eventLoop.now + TimeAmount(timeout)
         let handler = self.handler
         let call = nextCall.wrappingAdd(1, ordering: .relaxed).oldValue
         defer { forgetIfCancelled(call) }
@@ -272,8 +273,9 @@ public final class RedisConnection: Sendable {
         if let refusal = admit(names: names) {
             return names.map { _ in .failure(refusal) }
         }
-        let deadline = NIODeadline.now() + TimeAmount(timeout)
         let eventLoop = channel.eventLoop
+        // By the loop's clock, which the handler's timer runs on (a test loop's is virtual).
+        let deadline = eventLoop.now + TimeAmount(timeout)
         let handler = self.handler
         let call = nextCall.wrappingAdd(1, ordering: .relaxed).oldValue
         defer { forgetIfCancelled(call) }
