@@ -57,7 +57,7 @@ final class RedisCancellationTests: XCTestCase {
             // scheduling of the task that awaits it.
             let tasks = keys.map { key in
                 Task { () -> (Result<ByteBuffer?, RedisError>, ContinuousClock.Instant) in
-                    do {
+                    do throws(RedisError) {
                         let value = try await redis.send(GET(key))
                         return (.success(value), ContinuousClock.now)
                     } catch {

@@ -11,9 +11,11 @@ final class RedisChannelHandlerTests: XCTestCase {
     func testCommandsGoOutAsRESPAndRepliesComeBackToTheirCallersInOrder() async throws {
         let (redis, channel) = try await connection()
         let first = Task { try await redis.send(GET("a")) }
-        XCTAssertEqual(try await written(on: channel), "*2\r\n$3\r\nGET\r\n$1\r\na\r\n")
+        let written1 = try await written(on: channel)
+        XCTAssertEqual(written1, "*2\r\n$3\r\nGET\r\n$1\r\na\r\n")
         let second = Task { try await redis.send("SET", "b", "2") }
-        XCTAssertEqual(try await written(on: channel), "*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$1\r\n2\r\n")
+        let written2 = try await written(on: channel)
+        XCTAssertEqual(written2, "*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$1\r\n2\r\n")
 
         // Both replies in one read: each goes to its own command.
         try await channel.writeInbound(ByteBuffer(string: "$5\r\nvalue\r\n+OK\r\n"))
@@ -60,7 +62,8 @@ final class RedisChannelHandlerTests: XCTestCase {
     func testAnErrorReplyMidPipelineFailsOnlyItsCommand() async throws {
         let (redis, channel) = try await connection()
         let pipeline = Task { await redis.execute([GET("a"), GET("list"), GET("c")]) }
-        XCTAssertEqual(try await written(on: channel), "*2\r\n$3\r\nGET\r\n$1\r\na\r\n*2\r\n$3\r\nGET\r\n$4\r\nlist\r\n*2\r\n$3\r\nGET\r\n$1\r\nc\r\n")
+        let written3 = try await written(on: channel)
+        XCTAssertEqual(written3, "*2\r\n$3\r\nGET\r\n$1\r\na\r\n*2\r\n$3\r\nGET\r\n$4\r\nlist\r\n*2\r\n$3\r\nGET\r\n$1\r\nc\r\n")
         try await channel.writeInbound(
             ByteBuffer(string: "$1\r\na\r\n-WRONGTYPE Operation against a key holding the wrong kind of value\r\n$1\r\nc\r\n"))
         let results = await pipeline.value.map { answer($0.map { $0.map { String(buffer: $0) } ?? "nil" }) }
@@ -113,8 +116,9 @@ final class RedisChannelHandlerTests: XCTestCase {
         let (redis, channel) = try await connection()
         let get = Task { try await redis.send(GET("a")) }
         _ = try await written(on: channel)
-        try? await channel.writeInbound(ByteBuffer(string: "?not resp\r\n"))
-        XCTAssertEqual(answer(await get.result), "protocolError")
+        _ = try? await channel.writeInbound(ByteBuffer(string: "?not resp\r\n"))
+        let getResult = await get.result
+        XCTAssertEqual(answer(getResult), "protocolError")
         XCTAssertFalse(redis.isOpen)
     }
 
@@ -135,7 +139,7 @@ final class RedisChannelHandlerTests: XCTestCase {
         let victim = 37
         let tasks = (0..<count).map { index in
             Task { () -> (Result<ByteBuffer?, RedisError>, ContinuousClock.Instant) in
-                do {
+                do throws(RedisError) {
                     let value = try await redis.send(GET(RedisKey("key:\(index)")))
                     return (.success(value), ContinuousClock.now)
                 } catch {

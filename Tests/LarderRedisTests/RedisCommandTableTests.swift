@@ -74,6 +74,14 @@ final class RedisCommandTableTests: XCTestCase {
         let nameWords = [name.command] + (name.subcommand.map { [$0] } ?? [])
         XCTAssertEqual(words.prefix(nameWords.count).map { String(buffer: $0) }, nameWords, "\(name) does not encode its name first")
         let declared = command.keysAffected.map(\.description)
+        if words.count == nameWords.count {
+            // `COMMAND GETKEYS` needs at least one argument: a command sent as its name alone
+            // has keys only if the server's key specification says its first key is its name.
+            let firstKey = try await serverFields(of: name, on: redis).dropFirst(3).first.flatMap { try? Int(fromRESP: $0) }
+            XCTAssertEqual(firstKey, 0, "\(name): the server says a key follows its name, and it was sent with none")
+            XCTAssertEqual(declared, [], "\(name): declares keys and sends no arguments")
+            return
+        }
         do {
             let reply = try await redis.send("COMMAND", "GETKEYS", words)
             let found = try [ByteBuffer](fromRESP: reply).map { String(buffer: $0) }
@@ -100,6 +108,14 @@ final class RedisCommandTableTests: XCTestCase {
     /// The flags of the command `name` in `COMMAND INFO`: a subcommand's from its container's
     /// entry (its subcommands, the 10th field, are named `container|subcommand`).
     private static func serverFlags(of name: RedisCommandName, on redis: RedisConnection) async throws -> Set<String> {
+        let fields = try await serverFields(of: name, on: redis)
+        return fields.count > 2 ? Set(elements(fields[2]).compactMap(text)) : []
+    }
+
+    /// The `COMMAND INFO` entry of the command `name` (name, arity, flags, first key, …): a
+    /// subcommand's from its container's entry (its subcommands, the 10th field, are named
+    /// `container|subcommand`).
+    private static func serverFields(of name: RedisCommandName, on redis: RedisConnection) async throws -> [RESPToken] {
         let reply = try await redis.send("COMMAND", "INFO", name.command)
         guard let entry = elements(reply).first, !elements(entry).isEmpty else {
             XCTFail("the server does not know \(name.command)")
@@ -114,7 +130,7 @@ final class RedisCommandTableTests: XCTestCase {
             }
             fields = elements(sub)
         }
-        return Set(elements(fields[2]).compactMap(text))
+        return fields
     }
 
     // MARK: Helpers
