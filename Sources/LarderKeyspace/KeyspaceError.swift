@@ -128,9 +128,9 @@ public struct KeyspaceError: Error, Sendable, CustomStringConvertible {
         case .redis(let error):
             "\(error)"
         case .noSuchDatabase(let database, let databases?):
-            "there is no database \(database): this server has \(databases) (0–\(databases - 1), the `databases` setting of redis.conf)"
+            "there is no database \(database): this server has \(databases) (0–\(databases - 1), its `databases` setting)"
         case .noSuchDatabase(let database, nil):
-            "there is no database \(database): databases are numbered from 0 (`databases` in redis.conf says how many)"
+            "there is no database \(database): databases are numbered from 0 (the server's `databases` setting says how many)"
         case .invalidCursor(let cursor):
             "'\(cursor)' is not a SCAN cursor: a cursor is a number, 0 to start; use the one the previous page returned"
         case .invalidCount(let count, let allowed):

@@ -6,7 +6,7 @@ public struct KeyspaceOverview: Hashable, Sendable {
     /// The `INFO keyspace` line of each entry as the server sent it
     /// (`db1:keys=9,expires=9,avg_ttl=899387`): `lines[i]` is `entries[i]`'s.
     public var lines: [String]
-    /// How many databases the server has (`databases` in redis.conf, 16 by default), or `nil`
+    /// How many databases the server has (its `databases` setting, 16 by default), or `nil`
     /// when `CONFIG GET` is not allowed (a managed server may rename it).
     public var databaseCount: Int?
 

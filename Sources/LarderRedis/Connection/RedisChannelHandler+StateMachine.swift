@@ -17,6 +17,12 @@ extension RedisChannelHandler {
     /// ```
     ///
     /// `Context` is the channel handler context in the handler; the tests use a plain value.
+    ///
+    /// The queue of commands awaiting replies lives beside the state rather than in the
+    /// `active` payload: every reply pops it, and popping a queue held in an enum payload means
+    /// copying the payload out and back, a retain and release of the context and the queue for
+    /// every reply. It is empty in every state but
+    /// `active`: the transitions out of `active` hand it over in their ``Shutdown``.
     struct StateMachine<Context> {
         /// Where the connection is in its life.
         enum State {
@@ -30,17 +36,12 @@ extension RedisChannelHandler {
             case closing(error: RedisError)
             /// The channel is closed: later commands fail with `error` at once.
             case closed(error: RedisError)
-            /// Held only inside a transition, while the active state's queue is changed in place
-            /// (so that it stays uniquely referenced and appending copies nothing).
-            case modifying
         }
 
         /// The state of an open connection.
         struct Active {
             /// Where writes and the close go.
             let context: Context
-            /// The commands written and not yet answered, oldest first: Redis answers in order.
-            var pending: CircularBuffer<PendingReply>
             /// When the deadline timer fires, if it is armed.
             var armedDeadline: NIODeadline?
             /// Whether a flush is queued on the event loop: writes handed over by callers off the
@@ -49,6 +50,9 @@ extension RedisChannelHandler {
         }
 
         private(set) var state: State = .initialized
+        /// The commands written and not yet answered, oldest first (Redis answers in order);
+        /// empty unless the state is `active`.
+        private var pending = CircularBuffer<PendingReply>(initialCapacity: 16)
         /// Calls cancelled when none of their commands was in the queue: a caller off the event
         /// loop hands its write over with `execute`, and its cancellation, handed over the same
         /// way from another thread, may come first. Their writes are refused; the caller removes
@@ -63,10 +67,7 @@ extension RedisChannelHandler {
         }
 
         /// How many replies are due: the length of the queue, cancelled commands included.
-        var pendingCount: Int {
-            if case .active(let active) = state { return active.pending.count }
-            return 0
-        }
+        var pendingCount: Int { pending.count }
 
         // MARK: Joining the pipeline
 
@@ -77,8 +78,8 @@ extension RedisChannelHandler {
         mutating func handlerAdded(context: Context) {
             switch state {
             case .initialized:
-                state = .active(Active(context: context, pending: CircularBuffer(initialCapacity: 16), armedDeadline: nil, flushQueued: false))
-            case .active, .closing, .closed, .modifying:
+                state = .active(Active(context: context, armedDeadline: nil, flushQueued: false))
+            case .active, .closing, .closed:
                 preconditionFailure("RedisChannelHandler added to a pipeline twice (state: \(state))")
             }
         }
@@ -109,15 +110,15 @@ extension RedisChannelHandler {
         /// per command, in order). `coalescingFlush`: the write was handed over from off the
         /// event loop, and its flush may wait for the others handed over in the same tick.
         mutating func sendCommand(call: UInt64, replies: some Sequence<PendingReply>, coalescingFlush: Bool) -> SendAction {
-            if cancelledUnwritten.remove(call) != nil { return .fail(.cancelled) }
+            // Almost always empty: skip hashing the call number for every write.
+            if !cancelledUnwritten.isEmpty, cancelledUnwritten.remove(call) != nil { return .fail(.cancelled) }
             switch state {
             case .active(var active):
-                state = .modifying
-                active.pending.append(contentsOf: replies)
+                pending.append(contentsOf: replies)
                 var armTimer: NIODeadline?
                 // The commands just queued are the newest; their deadline only matters when it
                 // comes before the armed one (a shorter timeout than the commands before them).
-                if let deadline = active.pending.last?.deadline, active.armedDeadline.map({ deadline < $0 }) ?? true {
+                if let deadline = pending.last?.deadline, active.armedDeadline.map({ deadline < $0 }) ?? true {
                     active.armedDeadline = deadline
                     armTimer = deadline
                 }
@@ -136,8 +137,6 @@ extension RedisChannelHandler {
                 return .fail(.connectionClosed(endpoint))
             case .closing(let error), .closed(let error):
                 return .fail(error)
-            case .modifying:
-                preconditionFailure("RedisChannelHandler.StateMachine observed mid-transition")
             }
         }
 
@@ -151,8 +150,6 @@ extension RedisChannelHandler {
                 return active.context
             case .initialized, .closing, .closed:
                 return nil
-            case .modifying:
-                preconditionFailure("RedisChannelHandler.StateMachine observed mid-transition")
             }
         }
 
@@ -171,15 +168,13 @@ extension RedisChannelHandler {
         /// The caller of `call` was cancelled.
         mutating func cancel(call: UInt64) -> CancelAction {
             switch state {
-            case .active(var active):
-                state = .modifying
+            case .active:
                 var queued = false
                 var cancelled = CircularBuffer<PendingReply>()
-                for index in active.pending.indices where active.pending[index].call == call {
+                for index in pending.indices where pending[index].call == call {
                     queued = true
-                    if let awaited = active.pending[index].cancel() { cancelled.append(awaited) }
+                    if let awaited = pending[index].cancel() { cancelled.append(awaited) }
                 }
-                state = .active(active)
                 if queued { return .failCancelled(cancelled) }
                 cancelledUnwritten.insert(call)
                 return .doNothing
@@ -187,8 +182,6 @@ extension RedisChannelHandler {
                 // Nothing is queued; a write that still comes is refused with `cancelled`.
                 cancelledUnwritten.insert(call)
                 return .doNothing
-            case .modifying:
-                preconditionFailure("RedisChannelHandler.StateMachine observed mid-transition")
             }
         }
 
@@ -215,21 +208,16 @@ extension RedisChannelHandler {
         /// A reply arrived: it answers the oldest command queued.
         mutating func receivedReply() -> ReplyAction {
             switch state {
-            case .active(var active):
-                state = .modifying
-                guard let reply = active.pending.popFirst() else {
-                    state = .active(active)
+            case .active:
+                guard let reply = pending.popFirst() else {
                     return .shutDown(close(with: .connectionClosed(endpoint)))
                 }
-                state = .active(active)
                 return reply.isAwaited ? .succeed(reply) : .drop(reply)
             case .closing, .closed:
                 return .ignore
             case .initialized:
                 // No channel delivers reads to a handler before adding it.
                 preconditionFailure("RedisChannelHandler read a reply before it was added to a pipeline")
-            case .modifying:
-                preconditionFailure("RedisChannelHandler.StateMachine observed mid-transition")
             }
         }
 
@@ -251,10 +239,9 @@ extension RedisChannelHandler {
         mutating func deadlineFired(now: NIODeadline) -> DeadlineAction {
             switch state {
             case .active(var active):
-                state = .modifying
                 active.armedDeadline = nil
-                guard active.pending.contains(where: { $0.deadline <= now }) else {
-                    let earliest = active.pending.lazy.map(\.deadline).min()
+                guard pending.contains(where: { $0.deadline <= now }) else {
+                    let earliest = pending.lazy.map(\.deadline).min()
                     active.armedDeadline = earliest
                     state = .active(active)
                     guard let earliest else { return .doNothing }
@@ -262,17 +249,15 @@ extension RedisChannelHandler {
                 }
                 var expired = CircularBuffer<PendingReply>()
                 var remaining = CircularBuffer<PendingReply>()
-                while let reply = active.pending.popFirst() {
+                while let reply = pending.popFirst() {
                     if reply.deadline <= now { expired.append(reply) } else { remaining.append(reply) }
                 }
-                active.pending = remaining
+                pending = remaining
                 state = .active(active)
                 return .timeOut(expired: expired, shutdown: close(with: .connectionClosed(endpoint)))
             case .initialized, .closing, .closed:
                 // A timer armed before the connection was given up; its commands were failed then.
                 return .doNothing
-            case .modifying:
-                preconditionFailure("RedisChannelHandler.StateMachine observed mid-transition")
             }
         }
 
@@ -297,8 +282,6 @@ extension RedisChannelHandler {
                 return nil
             case .closing, .closed:
                 return nil
-            case .modifying:
-                preconditionFailure("RedisChannelHandler.StateMachine observed mid-transition")
             }
         }
 
@@ -307,10 +290,10 @@ extension RedisChannelHandler {
         mutating func channelInactive() -> Shutdown {
             cancelledUnwritten.removeAll()
             switch state {
-            case .active(let active):
+            case .active:
                 let error = RedisError.connectionClosed(endpoint)
                 state = .closed(error: error)
-                return Shutdown(pending: active.pending, error: error, context: nil)
+                return Shutdown(pending: takePending(), error: error, context: nil)
             case .closing(let error), .closed(let error):
                 state = .closed(error: error)
                 return Shutdown(pending: [], error: error, context: nil)
@@ -318,8 +301,6 @@ extension RedisChannelHandler {
                 let error = RedisError.connectionClosed(endpoint)
                 state = .closed(error: error)
                 return Shutdown(pending: [], error: error, context: nil)
-            case .modifying:
-                preconditionFailure("RedisChannelHandler.StateMachine observed mid-transition")
             }
         }
 
@@ -328,17 +309,15 @@ extension RedisChannelHandler {
         /// since no reply can reach it any more.
         mutating func handlerRemoved() -> Shutdown? {
             switch state {
-            case .active(let active):
+            case .active:
                 let error = RedisError.connectionClosed(endpoint)
                 state = .closed(error: error)
-                return Shutdown(pending: active.pending, error: error, context: nil)
+                return Shutdown(pending: takePending(), error: error, context: nil)
             case .initialized:
                 state = .closed(error: .connectionClosed(endpoint))
                 return nil
             case .closing, .closed:
                 return nil
-            case .modifying:
-                preconditionFailure("RedisChannelHandler.StateMachine observed mid-transition")
             }
         }
 
@@ -348,7 +327,13 @@ extension RedisChannelHandler {
                 preconditionFailure("RedisChannelHandler.StateMachine closes only an active connection (state: \(state))")
             }
             state = .closing(error: error)
-            return Shutdown(pending: active.pending, error: error, context: active.context)
+            return Shutdown(pending: takePending(), error: error, context: active.context)
+        }
+
+        /// The queue, emptied: a connection leaving `active` hands it over to be failed.
+        private mutating func takePending() -> CircularBuffer<PendingReply> {
+            defer { pending = CircularBuffer() }
+            return pending
         }
     }
 }

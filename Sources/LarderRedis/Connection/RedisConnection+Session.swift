@@ -31,8 +31,11 @@ extension RedisConnection {
     @usableFromInline
     func admit(names: [String]) -> RedisError? {
         let sharing = self.sharing
-        for name in names {
+        // A pipeline of one command type repeats one name: check each name once.
+        var checked: String?
+        for name in names where name != checked {
             if let refusal = CommandPolicy.refusal(forName: CommandPolicy.canonical(name), sharing: sharing) { return refusal }
+            checked = name
         }
         guard sharing == .lent else { return nil }
         let effects = names.compactMap { SessionState.effects[CommandPolicy.canonical($0)] }

@@ -2,6 +2,15 @@
 /// writes them (Django's `JSONSerializer`): no spaces, non-ASCII escaped as `\uXXXX`, object
 /// keys in sorted order (Python keeps insertion order; a Swift dictionary has none, and sorted
 /// keys make the signed value of a session reproducible).
+///
+/// Why this is not `LarderFastJSON`: FastJSON maps `Codable` Swift types to JSON for cache
+/// values, where any valid JSON will do. A session is an untyped tree (``SessionValue``) whose
+/// bytes are signed, and Django checks that signature over the exact text Python's `json` module
+/// writes — its escaping (`\uXXXX` for every non-ASCII scalar), its float spelling (`1e+16`,
+/// `1.0`) and its separators. That byte-for-byte contract is this file's whole job, and
+/// ``SessionJSONParser`` reads the same trees back without going through `Decodable`. Values a
+/// program stores as its own `Codable` types still go through FastJSON
+/// (``DjangoSessionData`` uses `FastJSONCacheSerializer`).
 enum SessionJSON {
     static func write(_ value: SessionValue, into output: inout [UInt8]) {
         switch value {
