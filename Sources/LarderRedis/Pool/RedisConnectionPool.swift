@@ -398,8 +398,13 @@ public final class RedisConnectionPool: RedisClient, Sendable {
     /// minimum. Returns `false` once the pool is closed.
     func sweepIdleConnections() -> Bool {
         let (expired, open) = state.withLock { state -> ([RedisConnection], Bool) in
-            var expired = state.idle.filter { !$0.connection.isOpen }.map(\.connection)
-            state.idle.removeAll { !$0.connection.isOpen }
+            // One look at each connection: what is taken out is what gets closed.
+            var expired: [RedisConnection] = []
+            state.idle.removeAll { entry in
+                guard !entry.connection.isOpen else { return false }
+                expired.append(entry.connection)
+                return true
+            }
             expired += Self.removeExpired(
                 &state, before: .now - poolConfiguration.idleTimeout, minimum: poolConfiguration.minimumConnections)
             return (expired, !state.closed)
