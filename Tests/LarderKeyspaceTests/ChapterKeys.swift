@@ -30,11 +30,11 @@ enum ChapterKeys {
 
     /// DB 1 (the cache's), by key: value and TTL in seconds (`nil`: none).
     static let cacheDatabase: [(key: String, value: String, ttl: Int?)] = [
-        (":1:views.decorators.cache.cache_header..\(url).UTC", "[]", 900),
-        (":1:views.decorators.cache.cache_page..GET.\(url).\(noVary).UTC", page("<html><body>home</body></html>"), 900),
-        (":1:views.decorators.cache.cache_header..\(otherURL).UTC", #"["HTTP_COOKIE"]"#, 900),
-        (":1:views.decorators.cache.cache_page..GET.\(otherURL).\(cookieVary).UTC", page("<p>for one cookie</p>"), 900),
-        (":1:views.decorators.cache.cache_page..HEAD.\(otherURL).\(cookieVary).UTC", page(""), 900),
+        (":1:views.decorators.cache.cache_header..\(url).en-us.UTC", "[]", 900),
+        (":1:views.decorators.cache.cache_page..GET.\(url).\(noVary).en-us.UTC", page("<html><body>home</body></html>"), 900),
+        (":1:views.decorators.cache.cache_header..\(otherURL).en-us.UTC", #"["HTTP_COOKIE"]"#, 900),
+        (":1:views.decorators.cache.cache_page..GET.\(otherURL).\(cookieVary).en-us.UTC", page("<p>for one cookie</p>"), 900),
+        (":1:views.decorators.cache.cache_page..HEAD.\(otherURL).\(cookieVary).en-us.UTC", page(""), 900),
         (":1:craig", #""derington""#, 300),
         (":1:a", "1", 300), (":1:b", "2", 300), (":1:c", "3", 300),
         (":1:my-key", #"{"aString":"this is a simple string","anInteger":123,"oneList":[9,10,11,12,13]}"#, 300),

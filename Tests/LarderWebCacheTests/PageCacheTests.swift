@@ -96,8 +96,8 @@ final class PageCacheTests: XCTestCase {
         _ = try await site.client.get("/")
         let keys = try await site.keys()
         let url = md5("http://127.0.0.1:\(site.site.port)/")
-        let header = ":1:views.decorators.cache.cache_header..\(url).UTC"
-        let pageKey = ":1:views.decorators.cache.cache_page..GET.\(url).d41d8cd98f00b204e9800998ecf8427e.UTC"
+        let header = ":1:views.decorators.cache.cache_header..\(url).en-us.UTC"
+        let pageKey = ":1:views.decorators.cache.cache_page..GET.\(url).d41d8cd98f00b204e9800998ecf8427e.en-us.UTC"
         XCTAssertEqual(Set(keys.keys), [header, pageKey])
         XCTAssertEqual(keys[header], 900)
         XCTAssertEqual(keys[pageKey], 900)
@@ -134,7 +134,7 @@ final class PageCacheTests: XCTestCase {
 
     func testTheSpecsExampleURLHashesAsDjangoDoes() {
         let keys = PageCacheKeys()
-        XCTAssertEqual(keys.headerKey(url: "http://127.0.0.1:8101/"), "views.decorators.cache.cache_header..c4aed54dc627f58462c271921e35da18.UTC")
+        XCTAssertEqual(keys.headerKey(url: "http://127.0.0.1:8101/"), "views.decorators.cache.cache_header..c4aed54dc627f58462c271921e35da18.en-us.UTC")
         let noTimeZone = PageCacheKeys(keyPrefix: "site", language: "en-us", timeZone: nil)
         XCTAssertEqual(noTimeZone.headerKey(url: "http://127.0.0.1:8101/"), "views.decorators.cache.cache_header.site.c4aed54dc627f58462c271921e35da18.en-us")
     }
@@ -144,7 +144,7 @@ final class PageCacheTests: XCTestCase {
         let url = "http://h/"
         let request: HTTPFields = [.cookie: "a=1"]
         let key = keys.pageKey(method: "GET", url: url, headerList: ["HTTP_ACCEPT_ENCODING", "HTTP_COOKIE"], request: request)
-        XCTAssertEqual(key, "views.decorators.cache.cache_page..GET.\(md5(url)).\(md5("-,3:a=1,")).UTC")
+        XCTAssertEqual(key, "views.decorators.cache.cache_page..GET.\(md5(url)).\(md5("-,3:a=1,")).en-us.UTC")
         XCTAssertEqual(keys.headerList(vary: ["Cookie, accept-encoding"]), ["HTTP_ACCEPT_ENCODING", "HTTP_COOKIE"])
     }
 
@@ -163,14 +163,14 @@ final class PageCacheTests: XCTestCase {
         let aliceAgain = try await site.client.get("/mine", headers: [("Cookie", "who=alice")])
         let keys = try await site.keys()
         let url = md5("http://127.0.0.1:\(site.site.port)/mine")
-        let headerList = try await site.cache.get("views.decorators.cache.cache_header..\(url).UTC", as: [String].self)
+        let headerList = try await site.cache.get("views.decorators.cache.cache_header..\(url).en-us.UTC", as: [String].self)
         await site.stop()
         XCTAssertEqual(alice.text, "<p>for who=alice</p>")
         XCTAssertEqual(bob.text, "<p>for who=bob</p>", "bob was served alice's page")
         XCTAssertEqual(aliceAgain.text, "<p>for who=alice</p>")
         XCTAssertEqual(site.runs, 2, "alice's second request should be a hit")
         XCTAssertEqual(keys.keys.filter { $0.contains("cache_page") }.count, 2, "one entry per cookie: \(keys.keys)")
-        XCTAssertNotNil(keys[":1:views.decorators.cache.cache_page..GET.\(url).\(md5("9:who=alice,")).UTC"])
+        XCTAssertNotNil(keys[":1:views.decorators.cache.cache_page..GET.\(url).\(md5("9:who=alice,")).en-us.UTC"])
         XCTAssertEqual(headerList, ["HTTP_COOKIE"])
     }
 
@@ -262,7 +262,7 @@ final class PageCacheTests: XCTestCase {
 
     // MARK: What is never stored
 
-    func testNothingIsStoredForPostPrivateNoStoreVaryStarZeroMaxAgeErrorsOrStreams() async throws {
+    func testNothingIsStoredForPostPrivateNoStoreVaryStarErrorsOrStreams() async throws {
         let server = try await Self.redis.server()
         let site = try await PageCacheFixture.start(server: server) { router, pageCache, runs in
             let cached = router.cachePage(60, pageCache)
@@ -271,7 +271,6 @@ final class PageCacheTests: XCTestCase {
             cached.get("/nostore") { _, _ in runs.increment(); return page("p", headers: [.cacheControl: "no-store"]) }
             cached.get("/nocache") { _, _ in runs.increment(); return page("p", headers: [.cacheControl: "no-cache"]) }
             cached.get("/star") { _, _ in runs.increment(); return page("p", headers: [.vary: "*"]) }
-            cached.get("/zero") { _, _ in runs.increment(); return page("p", headers: [.cacheControl: "max-age=0"]) }
             cached.get("/missing") { _, _ -> Response in runs.increment(); throw HTTPError(.notFound) }
             cached.get("/stream") { _, _ in
                 runs.increment()
@@ -282,7 +281,7 @@ final class PageCacheTests: XCTestCase {
             }
             router.neverCache().get("/uncached") { _, _ in runs.increment(); return page("fresh") }
         }
-        let paths = ["/private", "/nostore", "/nocache", "/star", "/zero", "/missing", "/stream", "/uncached"]
+        let paths = ["/private", "/nostore", "/nocache", "/star", "/missing", "/stream", "/uncached"]
         for path in paths {
             _ = try await site.client.get(path)
             _ = try await site.client.get(path)
@@ -345,19 +344,59 @@ final class PageCacheTests: XCTestCase {
     func testAcceptLanguageLeavesTheHeaderListWhenTheLanguageIsInTheKey() {
         let i18n = PageCacheKeys(language: "en-us")
         XCTAssertEqual(i18n.headerList(vary: ["Accept-Language, Cookie"]), ["HTTP_COOKIE"])
-        XCTAssertEqual(PageCacheKeys().headerList(vary: ["Accept-Language, Cookie"]), ["HTTP_ACCEPT_LANGUAGE", "HTTP_COOKIE"])
+        XCTAssertEqual(PageCacheKeys(language: nil).headerList(vary: ["Accept-Language, Cookie"]), ["HTTP_ACCEPT_LANGUAGE", "HTTP_COOKIE"])
     }
 
-    func testTheResponsesOwnMaxAgeIsTheTimeout() async throws {
+    /// Django ≥ 3.1: `cache_page(timeout)` keeps the page for its own timeout, whatever
+    /// `max-age` the view sets (`max-age=0` included); the header sent stays the view's.
+    func testCachePageKeepsItsOwnTimeoutWhateverTheResponsesMaxAge() async throws {
         let server = try await Self.redis.server()
-        let site = try await PageCacheFixture.start(server: server) { router, pageCache, _ in
+        let site = try await PageCacheFixture.start(server: server) { router, pageCache, runs in
             router.cachePage(900, pageCache).get("/short") { _, _ in page("short", headers: [.cacheControl: "public, max-age=30"]) }
+            router.cachePage(900, pageCache).get("/zero") { _, _ in runs.increment(); return page("zero", headers: [.cacheControl: "max-age=0"]) }
         }
-        let miss = try await site.client.get("/short")
+        let short = try await site.client.get("/short")
+        _ = try await site.client.get("/zero")
+        let zeroAgain = try await site.client.get("/zero")
         let keys = try await site.keys()
         await site.stop()
-        XCTAssertEqual(miss["Cache-Control"], "public, max-age=30")
+        XCTAssertEqual(short["Cache-Control"], "public, max-age=30")
+        XCTAssertEqual(zeroAgain["Cache-Control"], "max-age=0")
+        XCTAssertEqual(site.runs, 1, "the max-age=0 page is kept by cache_page and served from the cache")
+        XCTAssertEqual(keys.count, 4, "\(keys)")
+        XCTAssertEqual(Set(keys.values), [900], "\(keys)")
+    }
+
+    /// The site-wide cache (`CACHE_MIDDLEWARE_SECONDS`) yields to the response's own
+    /// `max-age`, and does not store a `max-age=0` page.
+    func testSiteWideCacheKeepsAPageForItsOwnMaxAge() async throws {
+        let server = try await Self.redis.server()
+        let site = try await PageCacheFixture.start(server: server) { router, pageCache, runs in
+            router.addSiteWideCache(pageCache)
+            router.get("/short") { _, _ in page("short", headers: [.cacheControl: "public, max-age=30"]) }
+            router.get("/zero") { _, _ in runs.increment(); return page("zero", headers: [.cacheControl: "max-age=0"]) }
+        }
+        _ = try await site.client.get("/short")
+        _ = try await site.client.get("/zero")
+        _ = try await site.client.get("/zero")
+        let keys = try await site.keys()
+        await site.stop()
+        XCTAssertEqual(site.runs, 2, "a max-age=0 page is not kept by the site-wide cache")
+        XCTAssertEqual(keys.count, 2, "\(keys)")
         XCTAssertEqual(Set(keys.values), [30], "\(keys)")
+    }
+
+    /// A `public` response to a request with credentials gains no `Vary: Authorization`
+    /// (Django, after RFC 9111 §3.5).
+    func testAPublicResponseDoesNotVaryOnAuthorization() async throws {
+        let server = try await Self.redis.server()
+        let site = try await PageCacheFixture.start(server: server) { router, pageCache, _ in
+            router.cachePage(60, pageCache).get("/news") { _, _ in page("news", headers: [.cacheControl: "public"]) }
+        }
+        let response = try await site.client.get("/news", headers: [("Authorization", "Bearer one")])
+        await site.stop()
+        XCTAssertNil(response["Vary"])
+        XCTAssertEqual(response["Cache-Control"], "public, max-age=60")
     }
 
     // MARK: Site-wide cache

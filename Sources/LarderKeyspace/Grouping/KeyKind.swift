@@ -5,7 +5,7 @@ public enum KeyKind: Hashable, Sendable {
     /// The page cache's list of `Vary` headers for a URL:
     /// `:1:views.decorators.cache.cache_header.<prefix>.<md5(url)>.<tz>`.
     case pageHeader(PageCacheKey)
-    /// A cached page: `:1:views.decorators.cache.cache_page.<prefix>.<METHOD>.<md5(url)>.<md5(vary)>.<tz>`.
+    /// A cached page: `:1:views.decorators.cache.cache_page.<prefix>.<METHOD>.<md5(url)>.<md5(vary)>.<lang>.<tz>` (`.en-us.UTC` by Django's defaults).
     case page(PageCacheKey)
     /// A session, by engine: `:1:django.contrib.sessions.cache<key>`,
     /// `:1:django.contrib.sessions.cached_db<key>`, or a bare `<key>` in DB 0.

@@ -6,7 +6,8 @@ import Hummingbird
 public struct CachePageMiddleware<Context: RequestContext>: RouterMiddleware {
     /// The cache pages go to.
     public let pageCache: PageCache
-    /// Seconds to keep a page whose response has no `max-age` of its own.
+    /// Seconds to keep a page, whatever `max-age` its response sets (Django ≥ 3.1's
+    /// `cache_page`; see ``PageTimeout``).
     public let seconds: Int
 
     /// Caches the routes it wraps for `seconds`.
@@ -21,7 +22,7 @@ public struct CachePageMiddleware<Context: RequestContext>: RouterMiddleware {
         if let exchange = PageCacheExchange.current, exchange.state == .miss {
             let response = try await next(request, context)
             exchange.state = .storedByRoute
-            return try await pageCache.update(request, response: response, timeout: seconds)
+            return try await pageCache.update(request, response: response, timeout: .page(seconds))
         }
         switch try await pageCache.lookup(request) {
         case .hit(let response):
@@ -30,7 +31,7 @@ public struct CachePageMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         case .miss:
             let response = try await next(request, context)
-            return try await pageCache.update(request, response: response, timeout: seconds)
+            return try await pageCache.update(request, response: response, timeout: .page(seconds))
         }
     }
 }

@@ -93,25 +93,28 @@ public struct PageCache: Sendable {
 
     /// Django's `UpdateCacheMiddleware.process_response`: stores `response` when the rules
     /// allow (status 200, no cookie set on a page that varies on cookies, not private,
-    /// `no-cache` or `no-store`, no `Vary: *`, a non-zero max-age, a known length within
-    /// ``PageCacheConfiguration/maximumBodySize``) and returns it with `Expires` and
-    /// `Cache-Control: max-age` added. A 304 gains the headers but is not stored, as in Django.
+    /// `no-cache` or `no-store`, no `Vary: *`, a known length within
+    /// ``PageCacheConfiguration/maximumBodySize``, and for the site-wide rule a non-zero
+    /// max-age) and returns it with `Expires` and `Cache-Control: max-age` added, and
+    /// `Vary: Authorization` when the request had credentials and the response is not
+    /// `public`. A 304 gains the headers but is not stored, as in Django.
     ///
     /// Inside a session middleware that has not yet added its headers (a `cachePage` route),
     /// ``ResponseCookies/use`` says what it will add: a response whose request used the session
     /// gains `Vary: Cookie` here, and one that will set a cookie is not stored (Django's
     /// `cache_page` stores both for everyone unless the view asks for `vary_on_cookie`).
     ///
-    /// - Parameter timeout: seconds to keep a response without a `max-age` of its own.
-    public func update(_ request: Request, response: Response, timeout: Int) async throws -> Response {
+    /// - Parameter timeout: how long to keep the page, and whether the response's `max-age`
+    ///   may change that: ``PageTimeout/siteWide(_:)`` or ``PageTimeout/page(_:)``.
+    public func update(_ request: Request, response: Response, timeout: PageTimeout) async throws -> Response {
         var response = response
-        PageCachePolicy.varyOnAuthorization(&response.headers, request: request)
         let cookieUse = ResponseCookies.use
         if cookieUse?.variesOnCookie == true { PageCachePolicy.addVary("Cookie", to: &response.headers) }
         guard case .success(let seconds) = PageCachePolicy.timeout(
-            for: response, defaultTimeout: timeout, setsCookieLater: cookieUse?.setsCookie == true)
+            for: response, timeout: timeout, setsCookieLater: cookieUse?.setsCookie == true)
         else { return response }
         PageCachePolicy.addExpiryHeaders(to: &response.headers, timeout: seconds, now: HTTPDate.now())
+        PageCachePolicy.varyOnAuthorization(&response.headers, request: request)
         guard seconds > 0, response.status == .ok,
               let length = response.body.contentLength, length <= configuration.maximumBodySize
         else { return response }

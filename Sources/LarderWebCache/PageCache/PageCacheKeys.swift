@@ -7,8 +7,14 @@ import Hummingbird
 ///
 /// - header key: `views.decorators.cache.cache_header.<prefix>.<md5(url)>.<tz>`, holding the
 ///   request headers the page varies on, as Django's `META` names (`["HTTP_COOKIE"]`);
-/// - page key: `views.decorators.cache.cache_page.<prefix>.<METHOD>.<md5(url)>.<md5(vary values)>.<tz>`,
+/// - page key: `views.decorators.cache.cache_page.<prefix>.<METHOD>.<md5(url)>.<md5(vary values)>.<lang>.<tz>`,
 ///   the vary values being netstrings (`len:value,`, `-,` for an absent header) in list order.
+///
+/// Both end with the language when i18n is on (`.en-us`, Django's default `USE_I18N = True`
+/// with `LANGUAGE_CODE = "en-us"`) and the time zone when time zones are on (`.UTC`). A site
+/// that negotiates the language per request (Django's `LocaleMiddleware`) has one key per
+/// language; this type takes one fixed language, so such a site's other-language pages are
+/// misses here.
 public struct PageCacheKeys: Sendable, Hashable {
     /// Django's `CACHE_MIDDLEWARE_KEY_PREFIX` (default `""`, hence the `..` in key names).
     public var keyPrefix: String
@@ -17,8 +23,9 @@ public struct PageCacheKeys: Sendable, Hashable {
     /// Appended as `.<zone>` when time zones are on (Django's `USE_TZ`, default `UTC`); `nil` when off.
     public var timeZone: String?
 
-    /// Django's defaults: no prefix, i18n off, time zone `UTC`.
-    public init(keyPrefix: String = "", language: String? = nil, timeZone: String? = "UTC") {
+    /// Django's defaults: no prefix, i18n on in `en-us`, time zone `UTC`
+    /// (`….<md5>.en-us.UTC`). Pass `language: nil` for a site with `USE_I18N = False`.
+    public init(keyPrefix: String = "", language: String? = "en-us", timeZone: String? = "UTC") {
         self.keyPrefix = keyPrefix
         self.language = language
         self.timeZone = timeZone

@@ -14,10 +14,11 @@ enum PageCachePolicy {
         method == .get || method == .head
     }
 
-    /// The seconds to keep `response`, or why it must not be kept: its own `max-age` wins,
-    /// else `defaultTimeout` (the middleware's or the route's). `setsCookieLater`: a middleware
-    /// outside will add a `Set-Cookie` (``ResponseCookies``), as if the response had one.
-    static func timeout(for response: Response, defaultTimeout: Int, setsCookieLater: Bool = false) -> Result<Int, Refusal> {
+    /// The seconds to keep `response`, or why it must not be kept: `timeout`'s seconds, or the
+    /// response's own `max-age` where `timeout` yields to it (see ``PageTimeout``).
+    /// `setsCookieLater`: a middleware outside will add a `Set-Cookie` (``ResponseCookies``),
+    /// as if the response had one.
+    static func timeout(for response: Response, timeout: PageTimeout, setsCookieLater: Bool = false) -> Result<Int, Refusal> {
         guard response.status == .ok || response.status == .notModified else { return .failure(.status) }
         let vary = varyNames(response.headers)
         if response.headers[.setCookie] != nil || setsCookieLater, vary.contains("cookie") { return .failure(.setsCookieVaryingOnCookie) }
@@ -26,7 +27,7 @@ enum PageCachePolicy {
             return .failure(.privateOrNoCache)
         }
         if vary.contains("*") { return .failure(.varyStar) }
-        guard let maxAge = cacheControl.maxAge else { return .success(max(0, defaultTimeout)) }
+        guard timeout.yieldsToMaxAge, let maxAge = cacheControl.maxAge else { return .success(max(0, timeout.seconds)) }
         return maxAge > 0 ? .success(maxAge) : .failure(.zeroMaxAge)
     }
 
@@ -42,9 +43,12 @@ enum PageCachePolicy {
     }
 
     /// Adds `Vary: Authorization` when the request carries credentials, so one user's page
-    /// is never served to another.
+    /// is never served to another, unless the response says `public` (RFC 9111 §3.5: a shared
+    /// cache may then serve it to anyone), as Django does.
     static func varyOnAuthorization(_ headers: inout HTTPFields, request: Request) {
-        guard request.headers[.authorization] != nil else { return }
+        guard request.headers[.authorization] != nil,
+              !CacheControl(parsing: headers[values: .cacheControl]).contains("public")
+        else { return }
         addVary("Authorization", to: &headers)
     }
 

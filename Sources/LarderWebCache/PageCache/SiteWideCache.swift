@@ -46,7 +46,7 @@ public struct UpdateCacheMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         switch exchange.state {
         case .miss:
-            return try await pageCache.update(request, response: response, timeout: pageCache.configuration.timeout)
+            return try await pageCache.update(request, response: response, timeout: .siteWide(pageCache.configuration.timeout))
         case .notFetched:
             if PageCachePolicy.isCacheable(request.method), !pageCache.shared.reportedUpdateWithoutFetch.exchange(true, ordering: .relaxed) {
                 pageCache.configuration.logger.warning(
