@@ -326,6 +326,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Against Django itself (setup.sh --with-test-tools installs it under .build/django):
+        // cache values, sessions and page keys, written by one side and read by the other.
+        .testTarget(
+            name: "DjangoInteropTests",
+            dependencies: [
+                "LarderCache", "LarderSessions", "LarderWebCache", "LarderRedis", "RedisTestSupport",
+                hummingbirdOnly("Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "GuideTests",
             dependencies: ["Guide", "LarderRedis", "RedisTestSupport"],

@@ -21,10 +21,17 @@ readonly PACKAGES=(redis-server redis-tools libsqlite3-dev curl acl)
 # Only for `swift test`: the keyspace browser's test drives Debian's headless Chromium
 # (Tests/LarderKeyspaceTests). Installed with --with-test-tools, or when CI=true; a reader who only
 # follows the guide never needs it.
-readonly TEST_PACKAGES=(chromium)
+# python3-venv: the Django interop tests (Tests/DjangoInteropTests) run Django itself, installed
+# from PyPI into virtualenvs under .build/django (see step_django).
+readonly TEST_PACKAGES=(chromium python3-venv)
 # Only for benchmarks (`swift run -c release bench page|sessions`): the reference's HTTP load
 # generator. Installed with --with-bench-tools.
 readonly BENCH_PACKAGES=(wrk)
+# Where step_django puts its virtualenvs, one per requirements file in Tests/DjangoInterop
+# (django-redis-cache needs redis-py < 4, django-redis needs >= 4: they cannot share one).
+readonly PROJECT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+readonly DJANGO_DIR=$PROJECT_DIR/.build/django
+readonly DJANGO_REQUIREMENTS=$PROJECT_DIR/Tests/DjangoInterop
 readonly START_TIMEOUT=15 # seconds to wait for PONG, and for a stopping server to exit
 
 # The four directives, in file order. COMMENTED is the commented-out line (matched against
@@ -67,7 +74,9 @@ Installs and configures Redis for this guide (chapters 01-02), idempotently:
 
 Options:
   --with-test-tools  also install what 'swift test' needs beyond the guide:
-                     ${TEST_PACKAGES[*]} (on by default when CI=true).
+                     ${TEST_PACKAGES[*]}, and Django with its Redis cache
+                     backends from PyPI into virtualenvs under .build/django
+                     (on by default when CI=true).
   --with-bench-tools also install what the benchmarks need: ${BENCH_PACKAGES[*]}.
   --user NAME        the user to give access to the socket, when setup.sh runs as
                      root without sudo (su -c): the user you follow the guide as.
@@ -830,6 +839,62 @@ step_access() {
   fi
 }
 
+# MARK: Django (test tools)
+
+# The user who owns the checkout: the virtualenvs are made as them, so that .build stays theirs
+# (a root-owned .build would stop their `swift build`).
+project_owner() { stat -c %U "$PROJECT_DIR"; }
+
+as_project_owner() {
+  local owner
+  owner=$(project_owner)
+  if ((EUID == 0)) && [[ $owner != root ]]; then
+    runuser -u "$owner" -- "$@"
+  else
+    "$@"
+  fi
+}
+
+# One virtualenv per Tests/DjangoInterop/requirements-NAME.txt, at .build/django/NAME, from
+# Debian's Python (python3-venv). Up to date when it holds a copy of the same requirements file.
+step_django() {
+  ((WITH_TEST_TOOLS)) || [[ ${CI:-} == true ]] || return 0
+  local requirements name venv log
+  for requirements in "$DJANGO_REQUIREMENTS"/requirements-*.txt; do
+    [[ -f $requirements ]] || die "no requirements files in $DJANGO_REQUIREMENTS: is this a complete checkout?"
+    name=$(basename "$requirements" .txt)
+    name=${name#requirements-}
+    venv=$DJANGO_DIR/$name
+    if cmp -s "$requirements" "$venv/requirements.txt" && "$venv/bin/python" -c 'import django' 2>/dev/null; then
+      ok "Django test environment $name is installed ($venv)"
+      continue
+    fi
+    if [[ $MODE == check ]]; then
+      change "install the Django test environment $name into $venv (pip, from PyPI)"
+      continue
+    fi
+    change "installing the Django test environment $name into $venv (pip, from PyPI; a minute)"
+    log=$TMP/pip-$name.log
+    as_project_owner mkdir -p "$DJANGO_DIR"
+    rm -rf "$venv"
+    if ! as_project_owner /usr/bin/python3 -m venv "$venv" >"$log" 2>&1; then
+      err "could not create the virtualenv $venv with Debian's python3 (is python3-venv installed?):"
+      tail -n 8 "$log" | sed 's/^/    /' >&2
+      exit 1
+    fi
+    if ! as_project_owner "$venv/bin/pip" install --disable-pip-version-check -q -r "$requirements" >>"$log" 2>&1; then
+      if grep -qE 'NewConnectionError|Temporary failure|Could not fetch|No matching distribution|ProxyError' "$log"; then
+        err "pip could not reach PyPI to install $(grep -v '^#' "$requirements" | tr '\n' ' ')(network or proxy: pip honours HTTPS_PROXY). pip said:"
+      else
+        err "pip install -r $requirements failed. pip said:"
+      fi
+      tail -n 12 "$log" | sed 's/^/    /' >&2
+      exit 1
+    fi
+    as_project_owner cp "$requirements" "$venv/requirements.txt"
+  done
+}
+
 step_swift() {
   local swift=${SETUP_SWIFT:-}
   if [[ -z $swift ]]; then
@@ -885,6 +950,7 @@ main() {
   step_server
   step_verify
   step_access
+  step_django
   step_swift
   finish
 }

@@ -8,7 +8,8 @@ import Hummingbird
 /// - header key: `views.decorators.cache.cache_header.<prefix>.<md5(url)>.<tz>`, holding the
 ///   request headers the page varies on, as Django's `META` names (`["HTTP_COOKIE"]`);
 /// - page key: `views.decorators.cache.cache_page.<prefix>.<METHOD>.<md5(url)>.<md5(vary values)>.<lang>.<tz>`,
-///   the vary values being netstrings (`len:value,`, `-,` for an absent header) in list order.
+///   the vary values being netstrings (`len:value,`, `-,` for an absent header) in list order
+///   (Django 6.1; Django 5.2 writes a present value as it is: ``VaryValueFormat/concatenated``).
 ///
 /// Both end with the language when i18n is on (`.en-us`, Django's default `USE_I18N = True`
 /// with `LANGUAGE_CODE = "en-us"`) and the time zone when time zones are on (`.UTC`). A site
@@ -22,13 +23,30 @@ public struct PageCacheKeys: Sendable, Hashable {
     public var language: String?
     /// Appended as `.<zone>` when time zones are on (Django's `USE_TZ`, default `UTC`); `nil` when off.
     public var timeZone: String?
+    /// How the values of the headers a page varies on are hashed; Django changed it.
+    public var varyValues: VaryValueFormat
+
+    /// How the request header values named by `Vary` go into the page key's second MD5.
+    public struct VaryValueFormat: Sendable, Hashable, CustomStringConvertible {
+        /// Whether a present value is written as a netstring (`len:value,`) or as it is.
+        let netstrings: Bool
+        /// Django 6.1: each present value as a netstring (`9:who=alice,`), an absent one as `-,`.
+        public static let netstrings = VaryValueFormat(netstrings: true)
+        /// Django 5.2 LTS (5.2.20): each present value as it is (`who=alice`), an absent one as
+        /// `-,`. Keys of pages that vary on a header the request sends differ from Django
+        /// 6.1's.
+        public static let concatenated = VaryValueFormat(netstrings: false)
+        public var description: String { netstrings ? "netstrings" : "concatenated" }
+    }
 
     /// Django's defaults: no prefix, i18n on in `en-us`, time zone `UTC`
     /// (`….<md5>.en-us.UTC`). Pass `language: nil` for a site with `USE_I18N = False`.
-    public init(keyPrefix: String = "", language: String? = "en-us", timeZone: String? = "UTC") {
+    /// `varyValues` is Django 6.1's format; ``VaryValueFormat/concatenated`` matches Django 5.2.
+    public init(keyPrefix: String = "", language: String? = "en-us", timeZone: String? = "UTC", varyValues: VaryValueFormat = .netstrings) {
         self.keyPrefix = keyPrefix
         self.language = language
         self.timeZone = timeZone
+        self.varyValues = varyValues
     }
 
     /// An absolute URL and its MD5, computed once per request for both keys.
@@ -71,9 +89,13 @@ public struct PageCacheKeys: Sendable, Hashable {
         var varyValues: [UInt8] = []
         for metaName in headerList {
             if let value = Self.value(ofMetaName: metaName, in: request) {
-                varyValues.append(contentsOf: "\(value.utf8.count):".utf8)
-                varyValues.append(contentsOf: value.utf8)
-                varyValues.append(UInt8(ascii: ","))
+                if self.varyValues.netstrings {
+                    varyValues.append(contentsOf: "\(value.utf8.count):".utf8)
+                    varyValues.append(contentsOf: value.utf8)
+                    varyValues.append(UInt8(ascii: ","))
+                } else {
+                    varyValues.append(contentsOf: value.utf8)
+                }
             } else {
                 varyValues.append(contentsOf: "-,".utf8)
             }
