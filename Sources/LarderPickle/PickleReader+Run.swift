@@ -141,13 +141,17 @@ extension PickleReader {
         }
     }
 
-    /// A tuple: a plain value when it holds only values, else a node (it holds a list, a dict...).
+    /// A tuple: a plain value when it holds only scalars (the common `REDUCE` arguments), else a
+    /// node, so that a tuple of tuples shared through the memo is counted toward the limits.
     private mutating func makeTuple(_ items: [Slot]) throws(PickleError) -> Slot {
         var values: [PickleValue] = []
         values.reserveCapacity(items.count)
         for item in items {
-            guard case .value(let value) = item else { return try makeNode(.tuple, items) }
-            values.append(value)
+            switch item {
+            case .value(.tuple(let inner)) where !inner.isEmpty: return try makeNode(.tuple, items)
+            case .value(let value): values.append(value)
+            default: return try makeNode(.tuple, items)
+            }
         }
         return .value(.tuple(values))
     }
