@@ -37,6 +37,7 @@ let package = Package(
         .library(name: "LarderRedis", targets: ["LarderRedis"]),
         .library(name: "LarderCache", targets: ["LarderCache"]),
         .library(name: "LarderFastJSON", targets: ["LarderFastJSON"]),
+        .library(name: "LarderPickle", targets: ["LarderPickle"]),
         .library(name: "LarderWebCache", targets: ["LarderWebCache"]),
         .library(name: "LarderSessions", targets: ["LarderSessions"]),
         .library(name: "LarderKeyspace", targets: ["LarderKeyspace"]),
@@ -100,6 +101,14 @@ let package = Package(
         // LarderFastJSON: a Codable JSON coder several times faster than Foundation's, same bytes.
         .target(
             name: "LarderFastJSON",
+            swiftSettings: swiftSettings
+        ),
+        // LarderPickle: Python's pickle (protocols 2 to 5) for the values Django's caches and
+        // sessions store: a bounded reader with an allow-list of types, a writer, Codable bridges.
+        // Big ints are kept as their bytes (no arithmetic needed), so no big-number dependency.
+        .target(
+            name: "LarderPickle",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         // LarderCache: Django's low-level cache API on Redis, and its in-memory twin.
@@ -271,6 +280,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // libFuzzer target over the pickle reader (scripts/fuzz.sh pickle); a corpus replayer otherwise.
+        .executableTarget(
+            name: "pickle-fuzz",
+            dependencies: ["LarderPickle"],
+            swiftSettings: swiftSettings
+        ),
+
         .testTarget(
             name: "LarderRESPTests",
             dependencies: ["LarderRESP", .product(name: "NIOCore", package: "swift-nio")],
@@ -289,6 +305,13 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LarderPickleTests",
+            dependencies: ["LarderPickle", .product(name: "NIOCore", package: "swift-nio")],
+            // CPython's pickles and what the fuzzer grew from them, replayed by PickleCorpusTests.
+            exclude: ["Corpus"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
