@@ -79,15 +79,15 @@ public enum Zlib {
         while true {
             do {
                 try decompressor.inflate(from: &input, to: &output)
-            } catch let error where error == .bufferOverflow {
+            } catch let error as CompressNIOError where error == .bufferOverflow {
                 // The output is full and zlib has more: grow it, up to one byte past the limit.
                 guard output.readableBytes <= limit else { throw tooLarge(limit) }
                 let room = min(limit + 1 - output.readableBytes, max(256, output.capacity))
                 output.reserveCapacity(minimumWritableBytes: room)
                 continue
-            } catch let error where error == .inputBufferOverflow {
+            } catch let error as CompressNIOError where error == .inputBufferOverflow {
                 throw ZlibError(.truncated, "incomplete or truncated stream")
-            } catch let error where error == .corruptData {
+            } catch let error as CompressNIOError where error == .corruptData {
                 throw ZlibError(.corrupt, "invalid data (not a zlib stream, or its checksum does not match)")
             } catch {
                 throw ZlibError(.failed, "decompression failed (\(error))")

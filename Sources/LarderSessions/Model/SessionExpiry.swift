@@ -49,7 +49,7 @@ extension DjangoSessionData {
             case .int(let seconds): .seconds(seconds)
             // Python's int(): a float expiry counts its whole seconds.
             case .double(let seconds) where seconds.isFinite: .seconds(Int(seconds))
-            case .string(let text): PythonISODate.parse(text).map { .date($0) }
+            case .string(let text): PythonISODate.parse(text).map(SessionExpiry.date)
             default: nil
             }
         }
