@@ -11,8 +11,8 @@ let swiftSettings: [SwiftSetting] = [
 ]
 
 // What a library user downloads. Traits (SE-0450) gate the dependencies only some targets need,
-// so that an app depending on the client or the cache fetches only SwiftNIO, swift-log and
-// swift-service-lifecycle (`traits: []` on its `.package` line; see the README):
+// so that an app depending on the client or the cache fetches only SwiftNIO, swift-log,
+// swift-service-lifecycle and compress-nio (`traits: []` on its `.package` line; see the README):
 // - `Hummingbird`: the Hummingbird 2 integrations (WebCache, Sessions, KeyspaceBrowser) and what
 //   they need: Hummingbird, swift-crypto (page-cache keys, signed sessions), GRDB (cached_db).
 // - `Guide`: this repository's tutorial, tests and benchmarks: swift-argument-parser,
@@ -35,6 +35,7 @@ let package = Package(
     products: [
         .library(name: "LarderRESP", targets: ["LarderRESP"]),
         .library(name: "LarderRedis", targets: ["LarderRedis"]),
+        .library(name: "LarderZlib", targets: ["LarderZlib"]),
         .library(name: "LarderCache", targets: ["LarderCache"]),
         .library(name: "LarderFastJSON", targets: ["LarderFastJSON"]),
         .library(name: "LarderPickle", targets: ["LarderPickle"]),
@@ -69,6 +70,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        // zlib (the system libz, RFC 1950 streams) for values Django compresses: django-redis's
+        // ZlibCompressor and `signing.dumps(..., compress=True)` in sessions.
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         // MD5 for Django's page-cache keys; HMAC-SHA256 for signed sessions.
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         // SQLite (system libsqlite3) for the cached-DB session engine's django_session table.
@@ -111,11 +115,21 @@ let package = Package(
             dependencies: [.product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
+        // LarderZlib: Python's `zlib.compress` / `zlib.decompress` on byte buffers, the latter with a
+        // bound on the output (a zip bomb is an error, not gigabytes of memory).
+        .target(
+            name: "LarderZlib",
+            dependencies: [
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // LarderCache: Django's low-level cache API on Redis, and its in-memory twin.
         .target(
             name: "LarderCache",
             dependencies: [
-                "LarderRedis", "LarderRESP", "LarderFastJSON",
+                "LarderRedis", "LarderRESP", "LarderFastJSON", "LarderZlib", "LarderPickle",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -140,7 +154,7 @@ let package = Package(
         .target(
             name: "LarderSessions",
             dependencies: [
-                "LarderCache", "LarderRedis", "LarderRESP",
+                "LarderCache", "LarderRedis", "LarderRESP", "LarderZlib",
                 hummingbirdOnly("Hummingbird", package: "hummingbird"),
                 hummingbirdOnly("Crypto", package: "swift-crypto"),
                 hummingbirdOnly("GRDB", package: "GRDB.swift"),
@@ -322,7 +336,7 @@ let package = Package(
         .testTarget(
             name: "LarderCacheTests",
             dependencies: [
-                "LarderCache", "LarderRedis", "RedisTestSupport",
+                "LarderCache", "LarderRedis", "LarderZlib", "RedisTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
@@ -340,7 +354,7 @@ let package = Package(
         .testTarget(
             name: "LarderSessionsTests",
             dependencies: [
-                "LarderSessions", "Chapters", "LarderCache", "LarderRedis", "LarderWebCache", "RedisTestSupport", "WebTestSupport",
+                "LarderSessions", "Chapters", "LarderCache", "LarderRedis", "LarderWebCache", "LarderZlib", "RedisTestSupport", "WebTestSupport",
                 hummingbirdOnly("Hummingbird", package: "hummingbird"),
                 hummingbirdOnly("HummingbirdTesting", package: "hummingbird"),
                 guideOnly("HummingbirdAuth", package: "hummingbird-auth"),
@@ -354,7 +368,7 @@ let package = Package(
         .testTarget(
             name: "DjangoInteropTests",
             dependencies: [
-                "LarderCache", "LarderSessions", "LarderWebCache", "LarderRedis", "RedisTestSupport",
+                "LarderCache", "LarderPickle", "LarderSessions", "LarderWebCache", "LarderRedis", "RedisTestSupport",
                 hummingbirdOnly("Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

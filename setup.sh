@@ -17,7 +17,8 @@ readonly PIDFILE=/run/redis/redis-server.pid
 readonly LOG=/var/log/redis/redis-server.log
 # curl: the chapters show pages and headers with `curl -i`.
 # acl: setfacl, for the ACL entry that lets the reader's current shell use the socket.
-readonly PACKAGES=(redis-server redis-tools libsqlite3-dev curl acl)
+# zlib1g-dev: zlib's header, which compress-nio (the cache's and sessions' zlib) builds against.
+readonly PACKAGES=(redis-server redis-tools libsqlite3-dev zlib1g-dev curl acl)
 # Only for `swift test`: the keyspace browser's test drives Debian's headless Chromium
 # (Tests/LarderKeyspaceTests). Installed with --with-test-tools, or when CI=true; a reader who only
 # follows the guide never needs it.

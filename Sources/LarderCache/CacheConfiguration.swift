@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import NIOFoundationCompat
 import Logging
 import LarderRedis
 /// Django's cache settings as one value, with Django's defaults
@@ -45,6 +46,12 @@ public struct CacheConfiguration: Sendable {
     /// Foundation's coders, per `bench serializer`); ``JSONCacheSerializer`` writes the same JSON
     /// with Foundation.
     public var serializer: any CacheSerializer
+    /// Compresses what the serializer writes (django-redis's `COMPRESSOR`), or `nil` to store it
+    /// as it is. Default `nil`. ``ZlibCacheCompressor`` is django-redis's `ZlibCompressor`, so a
+    /// Django app configured with it and this cache read each other's values. Values with bytes
+    /// of their own (``CacheBytesRepresentable``: the integers `incr` counts) are never
+    /// compressed, as django-redis never compresses an `int`.
+    public var compressor: (any CacheCompressor)?
     /// What a cache does when Redis cannot be reached. Default ``FailureMode/failClosed``.
     public var failureMode: FailureMode
     /// Where warnings go (odd keys, outages).
@@ -72,6 +79,7 @@ public struct CacheConfiguration: Sendable {
         version: Int = 1,
         keyFunction: (@Sendable (String, String, Int) -> String)? = nil,
         serializer: any CacheSerializer = FastJSONCacheSerializer(),
+        compressor: (any CacheCompressor)? = nil,
         failureMode: FailureMode = .failClosed,
         logger: Logger = Logger(label: "cache")
     ) {
@@ -81,6 +89,7 @@ public struct CacheConfiguration: Sendable {
         self.version = version
         self.customKeyFunction = keyFunction
         self.serializer = serializer
+        self.compressor = compressor
         self.failureMode = failureMode
         self.logger = logger
     }
@@ -135,7 +144,9 @@ extension CacheConfiguration {
             return Data(buffer.readableBytesView)
         }
         do {
-            return try serializer.encode(value)
+            let encoded = try serializer.encode(value)
+            guard let compressor, !Self.isInteger(Value.self) else { return encoded }
+            return Data(try compressor.compress(ByteBuffer(data: encoded)).readableBytesView)
         } catch {
             throw .unencodable(key: key, type: "\(Value.self)", reason: "\(error)")
         }
@@ -145,6 +156,9 @@ extension CacheConfiguration {
     func decode<Value: Decodable>(_ type: Value.Type, from bytes: Data, key: String) throws(CacheError) -> Value {
         if type is any CacheBytesRepresentable.Type {
             return try decode(type, from: ByteBuffer(bytes: bytes), key: key)
+        }
+        if compressor != nil {
+            return try decode(type, from: ByteBuffer(data: bytes), key: key)
         }
         do {
             return try serializer.decode(type, from: bytes)
@@ -164,7 +178,8 @@ extension CacheConfiguration {
         }
         do {
             try serializer.encode(value, into: &buffer)
-            return buffer
+            guard let compressor, !Self.isInteger(Value.self) else { return buffer }
+            return try compressor.compress(buffer)
         } catch {
             throw .unencodable(key: key, type: "\(Value.self)", reason: "\(error)")
         }
@@ -177,10 +192,35 @@ extension CacheConfiguration {
                 // The force cast cannot fail: `raw` is `type`.
                 return try raw.init(cacheBytes: buffer) as! Value
             }
-            return try serializer.decode(type, from: buffer)
         } catch {
             throw .undecodable(key: key, expected: "\(Value.self)", reason: Self.reason(error))
         }
+        guard let compressor else {
+            do {
+                return try serializer.decode(type, from: buffer)
+            } catch {
+                throw .undecodable(key: key, expected: "\(Value.self)", reason: Self.reason(error))
+            }
+        }
+        let decompressed: ByteBuffer?
+        do {
+            decompressed = try compressor.decompress(buffer)
+        } catch {
+            throw .undecodable(key: key, expected: "\(Value.self)", reason: "\(error)")
+        }
+        do {
+            // Not compressed (short, or written without a compressor): read as it is, as django-redis does.
+            return try serializer.decode(type, from: decompressed ?? buffer)
+        } catch {
+            let note = decompressed == nil ? " (read as stored uncompressed: not a value \(Swift.type(of: compressor)) compressed)" : ""
+            throw .undecodable(key: key, expected: "\(Value.self)", reason: Self.reason(error) + note)
+        }
+    }
+
+    /// Whether values of `type` are integers, which django-redis stores as their digits and never
+    /// compresses (so that `INCRBY` can count them, whatever their length).
+    static func isInteger<Value>(_ type: Value.Type) -> Bool {
+        type is any BinaryInteger.Type
     }
 
     /// A decoding error in one sentence.

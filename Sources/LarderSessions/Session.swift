@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// One request's session, as Django's `request.session`: loaded from the store at first
@@ -18,6 +19,8 @@ import Synchronization
 public final class Session: Sendable {
     private let store: (any SessionStore)?
     private let age: Int
+    /// `SESSION_EXPIRE_AT_BROWSER_CLOSE`, for a session that sets no expiry of its own.
+    private let expireAtBrowserClose: Bool
     private let state: Mutex<State>
     /// Whether the request carried the session cookie (valid or not).
     let requestHadCookie: Bool
@@ -38,10 +41,17 @@ public final class Session: Sendable {
     }
 
     /// A session for a request whose cookie carried `key` (already checked with
-    /// ``SessionKey/isValid(_:)``; `nil` for none or an invalid one).
-    public init(store: any SessionStore, key: String?, age: Int = SessionConfiguration().cookieAge, requestHadCookie: Bool = false) {
+    /// ``SessionKey/isValid(_:)``; `nil` for none or an invalid one). `age` and
+    /// `expireAtBrowserClose` are the configuration's (``SessionConfiguration/cookieAge``,
+    /// ``SessionConfiguration/expireAtBrowserClose``), for a session that sets no
+    /// ``SessionExpiry`` of its own.
+    public init(
+        store: any SessionStore, key: String?, age: Int = SessionConfiguration().cookieAge,
+        expireAtBrowserClose: Bool = SessionConfiguration().expireAtBrowserClose, requestHadCookie: Bool = false
+    ) {
         self.store = store
         self.age = age
+        self.expireAtBrowserClose = expireAtBrowserClose
         self.requestHadCookie = requestHadCookie
         self.state = Mutex(State(key: key))
     }
@@ -49,6 +59,7 @@ public final class Session: Sendable {
     private init() {
         store = nil
         age = 0
+        expireAtBrowserClose = false
         requestHadCookie = false
         state = Mutex(State())
     }
@@ -104,6 +115,49 @@ public final class Session: Sendable {
             state.modified = true
             return result
         }
+    }
+
+    // MARK: Expiry
+
+    /// Sets the session's own expiry (Django's `set_expiry`): `.seconds(n)` after `n` seconds
+    /// without a save, ``SessionExpiry/browserClose`` when the browser closes, `.date(d)` at `d`;
+    /// `nil` goes back to the configuration's rules. Saved under `_session_expiry` with the
+    /// session, so Django reads it too; the store's TTL (or `expire_date`) and the cookie's
+    /// `Max-Age`/`expires` follow it when the response goes out.
+    public func setExpiry(_ expiry: SessionExpiry?) async throws(SessionError) {
+        // Django's `del self["_session_expiry"]` on a session without one changes nothing.
+        if expiry == nil, try await loaded().values[DjangoSessionData.expiryKey] == nil { return }
+        try await modify { $0.expiry = expiry }
+    }
+
+    /// The session's own expiry, or `nil` when the configuration decides.
+    public func expiry() async throws(SessionError) -> SessionExpiry? {
+        try await loaded().expiry
+    }
+
+    /// Seconds from `now` until the session expires (Django's `get_expiry_age`; see
+    /// ``DjangoSessionData/expiryAge(cookieAge:now:)``).
+    public func expiryAge(now: Date = Date()) async throws(SessionError) -> Int {
+        try await loaded().expiryAge(cookieAge: age, now: now)
+    }
+
+    /// When the session expires (Django's `get_expiry_date`; see
+    /// ``DjangoSessionData/expiryDate(cookieAge:now:)``).
+    public func expiryDate(now: Date = Date()) async throws(SessionError) -> Date {
+        try await loaded().expiryDate(cookieAge: age, now: now)
+    }
+
+    /// Whether the cookie ends with the browser (Django's `get_expire_at_browser_close`).
+    public func expiresAtBrowserClose() async throws(SessionError) -> Bool {
+        try await loaded().expiresAtBrowserClose(configured: expireAtBrowserClose)
+    }
+
+    /// The cookie's `Max-Age` for the data as it stands (`nil`: a browser-session cookie), as
+    /// Django's `process_response` computes it. For the middleware, after ``save()`` loaded it.
+    func cookieMaxAge(now: Date) -> Int? {
+        let data = state.withLock { $0.data } ?? DjangoSessionData()
+        if data.expiresAtBrowserClose(configured: expireAtBrowserClose) { return nil }
+        return data.expiryAge(cookieAge: age, now: now)
     }
 
     // MARK: Login and logout

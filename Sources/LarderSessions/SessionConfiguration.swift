@@ -4,7 +4,8 @@ public struct SessionConfiguration: Sendable, Hashable {
     /// The cookie's name (`SESSION_COOKIE_NAME`). Default `sessionid`.
     public var cookieName: String
     /// How long a session lives, in seconds: the cookie's `Max-Age` and the store's TTL
-    /// (`SESSION_COOKIE_AGE`). Default 1,209,600 (14 days).
+    /// (`SESSION_COOKIE_AGE`), unless the session sets its own (``Session/setExpiry(_:)``,
+    /// Django's `set_expiry`). Default 1,209,600 (14 days).
     public var cookieAge: Int
     /// The cookie's `Domain`, or `nil` for none (`SESSION_COOKIE_DOMAIN`).
     public var cookieDomain: String?
@@ -18,7 +19,8 @@ public struct SessionConfiguration: Sendable, Hashable {
     public var cookieSameSite: String?
     /// A cookie without `Max-Age`/`expires`, dropped when the browser closes
     /// (`SESSION_EXPIRE_AT_BROWSER_CLOSE`); the store still keeps it ``cookieAge`` seconds.
-    /// Default `false`.
+    /// A session that sets its own expiry follows that instead (Django's
+    /// `get_expire_at_browser_close`). Default `false`.
     public var expireAtBrowserClose: Bool
     /// Save the session on every request, not only when it changed (`SESSION_SAVE_EVERY_REQUEST`),
     /// which renews its expiry each time. Default `false`.

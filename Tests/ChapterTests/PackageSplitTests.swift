@@ -7,14 +7,15 @@ import XCTest
 /// at which products an app uses). Read from `swift package dump-package`, so the manifest is
 /// checked as SwiftPM itself reads it.
 final class PackageSplitTests: XCTestCase {
-    /// Packages every user fetches (SwiftPM identities: lowercased): the client and the cache need no more.
-    static let core: Set<String> = ["swift-nio", "swift-log", "swift-service-lifecycle"]
+    /// Packages every user fetches (SwiftPM identities: lowercased): the client and the cache need no more
+    /// (compress-nio: zlib for django-redis's compressor and Django's compressed sessions).
+    static let core: Set<String> = ["swift-nio", "swift-log", "swift-service-lifecycle", "compress-nio"]
     /// Packages only the Hummingbird integrations (page cache, sessions, keyspace browser) need.
     static let hummingbird: Set<String> = ["hummingbird", "swift-crypto", "grdb.swift"]
     /// Packages only the tutorial, its tests and its benchmarks need.
     static let guide: Set<String> = ["swift-argument-parser", "hummingbird-auth", "malloc-interposer"]
     /// The products an app without the `Hummingbird` trait can use.
-    static let coreProducts: Set<String> = ["LarderRESP", "LarderRedis", "LarderCache", "LarderFastJSON"]
+    static let coreProducts: Set<String> = ["LarderRESP", "LarderRedis", "LarderZlib", "LarderCache", "LarderFastJSON"]
 
     /// One `.product(...)` dependency of a target, with the traits its condition names.
     struct ProductUse {

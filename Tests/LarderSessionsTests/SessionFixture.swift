@@ -162,6 +162,22 @@ final class SessionFixture: Sendable {
             try await context.session.set("count", 1000)
             return Response(status: .internalServerError)
         }
+        // Django's set_expiry, then a write: `/expiry/300` (seconds), `/expiry/0` (browser
+        // close), `/expiry/at-1796000000.25` (a date, seconds since 1970), `/expiry/none` (reset).
+        router.post("expiry/:value") { _, context -> String in
+            let value = context.parameters.get("value") ?? ""
+            if value == "none" {
+                try await context.session.setExpiry(nil)
+            } else if value.hasPrefix("at-"), let seconds = Double(value.dropFirst(3)) {
+                try await context.session.setExpiry(.date(Date(timeIntervalSince1970: seconds)))
+            } else if let seconds = Int(value) {
+                try await context.session.setExpiry(.seconds(seconds))
+            } else {
+                return "bad expiry \(value)"
+            }
+            try await context.session.set("count", 1)
+            return "ok"
+        }
         // Loads, waits for the test, then modifies.
         router.get("wait-then-write") { _, context -> String in
             let count = try await context.session.get("count", as: Int.self) ?? 0

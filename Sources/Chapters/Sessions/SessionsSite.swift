@@ -53,11 +53,13 @@ public enum SessionsSite {
 
     // snippet: session-engines
     /// The store of `engine` on the Redis socket at `socketPath`; the cached DB engine keeps
-    /// its table in the SQLite file at `databasePath`.
+    /// its table in the SQLite file at `databasePath`. Values signed with `secret` or one of
+    /// `fallbackSecrets` (Django's `SECRET_KEY_FALLBACKS`) read; new ones are signed with `secret`.
     public static func backend(
-        _ engine: Engine, socketPath: String, databasePath: String, secret: String, logger: Logger
+        _ engine: Engine, socketPath: String, databasePath: String, secret: String, fallbackSecrets: [String] = [],
+        logger: Logger
     ) async throws -> Backend {
-        let signer = try SessionSigner(secret: secret)
+        let signer = try SessionSigner(secret: secret, fallbackSecrets: fallbackSecrets)
         switch engine {
         case .cache:
             // SESSION_ENGINE = "django.contrib.sessions.backends.cache"

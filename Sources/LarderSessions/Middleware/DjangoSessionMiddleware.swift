@@ -56,7 +56,9 @@ public struct DjangoSessionMiddleware<Context: DjangoSessionRequestContext>: Rou
             }
         }
         let key = cookieValue.flatMap { SessionKey.isValid($0) ? String($0) : nil }
-        let session = Session(store: store, key: key, age: configuration.cookieAge, requestHadCookie: cookieValue != nil)
+        let session = Session(
+            store: store, key: key, age: configuration.cookieAge, expireAtBrowserClose: configuration.expireAtBrowserClose,
+            requestHadCookie: cookieValue != nil)
         var context = context
         context.session = session
 
@@ -93,7 +95,12 @@ public struct DjangoSessionMiddleware<Context: DjangoSessionRequestContext>: Rou
                 return Self.errorResponse(error, logger: context.logger)
             }
             if let key = session.key {
-                response.headers.append(HTTPField(name: .setCookie, value: SessionCookie.set(key: key, configuration: configuration)))
+                // The session's own `_session_expiry` first, then the configuration (Django's
+                // get_expire_at_browser_close and get_expiry_age).
+                let now = Date()
+                let maxAge = session.cookieMaxAge(now: now)
+                response.headers.append(
+                    HTTPField(name: .setCookie, value: SessionCookie.set(key: key, configuration: configuration, maxAge: maxAge, now: now)))
             }
         }
         return response

@@ -17,20 +17,28 @@ import Darwin
 /// sessionid=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; SameSite=Lax
 /// ```
 enum SessionCookie {
-    /// The cookie that carries `key`, expiring `cookieAge` seconds after `now` (no
-    /// `expires`/`Max-Age` with expire-at-browser-close).
-    static func set(key: String, configuration: SessionConfiguration, now: Date = Date()) -> String {
+    /// The cookie that carries `key`, expiring `maxAge` seconds after `now`, or without
+    /// `expires`/`Max-Age` when `maxAge` is `nil` (a browser-session cookie). The session decides
+    /// `maxAge` (``Session/cookieMaxAge(now:)``); ``set(key:configuration:now:)`` is the
+    /// configuration's alone.
+    static func set(key: String, configuration: SessionConfiguration, maxAge: Int?, now: Date = Date()) -> String {
         var parts = ["\(configuration.cookieName)=\(key)"]
         if let domain = configuration.cookieDomain { parts.append("Domain=\(domain)") }
-        if !configuration.expireAtBrowserClose {
-            parts.append("expires=\(cachedHTTPDate(Int(now.timeIntervalSince1970) + configuration.cookieAge))")
+        if let maxAge {
+            parts.append("expires=\(cachedHTTPDate(Int(now.timeIntervalSince1970.rounded(.down)) + maxAge))")
         }
         if configuration.cookieHTTPOnly { parts.append("HttpOnly") }
-        if !configuration.expireAtBrowserClose { parts.append("Max-Age=\(configuration.cookieAge)") }
+        if let maxAge { parts.append("Max-Age=\(maxAge)") }
         parts.append("Path=\(configuration.cookiePath)")
         if let sameSite = configuration.cookieSameSite { parts.append("SameSite=\(sameSite)") }
         if configuration.cookieSecure { parts.append("Secure") }
         return parts.joined(separator: "; ")
+    }
+
+    /// The cookie for a session that sets no expiry of its own: ``SessionConfiguration/cookieAge``,
+    /// or none with ``SessionConfiguration/expireAtBrowserClose``.
+    static func set(key: String, configuration: SessionConfiguration, now: Date = Date()) -> String {
+        set(key: key, configuration: configuration, maxAge: configuration.expireAtBrowserClose ? nil : configuration.cookieAge, now: now)
     }
 
     /// Django's `delete_cookie`: an empty value that expired in 1970. `Secure` only for

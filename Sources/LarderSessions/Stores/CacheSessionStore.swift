@@ -3,7 +3,7 @@ import LarderRedis
 /// Django's `cache` session engine (`SESSION_ENGINE = "django.contrib.sessions.backends.cache"`):
 /// sessions live only in the cache, as `:1:django.contrib.sessions.cache<key>` in the cache's
 /// database (DB 1), the session dictionary through the cache serializer (JSON), TTL = the
-/// session's age (1,209,600 s, 14 days).
+/// session's age (1,209,600 s, 14 days, unless the session sets its own ``SessionExpiry``).
 ///
 /// Nothing else holds them: `FLUSHALL`, `cache.clear()` or a Redis restart without
 /// persistence ends every session.
@@ -47,7 +47,7 @@ public struct CacheSessionStore: SessionStore {
 
     public func create(key: String, data: DjangoSessionData, age: Int) async throws(SessionError) -> Bool {
         do {
-            return try await cache.add(Self.cacheKey(key), data, timeout: .seconds(age), version: nil)
+            return try await cache.add(Self.cacheKey(key), data, timeout: .seconds(data.expiryAge(cookieAge: age)), version: nil)
         } catch {
             throw Self.sessionError(error, store: name)
         }
@@ -57,7 +57,7 @@ public struct CacheSessionStore: SessionStore {
     /// ``RedisCache``; by default Django's way, `get` then `set`.
     public func update(key: String, data: DjangoSessionData, age: Int) async throws(SessionError) -> Bool {
         do {
-            return try await cache.update(Self.cacheKey(key), data, timeout: .seconds(age), version: nil)
+            return try await cache.update(Self.cacheKey(key), data, timeout: .seconds(data.expiryAge(cookieAge: age)), version: nil)
         } catch {
             throw Self.sessionError(error, store: name)
         }

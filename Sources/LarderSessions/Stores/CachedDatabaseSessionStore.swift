@@ -77,7 +77,7 @@ public final class CachedDatabaseSessionStore: SessionStore {
 
     public func create(key: String, data: DjangoSessionData, age: Int) async throws(SessionError) -> Bool {
         guard try await database.create(key: key, data: data, age: age) else { return false }
-        await cacheSet(key, data, age: age)
+        await cacheSet(key, data, age: data.expiryAge(cookieAge: age))
         return true
     }
 
@@ -87,7 +87,7 @@ public final class CachedDatabaseSessionStore: SessionStore {
             await cacheDelete(key)
             return false
         }
-        await cacheSet(key, data, age: age)
+        await cacheSet(key, data, age: data.expiryAge(cookieAge: age))
         return true
     }
 

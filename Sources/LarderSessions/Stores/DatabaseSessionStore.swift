@@ -98,7 +98,8 @@ public final class DatabaseSessionStore: SessionStore {
     /// `INSERT`; `false` when the key is taken (Django's `force_insert` and its `IntegrityError`).
     public func create(key: String, data: DjangoSessionData, age: Int) async throws(SessionError) -> Bool {
         let now = Date()
-        let arguments: StatementArguments = [key, signer.sign(data, at: now), SQLDateTime.string(from: now.addingTimeInterval(TimeInterval(age)))]
+        // Django's create_model_instance: expire_date = get_expiry_date().
+        let arguments: StatementArguments = [key, signer.sign(data, at: now), SQLDateTime.string(from: data.expiryDate(cookieAge: age, now: now))]
         do {
             return try await database.write { db in
                 try db.execute(
@@ -115,7 +116,7 @@ public final class DatabaseSessionStore: SessionStore {
     /// any rows").
     public func update(key: String, data: DjangoSessionData, age: Int) async throws(SessionError) -> Bool {
         let now = Date()
-        let arguments: StatementArguments = [signer.sign(data, at: now), SQLDateTime.string(from: now.addingTimeInterval(TimeInterval(age))), key]
+        let arguments: StatementArguments = [signer.sign(data, at: now), SQLDateTime.string(from: data.expiryDate(cookieAge: age, now: now)), key]
         do {
             return try await database.write { db in
                 try db.execute(sql: "UPDATE django_session SET session_data = ?, expire_date = ? WHERE session_key = ?", arguments: arguments)

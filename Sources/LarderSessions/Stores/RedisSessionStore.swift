@@ -78,13 +78,21 @@ public final class RedisSessionStore: SessionStore {
     }
 
     public func create(key: String, data: DjangoSessionData, age: Int) async throws(SessionError) -> Bool {
-        let command = SET(redisKey(key), signer.sign(data), condition: .ifNotExists, expiration: .seconds(age))
+        let command = SET(redisKey(key), signer.sign(data), condition: .ifNotExists, expiration: .seconds(Self.ttl(data, age: age)))
         return try await run({ () throws(RedisError) in try await self.client.send(command) }).stored
     }
 
     public func update(key: String, data: DjangoSessionData, age: Int) async throws(SessionError) -> Bool {
-        let command = SET(redisKey(key), signer.sign(data), condition: .ifExists, expiration: .seconds(age))
+        let command = SET(redisKey(key), signer.sign(data), condition: .ifExists, expiration: .seconds(Self.ttl(data, age: age)))
         return try await run({ () throws(RedisError) in try await self.client.send(command) }).stored
+    }
+
+    /// The TTL of `data`: its expiry age (Django's `get_expiry_age()`, which
+    /// django-redis-sessions passes as `ex`), at least 1 s: a session whose expiry date has
+    /// passed lives one second, where Redis would refuse `EX 0` and django-redis-sessions fails
+    /// the request.
+    static func ttl(_ data: DjangoSessionData, age: Int) -> Int {
+        max(1, data.expiryAge(cookieAge: age))
     }
 
     public func delete(key: String) async throws(SessionError) {

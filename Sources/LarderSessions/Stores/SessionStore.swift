@@ -12,12 +12,19 @@ public protocol SessionStore: Sendable {
     /// expired, deleted, or unreadable: a tampered signed value reads as absent).
     func load(key: String) async throws(SessionError) -> DjangoSessionData?
 
-    /// Stores `data` under `key` if the key is free, atomically (`SET NX`, `INSERT`), living
-    /// `age` seconds; `false` when the key is taken.
+    /// Stores `data` under `key` if the key is free, atomically (`SET NX`, `INSERT`); `false`
+    /// when the key is taken.
+    ///
+    /// `age` is the configured session age (``SessionConfiguration/cookieAge``,
+    /// `SESSION_COOKIE_AGE`). The session's own expiry (`_session_expiry`, ``SessionExpiry``)
+    /// takes precedence, as in Django's backends: a TTL of
+    /// ``DjangoSessionData/expiryAge(cookieAge:now:)``, an `expire_date` of
+    /// ``DjangoSessionData/expiryDate(cookieAge:now:)``.
     func create(key: String, data: DjangoSessionData, age: Int) async throws(SessionError) -> Bool
 
-    /// Replaces the data under `key`, only if the key still exists (`SET XX`, `UPDATE`),
-    /// living `age` seconds from now; `false` when it was deleted meanwhile.
+    /// Replaces the data under `key`, only if the key still exists (`SET XX`, `UPDATE`), with
+    /// its expiry computed from now as for ``create(key:data:age:)``; `false` when it was
+    /// deleted meanwhile.
     func update(key: String, data: DjangoSessionData, age: Int) async throws(SessionError) -> Bool
 
     /// Deletes `key` (nothing happens if it does not exist).
