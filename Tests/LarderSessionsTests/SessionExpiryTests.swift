@@ -46,7 +46,8 @@ final class SessionExpiryTests: XCTestCase {
                 XCTAssertEqual(response.status, 200, "\(engine)")
                 let (key, attributes) = try cookie(response)
                 let location = site.redisLocation(of: key)
-                let stored = try XCTUnwrap(try await site.value(location.key, database: location.database), "\(engine): nothing stored")
+                let entry = try await site.value(location.key, database: location.database)
+                let stored = try XCTUnwrap(entry, "\(engine): nothing stored")
                 try await check(site, key, attributes, stored.ttl, before)
             }
         }
@@ -74,13 +75,15 @@ final class SessionExpiryTests: XCTestCase {
             XCTAssertTrue((remaining - 2...remaining).contains(maxAge), "\(site.engine): Max-Age \(maxAge), expected about \(remaining)")
             XCTAssertEqual(try date(attributes["expires"]).timeIntervalSince1970, at, accuracy: 2)
             XCTAssertTrue((remaining - 5...remaining).contains(ttl), "\(site.engine): TTL \(ttl)")
-            let data = try XCTUnwrap(try await site.store.load(key: key))
+            let loaded = try await site.store.load(key: key)
+            let data = try XCTUnwrap(loaded)
             XCTAssertEqual(data.expiry, .date(Date(timeIntervalSince1970: at)))
             guard case .string(let text)? = data[DjangoSessionData.expiryKey] else { return XCTFail("not an ISO string") }
             XCTAssertTrue(text.hasSuffix(".250000+00:00"), text)
             if let database = site.database {
                 // Django's get_expiry_date(): the date itself, to the microsecond.
-                let row = try XCTUnwrap(try await database.row(key: key))
+                let found = try await database.row(key: key)
+                let row = try XCTUnwrap(found)
                 XCTAssertEqual(row.expireDate.timeIntervalSince1970, at, accuracy: 0.000_01)
             }
         }
@@ -144,10 +147,12 @@ final class SessionExpiryTests: XCTestCase {
             let maxAge = try XCTUnwrap(Int(attributes["max-age"] ?? ""))
             let remaining = Int(signed.expiry.timeIntervalSince(before).rounded(.down))
             XCTAssertTrue((remaining - 2...remaining).contains(maxAge), "Max-Age \(maxAge), expected about \(remaining)")
-            let data = try XCTUnwrap(try await site.store.load(key: key))
+            let loaded = try await site.store.load(key: key)
+            let data = try XCTUnwrap(loaded)
             XCTAssertEqual(data[DjangoSessionData.expiryKey], .string(signed.expiryText), "Django's exact text, kept")
             XCTAssertEqual(data["count"], .int(2))
-            let stored = try XCTUnwrap(try await site.value(key, database: 0))
+            let value = try await site.value(key, database: 0)
+            let stored = try XCTUnwrap(value)
             XCTAssertTrue((remaining - 5...remaining).contains(stored.ttl), "TTL \(stored.ttl)")
         }
     }

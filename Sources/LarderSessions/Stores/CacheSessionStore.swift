@@ -46,8 +46,9 @@ public struct CacheSessionStore: SessionStore {
     }
 
     public func create(key: String, data: DjangoSessionData, age: Int) async throws(SessionError) -> Bool {
+        let timeout = CacheTimeout.seconds(data.expiryAge(cookieAge: age))
         do {
-            return try await cache.add(Self.cacheKey(key), data, timeout: .seconds(data.expiryAge(cookieAge: age)), version: nil)
+            return try await cache.add(Self.cacheKey(key), data, timeout: timeout, version: nil)
         } catch {
             throw Self.sessionError(error, store: name)
         }
@@ -56,8 +57,9 @@ public struct CacheSessionStore: SessionStore {
     /// The cache's ``Cache/update(_:_:timeout:version:)``: one `SET ... XX EX age` on a
     /// ``RedisCache``; by default Django's way, `get` then `set`.
     public func update(key: String, data: DjangoSessionData, age: Int) async throws(SessionError) -> Bool {
+        let timeout = CacheTimeout.seconds(data.expiryAge(cookieAge: age))
         do {
-            return try await cache.update(Self.cacheKey(key), data, timeout: .seconds(data.expiryAge(cookieAge: age)), version: nil)
+            return try await cache.update(Self.cacheKey(key), data, timeout: timeout, version: nil)
         } catch {
             throw Self.sessionError(error, store: name)
         }
