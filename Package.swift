@@ -168,7 +168,7 @@ let package = Package(
         // described, grouped by what wrote it. Sends only read commands, by type.
         .target(
             name: "LarderKeyspace",
-            dependencies: ["LarderRedis", "LarderRESP", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["LarderRedis", "LarderRESP", "LarderPickle", "LarderZlib", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         // LarderKeyspaceBrowser: the inspector as a read-only web page (`keyspace --web`), loopback only.
@@ -368,7 +368,7 @@ let package = Package(
         .testTarget(
             name: "DjangoInteropTests",
             dependencies: [
-                "LarderCache", "LarderPickle", "LarderSessions", "LarderWebCache", "LarderRedis", "RedisTestSupport",
+                "LarderCache", "LarderKeyspace", "LarderPickle", "LarderSessions", "LarderWebCache", "LarderRedis", "RedisTestSupport",
                 hummingbirdOnly("Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

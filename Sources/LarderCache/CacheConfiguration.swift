@@ -138,14 +138,14 @@ extension CacheConfiguration {
 
     /// `value` encoded by the configured serializer, or ``CacheError/unencodable(key:type:reason:)``.
     func encode<Value: Encodable>(_ value: Value, key: String) throws(CacheError) -> Data {
-        if let raw = value as? any CacheBytesRepresentable {
+        if !serializer.ownsEveryValue, let raw = value as? any CacheBytesRepresentable {
             var buffer = ByteBuffer()
             raw.writeCacheBytes(to: &buffer)
             return Data(buffer.readableBytesView)
         }
         do {
             let encoded = try serializer.encode(value)
-            guard let compressor, !Self.isInteger(Value.self) else { return encoded }
+            guard let compressor, !Self.isStoredAsDigits(value) else { return encoded }
             return Data(try compressor.compress(ByteBuffer(data: encoded)).readableBytesView)
         } catch {
             throw .unencodable(key: key, type: "\(Value.self)", reason: "\(error)")
@@ -172,13 +172,13 @@ extension CacheConfiguration {
         var buffer = ByteBuffer()
         // The metatype first: casting the value itself costs a copy into an existential box
         // on every call, for the rare value that has bytes of its own.
-        if Value.self is any CacheBytesRepresentable.Type, let raw = value as? any CacheBytesRepresentable {
+        if Value.self is any CacheBytesRepresentable.Type, !serializer.ownsEveryValue, let raw = value as? any CacheBytesRepresentable {
             raw.writeCacheBytes(to: &buffer)
             return buffer
         }
         do {
             try serializer.encode(value, into: &buffer)
-            guard let compressor, !Self.isInteger(Value.self) else { return buffer }
+            guard let compressor, !Self.isStoredAsDigits(value) else { return buffer }
             return try compressor.compress(buffer)
         } catch {
             throw .unencodable(key: key, type: "\(Value.self)", reason: "\(error)")
@@ -188,7 +188,7 @@ extension CacheConfiguration {
     /// `buffer` decoded in place as `type`, or ``CacheError/undecodable(key:expected:reason:)``.
     func decode<Value: Decodable>(_ type: Value.Type, from buffer: ByteBuffer, key: String) throws(CacheError) -> Value {
         do {
-            if let raw = type as? any CacheBytesRepresentable.Type {
+            if let raw = type as? any CacheBytesRepresentable.Type, !serializer.ownsEveryValue {
                 // The force cast cannot fail: `raw` is `type`.
                 return try raw.init(cacheBytes: buffer) as! Value
             }
@@ -217,10 +217,11 @@ extension CacheConfiguration {
         }
     }
 
-    /// Whether values of `type` are integers, which django-redis stores as their digits and never
-    /// compresses (so that `INCRBY` can count them, whatever their length).
-    static func isInteger<Value>(_ type: Value.Type) -> Bool {
-        type is any BinaryInteger.Type
+    /// Whether `value` is an integer (a Swift one, or a Python `int` as a `PickleValue`), which
+    /// django-redis stores as its digits and never compresses (so that `INCRBY` can count it,
+    /// whatever its length, and a reader's `int(value)` comes first).
+    static func isStoredAsDigits<Value>(_ value: Value) -> Bool {
+        Value.self is any BinaryInteger.Type || DjangoPickleSerializer.integerDigits(value) != nil
     }
 
     /// A decoding error in one sentence.

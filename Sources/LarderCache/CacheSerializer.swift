@@ -19,9 +19,16 @@ public protocol CacheSerializer: Sendable {
     /// The value in `buffer`'s readable bytes (what ``RedisCache`` receives). The default goes
     /// through ``decode(_:from:)-(_,Data)``; a serializer may read the buffer in place.
     func decode<Value: Decodable>(_ type: Value.Type, from buffer: ByteBuffer) throws -> Value
+    /// Whether the cache hands this serializer every value, even one with bytes of its own
+    /// (``CacheBytesRepresentable``: a cached page, a session). Default `false`; a serializer
+    /// whose output another program reads (``DjangoPickleSerializer``: a Django app reads a
+    /// cache-engine session as a pickled `dict`) says `true`.
+    var ownsEveryValue: Bool { get }
 }
 
 extension CacheSerializer {
+    public var ownsEveryValue: Bool { false }
+
     public func encode<Value: Encodable>(_ value: Value, into buffer: inout ByteBuffer) throws {
         buffer.writeData(try encode(value))
     }

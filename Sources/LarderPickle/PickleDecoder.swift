@@ -48,6 +48,7 @@ enum PickleDecoding {
             guard let typed = result as? T else { throw mismatch("\(type)") }
             return typed
         }
+        if type == PickleValue.self { return try cast(value) }
         if type == Date.self {
             guard case .datetime(let datetime) = value else { throw mismatch("a datetime.datetime") }
             return try cast(datetime.dateValue)

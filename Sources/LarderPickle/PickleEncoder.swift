@@ -80,6 +80,7 @@ enum PickleEncoding {
 
     static func slot(_ value: some Encodable, codingPath: [any CodingKey]) throws -> Slot {
         switch value {
+        case let pickle as PickleValue: return .value(pickle)
         case let date as Date: return .value(.datetime(PickleDateTime(date)))
         case let data as Data: return .value(.bytes([UInt8](data)))
         case let decimal as Decimal: return .value(.decimal(decimal.description))

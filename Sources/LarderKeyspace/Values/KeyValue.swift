@@ -1,4 +1,5 @@
 import Foundation
+import LarderPickle
 
 /// A key's value, decoded where the workspace knows how it was written, raw otherwise.
 public enum KeyValue: Hashable, Sendable {
@@ -6,6 +7,10 @@ public enum KeyValue: Hashable, Sendable {
     case integer(Int)
     /// JSON, as the cache's serializer writes values and cache-engine sessions.
     case json(String)
+    /// A Python pickle, as Django's Redis cache backends write values and cache-engine sessions
+    /// (and this library's Django presets), decoded; `compressed` when it was stored
+    /// zlib-compressed (django-redis's `ZlibCompressor`).
+    case pickle(PickleValue, compressed: Bool)
     /// A page cache header key's list of request headers named by `Vary` (`["HTTP_COOKIE"]`).
     case pageHeaders([String])
     /// A cached page.
@@ -28,6 +33,8 @@ public enum KeyValue: Hashable, Sendable {
             return "integer \(number)"
         case .json(let text):
             return "JSON " + DisplayText.escaped(text, limit: limit)
+        case .pickle(let value, let compressed):
+            return (compressed ? "zlib pickle " : "pickle ") + DisplayText.escaped(value.description, limit: limit)
         case .pageHeaders(let headers):
             let list = "[" + headers.map { "\"\(DisplayText.escaped($0, limit: 40))\"" }.joined(separator: ", ") + "]"
             return headers.isEmpty ? "Vary headers: [] (no Vary)" : "Vary headers: \(list)"
@@ -35,8 +42,8 @@ public enum KeyValue: Hashable, Sendable {
             let type = page.contentType.map { ", \(DisplayText.escaped($0, limit: 40))" } ?? ""
             return "page: status \(page.status), \(page.headers.count) headers\(type), body \(page.bodyBytes) bytes"
         case .signedSession(let session):
-            let payload = session.json.map { DisplayText.escaped($0, limit: limit) } ?? "(zlib-compressed payload, not shown)"
-            return "signed session \(payload), signed \(Self.timestamp(session.signedAt)) UTC (signature not checked)"
+            let payload = session.json.map { DisplayText.escaped($0, limit: limit) } ?? "(zlib-compressed payload that does not decompress)"
+            return "signed session \(session.isCompressed ? "(zlib) " : "")\(payload), signed \(Self.timestamp(session.signedAt)) UTC (signature not checked)"
         case .raw(let bytes):
             return "\"" + DisplayText.escaped(bytes, limit: limit) + "\""
         case .elements(let sample, let total):

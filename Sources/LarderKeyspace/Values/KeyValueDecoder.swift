@@ -1,4 +1,6 @@
 import Foundation
+import LarderPickle
+import LarderZlib
 
 /// Decodes a string value by what wrote its key (``KeyKind``).
 enum KeyValueDecoder {
@@ -27,10 +29,18 @@ enum KeyValueDecoder {
         }
     }
 
-    /// The cache's encodings: an integer as its digits, anything else as JSON.
+    /// The cache's encodings: an integer as its digits, anything else as JSON, or as Django's
+    /// backends write it, a pickle (`0x80`, its `PROTO` opcode, first), maybe zlib-compressed
+    /// (`0x78` first, zlib's header), as django-redis's `ZlibCompressor` leaves it.
     static func cacheValue(_ bytes: [UInt8], complete: Bool) -> KeyValue {
         guard complete else { return .raw(bytes) }
         if let integer = integer(bytes) { return .integer(integer) }
+        if bytes.first == 0x80, let value = try? Pickle.decode(bytes) { return .pickle(value, compressed: false) }
+        if bytes.first == 0x78, let inflated = try? Zlib.decompress(bytes, maximumSize: maximumInflatedSize),
+            inflated.first == 0x80, let value = try? Pickle.decode(inflated)
+        {
+            return .pickle(value, compressed: true)
+        }
         if (try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])) != nil,
             let text = String(validating: bytes, as: UTF8.self)
         {
@@ -38,6 +48,10 @@ enum KeyValueDecoder {
         }
         return .raw(bytes)
     }
+
+    /// The most a compressed value may inflate to before the inspector shows it raw: the
+    /// inspector reads other programs' values, and a zip bomb must not take its memory.
+    static let maximumInflatedSize = 16 << 20
 
     /// Digits with an optional `-`, as Redis's `int` encoding holds them (no `+`, no spaces).
     static func integer(_ bytes: [UInt8]) -> Int? {

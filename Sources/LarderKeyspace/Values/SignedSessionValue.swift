@@ -1,4 +1,5 @@
 import Foundation
+import LarderZlib
 
 /// Django's signed session string, as the standalone Redis session store keeps it:
 /// `base64url(JSON):timestamp:signature` (`django.core.signing`, `TimestampSigner`).
@@ -7,8 +8,9 @@ import Foundation
 /// does not hide it. This type does not check the signature (that needs the app's
 /// `SECRET_KEY`); it shows what the session holds, and says so.
 public struct SignedSessionValue: Hashable, Sendable {
-    /// The session dictionary as JSON text, or `nil` when the payload is compressed (a leading
-    /// `.`: zlib, which Django uses when it makes the payload shorter) and so not shown.
+    /// The session dictionary as JSON text, inflated first when the payload is compressed (a
+    /// leading `.`: zlib, which Django uses when it makes the payload shorter); `nil` when a
+    /// compressed payload does not inflate to JSON.
     public var json: String?
     /// When the value was signed (its base62 timestamp, seconds since 1970).
     public var signedAt: Date
@@ -31,7 +33,13 @@ public struct SignedSessionValue: Hashable, Sendable {
             let data = Self.base64URLDecoded(payload)
         else { return nil }
         if isCompressed {
-            json = nil
+            if let inflated = try? Zlib.decompress(data, maximumSize: KeyValueDecoder.maximumInflatedSize),
+                (try? JSONSerialization.jsonObject(with: Data(inflated), options: [.fragmentsAllowed])) != nil
+            {
+                json = String(decoding: inflated, as: UTF8.self)
+            } else {
+                json = nil
+            }
         } else {
             guard (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) != nil,
                 let text = String(data: data, encoding: .utf8)
