@@ -4,9 +4,9 @@ import NIOCore
 /// Compresses a cache value's serialized bytes before they go to Redis, and undoes it on the way
 /// back (django-redis's `COMPRESSOR` option). Set one on ``CacheConfiguration/compressor``.
 ///
-/// It sees only what the serializer wrote: a value with bytes of its own
-/// (``CacheBytesRepresentable``, such as the integers `incr` counts) is stored as it is, as
-/// django-redis never compresses an `int`.
+/// It sees only what the serializer wrote, and never an integer: integers are stored as their
+/// digits (what `incr` counts), as django-redis never compresses an `int`. A value with bytes of
+/// its own (``CacheBytesRepresentable``) is stored as it is too.
 public protocol CacheCompressor: Sendable {
     /// The bytes to store for `value` (the serializer's output): compressed, or `value` itself
     /// when compressing is not worth it (django-redis's `min_length`).

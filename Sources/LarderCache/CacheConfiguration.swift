@@ -48,9 +48,9 @@ public struct CacheConfiguration: Sendable {
     public var serializer: any CacheSerializer
     /// Compresses what the serializer writes (django-redis's `COMPRESSOR`), or `nil` to store it
     /// as it is. Default `nil`. ``ZlibCacheCompressor`` is django-redis's `ZlibCompressor`, so a
-    /// Django app configured with it and this cache read each other's values. Values with bytes
-    /// of their own (``CacheBytesRepresentable``: the integers `incr` counts) are never
-    /// compressed, as django-redis never compresses an `int`.
+    /// Django app configured with it and this cache read each other's values. Integers (what
+    /// `incr` counts) are never compressed, as django-redis never compresses an `int`, and
+    /// neither are values with bytes of their own (``CacheBytesRepresentable``: sessions).
     public var compressor: (any CacheCompressor)?
     /// What a cache does when Redis cannot be reached. Default ``FailureMode/failClosed``.
     public var failureMode: FailureMode
