@@ -194,22 +194,26 @@ public final class RedisCache: Cache {
     /// Django's rule, "`EXISTS`, then `INCRBY`": a missing key is an error, never created.
     /// Both run in one script, so a key that expires between the two is not brought back
     /// without its TTL (two round trips would, and the counter would then never expire).
+    /// The new value comes back as the stored digits (`GET`), not as `INCRBY`'s reply: in the
+    /// script that is a Lua number, a double, which is off past 2^53.
     static let incrementIfExists = """
-        if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('INCRBY', KEYS[1], ARGV[1]) end return false
+        if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('INCRBY', KEYS[1], ARGV[1]) return redis.call('GET', KEYS[1]) end return false
         """
 
     /// ``incrementIfExists`` in one round trip: `EVAL` with the key and `delta`.
     public func incr(_ key: String, by delta: Int, version: Int?) async throws(CacheError) -> Int {
         let stored = RedisKey(keys.make(key, version: version))
-        let reply: Int?
+        let reply: String?
         do {
-            reply = try await client.send(EVAL<Int?, Int>(Self.incrementIfExists, keys: [stored], arguments: [delta]))
+            reply = try await client.send(EVAL<String?, Int>(Self.incrementIfExists, keys: [stored], arguments: [delta]))
         } catch {
             throw incrFailure(error, key: key)
         }
         noteRecovery()
         noteWriteAccepted()
-        guard let value = reply else { throw .keyNotFound(key: key) }
+        guard let reply else { throw .keyNotFound(key: key) }
+        // INCRBY succeeded, so the key holds a 64-bit integer's digits.
+        guard let value = Int(reply) else { throw .notAnInteger(key: key) }
         return value
     }
 

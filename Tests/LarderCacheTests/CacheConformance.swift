@@ -129,6 +129,16 @@ struct CacheConformance {
         XCTAssertEqual(read, 33)
     }
 
+    /// Past 2^53 (where a double, such as a Lua number, is off) the count is exact.
+    func incrIsExactForLargeIntegers() async throws {
+        let cache = try await cache()
+        try await cache.set("big", 1_234_567_890_123_456_789)
+        let up = try await cache.incr("big")
+        let read = try await cache.get("big", as: Int.self)
+        XCTAssertEqual(up, 1_234_567_890_123_456_790)
+        XCTAssertEqual(read, 1_234_567_890_123_456_790)
+    }
+
     func incrOnAMissingKeyIsKeyNotFound() async throws {
         let cache = try await cache()
         do {

@@ -19,6 +19,7 @@ final class FastJSONMemoryCacheTests: XCTestCase {
     func testGetOrSetReturnsTheWinnersValue() async throws { try await suite.getOrSetReturnsTheWinnersValue() }
     func testIncrAndDecrChangeIntegers() async throws { try await suite.incrAndDecrChangeIntegers() }
     func testIncrOnAMissingKeyIsKeyNotFound() async throws { try await suite.incrOnAMissingKeyIsKeyNotFound() }
+    func testIncrIsExactForLargeIntegers() async throws { try await suite.incrIsExactForLargeIntegers() }
     func testIncrOnANonIntegerIsAnError() async throws { try await suite.incrOnANonIntegerIsAnError() }
     func testSetManyThenGetManyReturnsOnlyTheKeysFound() async throws { try await suite.setManyThenGetManyReturnsOnlyTheKeysFound() }
     func testDeleteReportsWhetherAKeyWasDeleted() async throws { try await suite.deleteReportsWhetherAKeyWasDeleted() }
