@@ -17,22 +17,24 @@ readonly PIDFILE=/run/redis/redis-server.pid
 readonly LOG=/var/log/redis/redis-server.log
 # curl: the chapters show pages and headers with `curl -i`.
 # acl: setfacl, for the ACL entry that lets the reader's current shell use the socket.
+# python3-venv: chapter 07 runs Django itself beside the Swift site, from PyPI in a virtualenv
+# under .build/django (see step_django).
 # zlib1g-dev: zlib's header, which compress-nio (the cache's and sessions' zlib) builds against.
-readonly PACKAGES=(redis-server redis-tools libsqlite3-dev zlib1g-dev curl acl)
+readonly PACKAGES=(redis-server redis-tools libsqlite3-dev zlib1g-dev curl acl python3-venv)
 # Only for `swift test`: the keyspace browser's test drives Debian's headless Chromium
 # (Tests/LarderKeyspaceTests). Installed with --with-test-tools, or when CI=true; a reader who only
 # follows the guide never needs it.
-# python3-venv: the Django interop tests (Tests/DjangoInteropTests) run Django itself, installed
-# from PyPI into virtualenvs under .build/django (see step_django).
-readonly TEST_PACKAGES=(chromium python3-venv)
+readonly TEST_PACKAGES=(chromium)
 # Only for benchmarks (`swift run -c release bench page|sessions`): the reference's HTTP load
 # generator. Installed with --with-bench-tools.
 readonly BENCH_PACKAGES=(wrk)
-# Where step_django puts its virtualenvs, one per requirements file in Tests/DjangoInterop
+# Where step_django puts its virtualenvs, one per requirements file in chapters/django
 # (django-redis-cache needs redis-py < 4, django-redis needs >= 4: they cannot share one).
+# The guide's (chapter 07) is always installed; the others only with the test tools.
+readonly DJANGO_GUIDE_ENVIRONMENT=django-redis
 readonly PROJECT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 readonly DJANGO_DIR=$PROJECT_DIR/.build/django
-readonly DJANGO_REQUIREMENTS=$PROJECT_DIR/Tests/DjangoInterop
+readonly DJANGO_REQUIREMENTS=$PROJECT_DIR/chapters/django
 readonly START_TIMEOUT=15 # seconds to wait for PONG, and for a stopping server to exit
 
 # The four directives, in file order. COMMENTED is the commented-out line (matched against
@@ -72,12 +74,13 @@ Installs and configures Redis for this guide (chapters 01-02), idempotently:
     you ran it from use the socket at once (an ACL entry on it: groups reach new logins only)
   - (re)starts Redis (systemd, or redis-server itself where systemd does not run)
     and waits until PING answers on the socket
+  - installs Django 5.2 with its Redis backends from PyPI into .build/django
+    (chapter 07 runs a Django app beside the Swift site), as the checkout's owner
 
 Options:
   --with-test-tools  also install what 'swift test' needs beyond the guide:
-                     ${TEST_PACKAGES[*]}, and Django with its Redis cache
-                     backends from PyPI into virtualenvs under .build/django
-                     (on by default when CI=true).
+                     ${TEST_PACKAGES[*]}, and django-redis-cache (the article's
+                     backend) from PyPI beside Django (on by default when CI=true).
   --with-bench-tools also install what the benchmarks need: ${BENCH_PACKAGES[*]}.
   --user NAME        the user to give access to the socket, when setup.sh runs as
                      root without sudo (su -c): the user you follow the guide as.
@@ -856,25 +859,28 @@ as_project_owner() {
   fi
 }
 
-# One virtualenv per Tests/DjangoInterop/requirements-NAME.txt, at .build/django/NAME, from
+# One virtualenv per chapters/django/requirements-NAME.txt, at .build/django/NAME, from
 # Debian's Python (python3-venv). Up to date when it holds a copy of the same requirements file.
+# Only the guide's environment unless the test tools are wanted.
 step_django() {
-  ((WITH_TEST_TOOLS)) || [[ ${CI:-} == true ]] || return 0
   local requirements name venv log
   for requirements in "$DJANGO_REQUIREMENTS"/requirements-*.txt; do
     [[ -f $requirements ]] || die "no requirements files in $DJANGO_REQUIREMENTS: is this a complete checkout?"
     name=$(basename "$requirements" .txt)
     name=${name#requirements-}
+    if [[ $name != "$DJANGO_GUIDE_ENVIRONMENT" ]] && ! ((WITH_TEST_TOOLS)) && [[ ${CI:-} != true ]]; then
+      continue
+    fi
     venv=$DJANGO_DIR/$name
     if cmp -s "$requirements" "$venv/requirements.txt" && "$venv/bin/python" -c 'import django' 2>/dev/null; then
-      ok "Django test environment $name is installed ($venv)"
+      ok "Django environment $name is installed ($venv)"
       continue
     fi
     if [[ $MODE == check ]]; then
-      change "install the Django test environment $name into $venv (pip, from PyPI)"
+      change "install the Django environment $name into $venv (pip, from PyPI)"
       continue
     fi
-    change "installing the Django test environment $name into $venv (pip, from PyPI; a minute)"
+    change "installing the Django environment $name into $venv (pip, from PyPI; a minute)"
     log=$TMP/pip-$name.log
     as_project_owner mkdir -p "$DJANGO_DIR"
     rm -rf "$venv"

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Django itself, run as a child process: `Tests/DjangoInterop/django_side.py` in one of the
+/// Django itself, run as a child process: `chapters/django/django_side.py` in one of the
 /// virtualenvs `setup.sh --with-test-tools` makes under `.build/django`, configured from the
 /// command line, given one JSON request on stdin and answering one JSON object on stdout.
 ///
@@ -9,7 +9,7 @@ import Foundation
 /// let reply = try await django.run("cache-set", ["items": [["key": "k", "sample": "int"]]])
 /// ```
 public struct DjangoSide: Sendable {
-    /// A virtualenv made from `Tests/DjangoInterop/requirements-<name>.txt`.
+    /// A virtualenv made from `chapters/django/requirements-<name>.txt`.
     public struct Environment: Sendable, Hashable, CustomStringConvertible {
         /// Its name, the requirements file's suffix.
         public let name: String
@@ -31,7 +31,7 @@ public struct DjangoSide: Sendable {
 
     /// The script every command runs.
     public static var script: String {
-        projectRoot.appendingPathComponent("Tests/DjangoInterop/django_side.py").path
+        projectRoot.appendingPathComponent("chapters/django/django_side.py").path
     }
 
     /// The Python of `environment`'s virtualenv.

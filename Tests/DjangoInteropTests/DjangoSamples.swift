@@ -1,7 +1,7 @@
 import Foundation
 import LarderPickle
 
-/// The values of `SAMPLES` in Tests/DjangoInterop/django_side.py, as ``PickleValue``s: what
+/// The values of `SAMPLES` in chapters/django/django_side.py, as ``PickleValue``s: what
 /// Django writes for each must read as this, and this written here must read there as the
 /// Python value.
 enum DjangoSamples {

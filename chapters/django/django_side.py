@@ -1,5 +1,5 @@
-"""Django's side of Tests/DjangoInteropTests: Django itself, configured from the command line,
-writing and reading the cache values and sessions the Swift side reads and writes.
+"""Django's side of chapter 07 and of Tests/DjangoInteropTests: Django itself, configured from
+the command line, writing and reading the cache values and sessions the Swift side reads and writes.
 
 Run by the tests with the virtualenvs setup.sh --with-test-tools makes under .build/django:
 
