@@ -49,6 +49,7 @@ let package = Package(
         .executable(name: "cache-api", targets: ["cache-api"]),
         .executable(name: "sessions", targets: ["sessions"]),
         .executable(name: "keyspace", targets: ["keyspace"]),
+        .executable(name: "sharing-with-django", targets: ["sharing-with-django"]),
         .executable(name: "guide", targets: ["guide"]),
         .executable(name: "bench", targets: ["bench"]),
     ],
@@ -249,6 +250,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(
+            name: "sharing-with-django",
+            dependencies: ["Chapters", "Guide", guideOnly("ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
             name: "sessions",
             dependencies: [
                 "Chapters", "Guide",
@@ -394,7 +400,7 @@ let package = Package(
         .testTarget(
             name: "CommandLineTests",
             dependencies: [
-                "install-redis", "configure-socket", "cache-backend", "cache-api", "sessions", "keyspace",
+                "install-redis", "configure-socket", "cache-backend", "cache-api", "sessions", "keyspace", "sharing-with-django",
                 "Guide", "Chapters", "WebTestSupport", "LarderKeyspace", "LarderRedis",
                 guideOnly("ArgumentParser", package: "swift-argument-parser"),
                 hummingbirdOnly("Hummingbird", package: "hummingbird"),

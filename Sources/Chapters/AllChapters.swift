@@ -12,6 +12,7 @@ public enum AllChapters {
             CacheAPI.chapter(settings),
             SessionsChapter.chapter(settings),
             KeyspaceChapter.chapter(settings),
+            SharingWithDjango.chapter(settings),
         ]
     }
 }

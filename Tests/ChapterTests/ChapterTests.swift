@@ -93,6 +93,12 @@ final class ChapterTests: XCTestCase {
         }
     }
 
+    func testChapter07SharesValuesCountersAndASessionWithDjangoItself() async throws {
+        let report = await SharingWithDjango.chapter(try await ChapterTestServer.settings()).run()
+        XCTAssertTrue(report.passed, Self.explain(report))
+        XCTAssertEqual(report.fact("django")?.hasPrefix("Django 5.2."), true, "Django's version: \(report.fact("django") ?? "none")")
+    }
+
     func testChapterStopsAtTheFirstFailedStepAndNamesTheFix() async throws {
         // Point chapter 02 at a socket that does not exist: the first live step must fail with
         // a fix, and the steps after it must be reported as not run.

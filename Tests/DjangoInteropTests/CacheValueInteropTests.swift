@@ -134,3 +134,35 @@ final class CacheValueInteropTests: XCTestCase {
         XCTAssertEqual(try CacheConfiguration.djangoRedisCache(location: "/var/run/redis/redis.sock").redis.database, 1)
     }
 }
+
+/// The errors chapter 07's "What goes wrong" table quotes.
+final class DjangoPresetErrorTests: XCTestCase {
+    static let redis = SuiteServer()
+    override class func tearDown() { redis.stop() }
+
+    func testAJSONValueAndAModelInstanceReadAsTheChapterSays() async throws {
+        let server = try await Self.redis.server()
+        let location = "unix://\(server.socketPath)?db=0"
+        try await RedisConnection.withConnection(configuration: try RedisConfiguration(url: location)) { connection in
+            _ = try await connection.send(SET(":1:json", ByteBuffer(string: #"{"name":"derington"}"#)))
+            // pickle.dumps(User()) for a class User in module myapp.models, protocol 5.
+            let model: [UInt8] = [0x80, 0x05, 0x95, 0x1c, 0, 0, 0, 0, 0, 0, 0, 0x8c, 0x0c] + Array("myapp.models".utf8)
+                + [0x94, 0x8c, 0x04] + Array("User".utf8) + [0x94, 0x93, 0x94, 0x29, 0x81, 0x94, 0x2e]
+            _ = try await connection.send(SET(":1:model", ByteBuffer(bytes: model)))
+        }
+        try await RedisCache.withCache(configuration: try CacheConfiguration.django(location: location)) { cache in
+            do {
+                _ = try await cache.get("json", as: PickleValue.self)
+                XCTFail("JSON read as a pickle")
+            } catch {
+                XCTAssertTrue("\(error)".contains("pickle: unsupportedProtocol at byte 0"), "\(error)")
+            }
+            do {
+                _ = try await cache.get("model", as: PickleValue.self)
+                XCTFail("a model instance read")
+            } catch {
+                XCTAssertTrue("\(error)".contains("pickle: forbiddenGlobal at byte 33, STACK_GLOBAL (0x93): myapp.models User is not allow-listed"), "\(error)")
+            }
+        }
+    }
+}

@@ -14,6 +14,10 @@ COMMAND reads one JSON object on stdin and prints one JSON object on stdout:
     session-save     {"engine", "data", "expiry"}        -> {"session_key", "expiry_age"}
     session-load     {"engine", "session_key"}           -> {"exists", "data", "expiry_age", "browser_close"}
     make-key         {"keys": [...]}                     -> {"keys": [...]}   (the cache's stored key names)
+    cache-repr       {"keys": [...]}                     -> {"values": {key: repr(value) or null}}
+    cache-incr       {"key", "delta"}                    -> {"value"}
+    request          {"method", "path", "cookie"}        -> {"status", "body", "cookie"}
+                     (a request through the app in site_urls.py, with SessionMiddleware)
     page-keys        {"url", "method", "vary", "headers", "i18n"} -> {"header_key", "page_key"}
                      (Django's learn_cache_key for that request and a response with that Vary)
 
@@ -24,8 +28,11 @@ import argparse
 import datetime
 import decimal
 import json
+import os
 import sys
 import uuid
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # site_urls, beside this file
 
 SHARED = [1, "shared"]
 
@@ -84,6 +91,9 @@ def configure(args):
         CACHES={"default": cache},
         DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": args.database or ":memory:"}},
         INSTALLED_APPS=["django.contrib.sessions"],
+        MIDDLEWARE=["django.contrib.sessions.middleware.SessionMiddleware"],
+        ROOT_URLCONF="site_urls",
+        SESSION_ENGINE=SESSION_ENGINES[args.session_engine],
         USE_I18N=args.i18n == "on",
         ALLOWED_HOSTS=["*"],
         SESSION_REDIS=session_redis,
@@ -93,16 +103,18 @@ def configure(args):
     django.setup()
 
 
+SESSION_ENGINES = {
+    "cache": "django.contrib.sessions.backends.cache",
+    "cached_db": "django.contrib.sessions.backends.cached_db",
+    "db": "django.contrib.sessions.backends.db",
+    "redis": "redis_sessions.session",
+}
+
+
 def session_store(engine):
     import importlib
 
-    module = {
-        "cache": "django.contrib.sessions.backends.cache",
-        "cached_db": "django.contrib.sessions.backends.cached_db",
-        "db": "django.contrib.sessions.backends.db",
-        "redis": "redis_sessions.session",
-    }[engine]
-    return importlib.import_module(module).SessionStore
+    return importlib.import_module(SESSION_ENGINES[engine]).SessionStore
 
 
 def expiry_value(expiry):
@@ -125,6 +137,7 @@ def main():
     parser.add_argument("--session-db", type=int, default=0)
     parser.add_argument("--session-prefix", default="")
     parser.add_argument("--i18n", default="on", choices=["on", "off"])
+    parser.add_argument("--session-engine", default="cache", choices=sorted(SESSION_ENGINES))
     parser.add_argument("command")
     args = parser.parse_args()
     configure(args)
@@ -150,6 +163,24 @@ def main():
                 equal = repr(got) == repr(want)
             results.append({"key": item["key"], "equal": equal, "repr": "<missing>" if got is missing else repr(got), "type": type(got).__name__})
         reply = {"results": results}
+    elif args.command == "cache-repr":
+        missing = object()
+        values = {}
+        for key in request["keys"]:
+            got = cache.get(key, missing)
+            values[key] = None if got is missing else repr(got)
+        reply = {"values": values}
+    elif args.command == "cache-incr":
+        reply = {"value": cache.incr(request["key"], request.get("delta", 1))}
+    elif args.command == "request":
+        from django.test import Client
+
+        client = Client()
+        if request.get("cookie"):
+            client.cookies["sessionid"] = request["cookie"]
+        response = client.generic(request.get("method", "GET"), request["path"])
+        cookie = response.cookies.get("sessionid")
+        reply = {"status": response.status_code, "body": response.content.decode(), "cookie": cookie.value if cookie else None}
     elif args.command == "make-key":
         reply = {"keys": [cache.make_key(key) for key in request["keys"]]}
     elif args.command == "page-keys":
