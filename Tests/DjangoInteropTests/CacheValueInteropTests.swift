@@ -38,6 +38,11 @@ final class CacheValueInteropTests: XCTestCase {
                 options: #"{"COMPRESSOR": "django_redis.compressors.zlib.ZlibCompressor"}"#, database: 0,
                 configuration: { try CacheConfiguration.djangoRedis(location: "unix://\($0)", compressor: ZlibCacheCompressor()) }),
             Backend(
+                name: "django-redis + JSON", environment: .djangoRedis, backend: "django-redis",
+                options: #"{"SERIALIZER": "django_redis.serializers.json.JSONSerializer"}"#, database: 0,
+                configuration: { try CacheConfiguration.djangoRedis(location: "unix://\($0)", serializer: .json) },
+                samples: ["none", "true", "false", "int", "int_negative", "int_zero", "int_64", "float", "float_negative", "str", "str_empty", "list", "dict", "long_text", "article"]),
+            Backend(
                 name: "django-redis-cache", environment: .djangoRedisCache, backend: "django-redis-cache", options: "", database: 1,
                 configuration: { try CacheConfiguration.djangoRedisCache(location: $0) }),
         ]
