@@ -2,6 +2,7 @@ import Foundation
 import LarderCache
 import LarderRedis
 import LarderSessions
+import NIOCore
 import RedisTestSupport
 import XCTest
 
@@ -137,6 +138,32 @@ final class SessionInteropTests: XCTestCase {
         await withoutFallback.close()
         XCTAssertEqual(withFallback, try Self.sessionData(Self.bigSession))
         XCTAssertNil(unreadable, "a session signed with a secret the signer does not list must not read")
+    }
+
+    /// With django-redis and its zlib compressor, Django compresses a cache-engine session's
+    /// pickled dict like any value; the same preset here reads and writes that form.
+    func testCacheEngineSessionsThroughDjangoRedisWithZlibCrossBothWays() async throws {
+        let server = try await Self.redis.server()
+        let django = try DjangoSide(environment: .djangoRedis, arguments: [
+            "--backend", "django-redis", "--location", "unix://\(server.socketPath)?db=0",
+            "--options", #"{"COMPRESSOR": "django_redis.compressors.zlib.ZlibCompressor"}"#,
+        ])
+        let theirs = try XCTUnwrap(try django.run("session-save", ["engine": "cache", "data": Self.bigSession])["session_key"] as? String)
+        let configuration = try CacheConfiguration.djangoRedis(location: "unix://\(server.socketPath)?db=0", compressor: ZlibCacheCompressor())
+        let mine = SessionKey.generate()
+        let (read, stored) = try await RedisCache.withCache(configuration: configuration) { cache in
+            let store = try CacheSessionStore(cache: cache)
+            let read = try await store.load(key: theirs)
+            _ = try await store.create(key: mine, data: try Self.sessionData(Self.bigSession), age: 1_209_600)
+            let stored = try await RedisConnection.withConnection(configuration: configuration.redis) { connection in
+                try await connection.send(GET(RedisKey(":1:" + CacheSessionStore.cacheKey(mine))))
+            }
+            return (read, stored)
+        }
+        XCTAssertEqual(read, try Self.sessionData(Self.bigSession))
+        XCTAssertEqual(stored?.readableBytesView.first, 0x78, "the session is stored zlib-compressed, as django-redis stores it")
+        let back = try django.run("session-load", ["engine": "cache", "session_key": mine])
+        XCTAssertEqual(try Self.sessionData(try XCTUnwrap(back["data"] as? [String: Any])), try Self.sessionData(Self.bigSession), "\(back)")
     }
 
     /// JSON from either side as session data, through the JSON Django's session serializer writes.
