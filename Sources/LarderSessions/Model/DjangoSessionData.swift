@@ -109,16 +109,29 @@ extension DjangoSessionData: Codable {
         values = try [String: SessionValue](from: decoder)
     }
 
+    /// Encodes the dictionary with its keys in sorted order, so that equal sessions are equal
+    /// bytes in any format (a pickle keeps the order it is given).
     public func encode(to encoder: any Encoder) throws {
-        try values.encode(to: encoder)
+        var container = encoder.container(keyedBy: Key.self)
+        for (key, value) in values.sorted(by: { $0.key < $1.key }) {
+            try container.encode(value, forKey: Key(stringValue: key))
+        }
+    }
+
+    private struct Key: CodingKey {
+        let stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
     }
 }
 
 extension DjangoSessionData: CacheBytesRepresentable {
     /// Writes the session's JSON (`{"count":2}`), the bytes the cache's default JSON
     /// serializer would write, with keys in sorted order. The cache engines store sessions
-    /// this way whatever serializer the cache is configured with, so that every engine and
-    /// `redis-cli` see the same JSON.
+    /// this way whatever JSON serializer the cache is configured with, so that every engine and
+    /// `redis-cli` see the same JSON; a serializer that takes every value
+    /// (`CacheSerializer.ownsEveryValue`: Django's pickle) stores them its own way instead.
     public func writeCacheBytes(to buffer: inout ByteBuffer) {
         buffer.writeBytes(json)
     }
