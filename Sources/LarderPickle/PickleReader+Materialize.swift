@@ -18,6 +18,9 @@ extension PickleReader {
     private func materialize(_ slot: Slot, depth: Int, progress: inout [Progress]) throws(PickleError) -> (value: PickleValue, size: Int) {
         switch slot {
         case .value(let value):
+            // A tuple of scalars is a plain value (see makeTuple); count its elements too, or a
+            // memo reference repeated would expand it unseen.
+            if case .tuple(let items) = value { return (value, 1 + items.count) }
             return (value, 1)
         case .global(let global):
             throw fail(.malformed, "the result holds the class \(global) itself, not a value")

@@ -88,3 +88,23 @@ final class PickleCodableTests: XCTestCase {
         }
     }
 }
+
+/// Writing into a caller's `ByteBuffer`.
+final class PickleByteBufferTests: XCTestCase {
+    func testEncodeAppendsAfterWhatTheBufferHoldsAndDecodeReadsInPlace() throws {
+        var buffer = ByteBuffer(bytes: [1, 2, 3])
+        buffer.moveReaderIndex(forwardBy: 3)
+        try Pickle.encode(["count": 2], protocol: 5, into: &buffer)
+        XCTAssertEqual(try Pickle.decode(buffer), ["count": 2])
+        XCTAssertEqual(buffer.readerIndex, 3)
+    }
+
+    func testFailedEncodeLeavesTheBufferAsItWas() {
+        var buffer = ByteBuffer(bytes: [1, 2, 3])
+        let bad: PickleValue = [1, .date(PickleDate(year: 2024, month: 13, day: 1))]
+        XCTAssertThrowsError(try Pickle.encode(bad, protocol: 5, into: &buffer)) { error in
+            XCTAssertEqual((error as? PickleError)?.code, .unencodable)
+        }
+        XCTAssertEqual(buffer, ByteBuffer(bytes: [1, 2, 3]))
+    }
+}
