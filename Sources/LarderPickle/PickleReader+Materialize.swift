@@ -20,8 +20,15 @@ extension PickleReader {
         case .value(let value):
             // A tuple of scalars is a plain value (see makeTuple); count its elements too, or a
             // memo reference repeated would expand it unseen.
-            if case .tuple(let items) = value { return (value, 1 + items.count) }
-            return (value, 1)
+            // A long str, bytes or int weighs one value per 64 bytes, for the same reason: a memo
+            // reference repeated must not expand a megabyte a million times into the result.
+            switch value {
+            case .tuple(let items): return (value, 1 + items.count)
+            case .string(let text): return (value, 1 + text.utf8.count / 64)
+            case .bytes(let bytes): return (value, 1 + bytes.count / 64)
+            case .bigInt(let number): return (value, 1 + number.twosComplementLittleEndian.count / 64)
+            default: return (value, 1)
+            }
         case .global(let global):
             throw fail(.malformed, "the result holds the class \(global) itself, not a value")
         case .timezone:

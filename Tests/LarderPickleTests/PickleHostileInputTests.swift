@@ -136,6 +136,15 @@ final class PickleHostileInputTests: XCTestCase {
         XCTAssertEqual(failure(bytes, limits: PickleLimits(maxTotalValues: 10_000))?.code, .limitExceeded)
     }
 
+    func testLongStrSharedThroughTheMemoCountsItsLength() {
+        // s = 'x' * 64_000; [s] * 2000 is 128 MB of text once expanded: 2 million values at 64 bytes each.
+        var bytes: [UInt8] = [0x80, 0x04, 0x58] + withUnsafeBytes(of: UInt32(64_000).littleEndian) { Array($0) }
+        bytes += [UInt8](repeating: 0x78, count: 64_000) + [0x94, 0x5D, 0x28]
+        bytes += [UInt8](repeating: 0, count: 2000).flatMap { _ in [0x68, 0x00] } + [0x65, 0x2E]
+        XCTAssertEqual(try Pickle.decode(bytes).arrayValue?.count, 2000)
+        XCTAssertEqual(failure(bytes, limits: PickleLimits(maxTotalValues: 1_000_000))?.code, .limitExceeded)
+    }
+
     func testAppendThroughTheMemoChangesEveryReference() throws {
         // L = []; T = (L, L); then L.append(5) through the memo: T reads ([5], [5]), as in Python.
         let bytes: [UInt8] = [0x80, 0x04, 0x5D, 0x94, 0x68, 0x00, 0x86, 0x94, 0x68, 0x00, 0x4B, 0x05, 0x61, 0x30, 0x2E]
