@@ -35,6 +35,8 @@ struct PickleWriter {
         guard (2...5).contains(version) else { throw .unencodable("protocol \(version): only 2 to 5 are written") }
         self.version = version
         self.buffer = buffer
+        // Room for a typical cache value at once, rather than growing byte by byte from empty.
+        self.buffer.reserveCapacity(minimumWritableBytes: 256)
         self.buffer.writeInteger(PickleOpcode.proto)
         self.buffer.writeInteger(UInt8(version))
         if version >= 4 { openFrame() }
