@@ -283,6 +283,7 @@ let package = Package(
             name: "bench",
             dependencies: [
                 "LarderRedis", "LarderRESP", "RedisTestSupport", "Guide", "LarderCache", "LarderWebCache", "LarderSessions", "Chapters", "WebTestSupport",
+                "LarderPickle",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),

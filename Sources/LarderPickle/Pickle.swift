@@ -36,7 +36,10 @@ public enum Pickle {
         try buffer.withUnsafeReadableBytes { raw in Result { () throws(PickleError) in try decode(raw, limits: limits) } }.get()
     }
 
-    /// `value` pickled at `protocol` (2 to 5), as bytes `pickle.loads` reads back equal.
+    /// `value` pickled at `protocol` (2 to 5), as bytes `pickle.loads` reads back equal: the very
+    /// bytes `pickle.dumps` writes for the same Python value, unless that value holds one list,
+    /// dict or str object in two places (CPython then writes a memo reference) or a str or bytes
+    /// of 64 KiB or more (which CPython writes outside its frames).
     ///
     /// - Throws: ``PickleError/Code/unencodable`` for a protocol outside 2...5 or a date or time field out of range.
     public static func encode(_ value: PickleValue, protocol version: Int = highestProtocol) throws(PickleError) -> [UInt8] {
@@ -45,11 +48,19 @@ public enum Pickle {
         return buffer.readBytes(length: buffer.readableBytes) ?? []
     }
 
-    /// `value` pickled at `protocol` (2 to 5), appended to `buffer`.
+    /// `value` pickled at `protocol` (2 to 5), appended to `buffer` (which is left as it was if this throws).
     public static func encode(_ value: PickleValue, protocol version: Int = highestProtocol, into buffer: inout ByteBuffer) throws(PickleError) {
+        let start = buffer.writerIndex
         var writer = try PickleWriter(protocol: version, buffer: buffer)
         buffer = ByteBuffer()  // hands the storage to the writer without a copy
-        try writer.write(value)
+        do {
+            try writer.write(value)
+        } catch {
+            // Hand back what the buffer held, without the partial pickle.
+            writer.buffer.moveWriterIndex(to: start)
+            buffer = writer.buffer
+            throw error
+        }
         buffer = writer.finish()
     }
 }

@@ -7,8 +7,8 @@ extension PickleDateTime {
     /// The aware UTC datetime of `date`, to the microsecond.
     public init(_ date: Date) {
         let micros = (date.timeIntervalSince1970 * 1_000_000).rounded()
-        // Clamp to what Python can hold rather than trap on a distant Date.
-        let total = Int64(max(min(micros, 253_402_300_799_999_999), -62_135_596_800_000_000))
+        // Clamp to what Python can hold (to 9999-12-31 23:59:59) rather than trap on a distant Date.
+        let total = Int64(max(min(micros, 253_402_300_799_000_000), -62_135_596_800_000_000))
         let (seconds, microsecond) = Self.floorDivide(total, 1_000_000)
         let (days, secondOfDay) = Self.floorDivide(seconds, 86_400)
         let (year, month, day) = Self.civil(fromDays: Int(days))

@@ -11,8 +11,9 @@ public struct PickleLimits: Sendable, Hashable {
     /// The most elements in one container. Default 10 million.
     public var maxContainerCount: Int
     /// The most values in the whole decoded tree, counting a value shared through the memo once
-    /// per place it appears (what keeps `[x, x]` repeated 60 times from becoming 2⁶⁰ values).
-    /// Default 20 million.
+    /// per place it appears (what keeps `[x, x]` repeated 60 times from becoming 2⁶⁰ values), and
+    /// a str, bytes or int one per 64 bytes of it (so that a megabyte str referenced a million
+    /// times is refused too, not handed to `description` or the writer). Default 20 million.
     public var maxTotalValues: Int
 
     /// Limits with the defaults above, or the values given.

@@ -18,7 +18,17 @@ extension PickleReader {
     private func materialize(_ slot: Slot, depth: Int, progress: inout [Progress]) throws(PickleError) -> (value: PickleValue, size: Int) {
         switch slot {
         case .value(let value):
-            return (value, 1)
+            // A tuple of scalars is a plain value (see makeTuple); count its elements too, or a
+            // memo reference repeated would expand it unseen.
+            // A long str, bytes or int weighs one value per 64 bytes, for the same reason: a memo
+            // reference repeated must not expand a megabyte a million times into the result.
+            switch value {
+            case .tuple(let items): return (value, 1 + items.count)
+            case .string(let text): return (value, 1 + text.utf8.count / 64)
+            case .bytes(let bytes): return (value, 1 + bytes.count / 64)
+            case .bigInt(let number): return (value, 1 + number.twosComplementLittleEndian.count / 64)
+            default: return (value, 1)
+            }
         case .global(let global):
             throw fail(.malformed, "the result holds the class \(global) itself, not a value")
         case .timezone:

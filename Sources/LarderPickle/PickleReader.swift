@@ -58,6 +58,12 @@ struct PickleReader: ~Copyable {
     init(bytes: UnsafeRawBufferPointer, limits: PickleLimits) {
         self.bytes = bytes
         self.limits = limits
+        // A cache value's pickle memoizes about one object per 4 bytes and keeps a shallow
+        // stack: room for that up front saves the doublings (bounded, whatever the input claims).
+        let estimate = min(bytes.count / 4, 1024)
+        stack.reserveCapacity(min(estimate, 64))
+        memo.reserveCapacity(estimate)
+        nodes.reserveCapacity(min(estimate, 256))
     }
 
     // MARK: Errors

@@ -3,13 +3,11 @@ import NIOCore
 
 /// Writes a ``PickleValue`` as CPython 3.11's C pickler does, straight into one `ByteBuffer`.
 ///
-/// Byte-identical to `pickle.dumps(v, protocol)` for values built of `None`, bools, ints, floats,
-/// strs, bytes (protocol 3+), lists, tuples, dicts, sets (protocol 4+), decimals, timedeltas and
-/// naive datetimes, dates and times, when no str object occurs twice in the Python value (CPython
-/// writes a repeated *object* as a memo reference, which a value alone cannot know; interned
-/// short strs repeat often, so a dict whose keys and values share a word differs). Other cases
-/// (protocol 2's bytes, aware datetimes, large pickles that CPython splits out of frames) are
-/// read back equal by `pickle.loads`, not necessarily in the same bytes.
+/// Byte-identical to `pickle.dumps(v, protocol)` at every protocol 2 to 5 for every type
+/// (the interop tests check each) as long as no list, dict or str *object* occurs twice in the
+/// Python value: CPython writes a repeated object once and a memo reference after, which a value
+/// alone cannot know (`x = [1]; [x, x]` differs; `pickle.loads` reads ours back equal all the
+/// same). Also not reproduced: CPython writes a str or bytes of 64 KiB or more outside its frames.
 struct PickleWriter {
     let version: Int
     var buffer: ByteBuffer
@@ -23,6 +21,8 @@ struct PickleWriter {
     var moduleNames: [String: Int] = [:]
     /// The memo index of `datetime.timezone.utc`, a singleton.
     var utcIndex: Int?
+    /// The memo index of protocol 2's `'latin1'`, one str object CPython reuses.
+    var latin1Index: Int?
 
     /// CPython's `_FRAME_SIZE_TARGET`: a frame is closed at the first object boundary past 64 KiB.
     static let frameSizeTarget = 64 * 1024
@@ -35,6 +35,8 @@ struct PickleWriter {
         guard (2...5).contains(version) else { throw .unencodable("protocol \(version): only 2 to 5 are written") }
         self.version = version
         self.buffer = buffer
+        // Room for a typical cache value at once, rather than growing byte by byte from empty.
+        self.buffer.reserveCapacity(minimumWritableBytes: 256)
         self.buffer.writeInteger(PickleOpcode.proto)
         self.buffer.writeInteger(UInt8(version))
         if version >= 4 { openFrame() }
@@ -182,7 +184,12 @@ struct PickleWriter {
             var latin1 = String.UnicodeScalarView()
             for byte in bytes { latin1.append(Unicode.Scalar(byte)) }
             try writeString(String(latin1))
-            try writeString("latin1")
+            if let latin1Index {
+                memoGet(latin1Index)
+            } else {
+                try writeString("latin1")
+                latin1Index = memoCount - 1
+            }
             op(PickleOpcode.tuple2)
             memoize()
         }

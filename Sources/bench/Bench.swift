@@ -91,8 +91,8 @@ struct CacheBench: AsyncParsableCommand {
 struct SerializerBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serializer",
-        abstract: "Encode and decode of the article's my-key value: the cache's FastJSON serializer beside Foundation's JSONEncoder/JSONDecoder.",
-        discussion: "No Redis: the part of a cache call that is the serializer's, on one thread.")
+        abstract: "Encode and decode of the article's my-key value: the cache's FastJSON serializer beside Foundation's JSONEncoder/JSONDecoder, and LarderPickle beside CPython's pickle.",
+        discussion: "No Redis: the part of a cache call that is the serializer's, on one thread. The pickle rows need python3 (their reference, timed with timeit in the same run).")
 
     @Option(help: "Operations per measurement.") var operations = 200_000
     @Option(help: "Rounds per row, ours and Foundation alternating; medians are reported.") var repeats = 5

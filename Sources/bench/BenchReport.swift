@@ -15,6 +15,9 @@ struct BenchRow: Codable, Sendable {
     /// 99th percentile latency, in microseconds, where the suite measures it.
     var oursP99Microseconds: Double?
     var referenceP99Microseconds: Double?
+    /// The reference of this row when it is not the suite's (the pickle rows of `bench serializer`
+    /// compare with CPython, the JSON rows with Foundation).
+    var referenceName: String?
 }
 
 /// A suite's rows, printed as a table or as `{"suite":…,"rows":[…]}`.
@@ -30,7 +33,7 @@ struct BenchReport: Codable, Sendable {
         var lines = [header]
         for row in rows {
             var line = [
-                row.name, Self.format(row.ours, decimals: decimals), Self.format(row.reference, decimals: decimals), Self.format(row.ratio, decimals: 2),
+                row.referenceName.map { "\(row.name) (reference: \($0))" } ?? row.name, Self.format(row.ours, decimals: decimals), Self.format(row.reference, decimals: decimals), Self.format(row.ratio, decimals: 2),
                 row.oursP50Microseconds.map { Self.format($0, decimals: 1) } ?? "-",
                 row.referenceP50Microseconds.map { Self.format($0, decimals: 1) } ?? "-",
             ]

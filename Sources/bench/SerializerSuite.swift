@@ -60,6 +60,7 @@ struct SerializerSuite {
             try serializer.decode(CacheSuite.ArticleValue.self, from: stored).anInteger
         }
         rows.append(decode)
+        rows += try runPickle()
         return BenchReport(suite: "serializer", rows: rows)
     }
 

@@ -39,9 +39,9 @@ enum PickleCases {
         PickleCase("'hello'", "hello"),
         PickleCase("'é€😀 \\'quoted\\''", "é€😀 'quoted'"),
         PickleCase("'x' * 300", .string(String(repeating: "x", count: 300))),
-        PickleCase("b''", .bytes([]), identical: 3...5),
-        PickleCase("b'\\x00\\xffab'", .bytes([0, 0xFF, 0x61, 0x62]), identical: 3...5),
-        PickleCase("b'y' * 300", .bytes([UInt8](repeating: 0x79, count: 300)), identical: 3...5),
+        PickleCase("b''", .bytes([])),
+        PickleCase("b'\\x00\\xffab'", .bytes([0, 0xFF, 0x61, 0x62])),
+        PickleCase("b'y' * 300", .bytes([UInt8](repeating: 0x79, count: 300))),
         PickleCase("[]", []),
         PickleCase("[1, 'a', None, [2.5]]", [1, "a", nil, [2.5]]),
         PickleCase("list(range(2500))", .list((0..<2500).map { .int($0) })),
@@ -56,19 +56,19 @@ enum PickleCases {
         PickleCase("{'count': 2, 'name': 'x'}", ["count": 2, "name": "x"]),
         PickleCase("{1: 'one', (1, 2): None, None: 2.5}", [1: "one", .tuple([1, 2]): nil, nil: 2.5]),
         PickleCase("{'k%d' % i: i for i in range(1001)}", .dict((0..<1001).map { .init(.string("k\($0)"), .int($0)) })),
-        PickleCase("set()", .set([]), identical: 4...5),
-        PickleCase("{1, 2, 3}", .set([1, 2, 3]), identical: 4...5),
-        PickleCase("frozenset()", .frozenset([]), identical: 4...5),
-        PickleCase("frozenset({1})", .frozenset([1]), identical: 4...5),
-        PickleCase("datetime.datetime(2024, 1, 2, 3, 4, 5, 678901)", .datetime(.init(year: 2024, month: 1, day: 2, hour: 3, minute: 4, second: 5, microsecond: 678_901)), identical: 3...5),
-        PickleCase("datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)", .datetime(.init(year: 2024, month: 1, day: 2, hour: 3, minute: 4, second: 5, utcOffset: utc)), identical: 3...5),
+        PickleCase("set()", .set([])),
+        PickleCase("{1, 2, 3}", .set([1, 2, 3])),
+        PickleCase("frozenset()", .frozenset([])),
+        PickleCase("frozenset({1})", .frozenset([1])),
+        PickleCase("datetime.datetime(2024, 1, 2, 3, 4, 5, 678901)", .datetime(.init(year: 2024, month: 1, day: 2, hour: 3, minute: 4, second: 5, microsecond: 678_901))),
+        PickleCase("datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)", .datetime(.init(year: 2024, month: 1, day: 2, hour: 3, minute: 4, second: 5, utcOffset: utc))),
         PickleCase(
             "datetime.datetime(2024, 1, 2, tzinfo=datetime.timezone(datetime.timedelta(hours=-5, minutes=-30)))",
-            .datetime(.init(year: 2024, month: 1, day: 2, utcOffset: PickleTimeDelta(seconds: -19_800))), identical: 3...5
+            .datetime(.init(year: 2024, month: 1, day: 2, utcOffset: PickleTimeDelta(seconds: -19_800)))
         ),
-        PickleCase("datetime.date(2024, 1, 2)", .date(.init(year: 2024, month: 1, day: 2)), identical: 3...5),
-        PickleCase("datetime.time(3, 4, 5, 6)", .time(.init(hour: 3, minute: 4, second: 5, microsecond: 6)), identical: 3...5),
-        PickleCase("datetime.time(3, 4, tzinfo=datetime.timezone.utc)", .time(.init(hour: 3, minute: 4, utcOffset: utc)), identical: 3...5),
+        PickleCase("datetime.date(2024, 1, 2)", .date(.init(year: 2024, month: 1, day: 2))),
+        PickleCase("datetime.time(3, 4, 5, 6)", .time(.init(hour: 3, minute: 4, second: 5, microsecond: 6))),
+        PickleCase("datetime.time(3, 4, tzinfo=datetime.timezone.utc)", .time(.init(hour: 3, minute: 4, utcOffset: utc))),
         PickleCase("datetime.timedelta(days=-1, seconds=2, microseconds=3)", .timedelta(.init(days: -1, seconds: 2, microseconds: 3))),
         PickleCase("decimal.Decimal('1.10')", .decimal("1.10")),
         PickleCase("decimal.Decimal('-Infinity')", .decimal("-Infinity")),
@@ -80,7 +80,6 @@ enum PickleCases {
         PickleCase(
             "[datetime.datetime(2024, 5, 6, tzinfo=datetime.timezone.utc), datetime.datetime(2025, 1, 1, tzinfo=datetime.timezone.utc)]",
             [.datetime(.init(year: 2024, month: 5, day: 6, utcOffset: utc)), .datetime(.init(year: 2025, month: 1, day: 1, utcOffset: utc))],
-            identical: 3...5
         ),
         // A Django session as the cache session engine stores it.
         PickleCase(
@@ -90,7 +89,6 @@ enum PickleCases {
                 "_auth_user_hash": .string(String(repeating: "f", count: 64)), "cart": [3, 5],
                 "last_seen": .datetime(.init(year: 2024, month: 5, day: 6, hour: 7, minute: 8, second: 9, microsecond: 10, utcOffset: utc)),
             ],
-            identical: 3...5
         ),
     ]
 

@@ -24,12 +24,13 @@ final class PickleCodableTests: XCTestCase {
         price: Decimal(string: "19.99")!, token: UUID(uuidString: "12345678-1234-5678-1234-567812345678")!, avatar: Data([0, 1, 2])
     )
 
+    /// A nil optional is left out (synthesized `encodeIfPresent`), as a Django view would not set the key.
     func testStructEncodesAsTheDictDjangoWouldStore() throws {
         let value = try PickleEncoder().encodeValue(session)
         XCTAssertEqual(
             value.description,
             "{'_auth_user_id': '42', 'cart': [3, 5], 'last_seen': datetime.datetime(2024, 5, 6, 7, 8, 9, 500000, tzinfo=datetime.timezone.utc), "
-                + "'note': None, 'price': Decimal('19.99'), 'token': UUID('12345678-1234-5678-1234-567812345678'), 'avatar': b'\\x00\\x01\\x02'}"
+                + "'price': Decimal('19.99'), 'token': UUID('12345678-1234-5678-1234-567812345678'), 'avatar': b'\\x00\\x01\\x02'}"
         )
     }
 
@@ -49,7 +50,7 @@ final class PickleCodableTests: XCTestCase {
             import sys, pickle, datetime, decimal, uuid
             value = pickle.loads(bytes.fromhex(sys.stdin.readline().strip()))
             expected = {'_auth_user_id': '42', 'cart': [3, 5], 'last_seen': datetime.datetime(2024, 5, 6, 7, 8, 9, 500000, tzinfo=datetime.timezone.utc),
-                        'note': None, 'price': decimal.Decimal('19.99'), 'token': uuid.UUID('12345678-1234-5678-1234-567812345678'), 'avatar': b'\\x00\\x01\\x02'}
+                        'price': decimal.Decimal('19.99'), 'token': uuid.UUID('12345678-1234-5678-1234-567812345678'), 'avatar': b'\\x00\\x01\\x02'}
             print('ok' if value == expected else 'FAIL %r' % (value,))
             # Naive: Django with USE_TZ = False. Read as UTC.
             expected['last_seen'] = expected['last_seen'].replace(tzinfo=None)
@@ -85,5 +86,25 @@ final class PickleCodableTests: XCTestCase {
         XCTAssertThrowsError(try PickleDecoder().decode(Session.self, from: [:])) { error in
             guard case DecodingError.keyNotFound = error else { return XCTFail("\(error)") }
         }
+    }
+}
+
+/// Writing into a caller's `ByteBuffer`.
+final class PickleByteBufferTests: XCTestCase {
+    func testEncodeAppendsAfterWhatTheBufferHoldsAndDecodeReadsInPlace() throws {
+        var buffer = ByteBuffer(bytes: [1, 2, 3])
+        buffer.moveReaderIndex(forwardBy: 3)
+        try Pickle.encode(["count": 2], protocol: 5, into: &buffer)
+        XCTAssertEqual(try Pickle.decode(buffer), ["count": 2])
+        XCTAssertEqual(buffer.readerIndex, 3)
+    }
+
+    func testFailedEncodeLeavesTheBufferAsItWas() {
+        var buffer = ByteBuffer(bytes: [1, 2, 3])
+        let bad: PickleValue = [1, .date(PickleDate(year: 2024, month: 13, day: 1))]
+        XCTAssertThrowsError(try Pickle.encode(bad, protocol: 5, into: &buffer)) { error in
+            XCTAssertEqual((error as? PickleError)?.code, .unencodable)
+        }
+        XCTAssertEqual(buffer, ByteBuffer(bytes: [1, 2, 3]))
     }
 }

@@ -26,7 +26,7 @@ final class PickleCorpusTests: XCTestCase {
                 do {
                     let encoded = try Pickle.encode(value, protocol: version)
                     XCTAssertEqual(try Pickle.encode(try Pickle.decode(encoded), protocol: version), encoded, "\(name) at protocol \(version)")
-                } catch let error as PickleError {
+                } catch {
                     XCTAssertEqual(error.code, .unencodable, "\(name) at protocol \(version): \(error)")
                 }
             }

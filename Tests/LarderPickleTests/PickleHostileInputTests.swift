@@ -128,6 +128,29 @@ final class PickleHostileInputTests: XCTestCase {
         XCTAssertEqual(error?.code, .limitExceeded)
     }
 
+    func testSharedTupleOfScalarsCountsEveryElementWhereverItIsReferenced() {
+        // t = tuple(range(100)); [t] * 300 holds 30,000 values: beyond a limit of 10,000.
+        var bytes: [UInt8] = [0x80, 0x04, 0x28] + (0..<100).flatMap { [0x4B, UInt8($0)] } + [0x74, 0x94, 0x5D, 0x28]
+        bytes += [UInt8](repeating: 0, count: 300).flatMap { _ in [0x68, 0x00] } + [0x65, 0x2E]
+        XCTAssertEqual(try Pickle.decode(bytes).arrayValue?.count, 300)
+        XCTAssertEqual(failure(bytes, limits: PickleLimits(maxTotalValues: 10_000))?.code, .limitExceeded)
+    }
+
+    func testLongStrSharedThroughTheMemoCountsItsLength() {
+        // s = 'x' * 64_000; [s] * 2000 is 128 MB of text once expanded: 2 million values at 64 bytes each.
+        var bytes: [UInt8] = [0x80, 0x04, 0x58] + withUnsafeBytes(of: UInt32(64_000).littleEndian) { Array($0) }
+        bytes += [UInt8](repeating: 0x78, count: 64_000) + [0x94, 0x5D, 0x28]
+        bytes += [UInt8](repeating: 0, count: 2000).flatMap { _ in [0x68, 0x00] } + [0x65, 0x2E]
+        XCTAssertEqual(try Pickle.decode(bytes).arrayValue?.count, 2000)
+        XCTAssertEqual(failure(bytes, limits: PickleLimits(maxTotalValues: 1_000_000))?.code, .limitExceeded)
+    }
+
+    func testAppendThroughTheMemoChangesEveryReference() throws {
+        // L = []; T = (L, L); then L.append(5) through the memo: T reads ([5], [5]), as in Python.
+        let bytes: [UInt8] = [0x80, 0x04, 0x5D, 0x94, 0x68, 0x00, 0x86, 0x94, 0x68, 0x00, 0x4B, 0x05, 0x61, 0x30, 0x2E]
+        XCTAssertEqual(try Pickle.decode(bytes), .tuple([[5], [5]]))
+    }
+
     func testUnknownOpcodeAndPersistentIdAreRefused() {
         XCTAssertEqual(failure([0x80, 0x04, 0xFF, 0x2E])?.code, .unknownOpcode)
         let persistent = failure([0x80, 0x04, 0x4E, 0x51, 0x2E])

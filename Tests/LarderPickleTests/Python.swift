@@ -33,7 +33,7 @@ enum Python {
         let stdout = Pipe()
         // stderr to a file too, so that a long traceback cannot fill a pipe nobody drains yet.
         let errorFile = inputFile.deletingPathExtension().appendingPathExtension("err")
-        FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errorFile) }
         let stderr = try FileHandle(forWritingTo: errorFile)
         defer { try? stderr.close() }
