@@ -56,7 +56,7 @@ readonly D_ONLY_IF_ACTIVE=(0 0 0 0 1)
 readonly D_REASON=(
   "listen on the Unix socket the article uses (/var/run/redis/redis.sock)"
   "770, not the article's 700: members of the redis group (your web app's user) may connect"
-  "port 0 turns TCP off; commenting out 'port' (the article's edit) falls back to 6379 on every interface"
+  "port 0 turns TCP off; commenting out 'port' (the article's edit) falls back to 6379, on every interface when 'bind' is commented out too"
   "keep loopback only, in case TCP is ever turned back on"
   "a TLS port is TCP too: 0 keeps the socket the only way in"
 )

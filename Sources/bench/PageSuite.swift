@@ -9,7 +9,7 @@ import WebTestSupport
 
 /// `bench page`: chapter 03's site, started in this (release) process on a private Redis,
 /// loaded with the reference's `wrk -t2 -c32 -d10s` on `/` (every request a hit) and
-/// `/uncached`, beside the Django figures of spec/reference-figures.md.
+/// `/uncached`, beside the Django figures measured on the article's stack (below).
 struct PageSuite {
     var seconds: Int
     var threads: Int

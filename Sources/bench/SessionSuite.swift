@@ -10,7 +10,7 @@ import WebTestSupport
 /// `bench sessions`: chapter 05's `/session` counter on each engine, started in this
 /// (release) process on a private Redis, loaded with the reference's `wrk -t2 -c32 -d10s`
 /// and a fixed session cookie (every request loads and saves one session), beside the Django
-/// figures of spec/reference-figures.md. `--new-sessions` adds the cookie-less run (a new
+/// figures measured on the article's stack (below). `--new-sessions` adds the cookie-less run (a new
 /// session per request), which leaves a 14-day key per request behind.
 struct SessionSuite {
     var seconds: Int

@@ -38,7 +38,7 @@ struct CacheBackendCommand: AsyncParsableCommand {
         // when stdout is a file or a pipe, and Ctrl-C would drop them unwritten.
         terminal.print("\nServing http://\(host):\(site.port)/, /uncached, /plain and /cacheapi until Ctrl-C. Try:")
         terminal.print("  curl -i http://\(host):\(site.port)/")
-        terminal.print("  redis-cli -s \(socket) -n 1 keys '*views.decorators.cache*'")
+        terminal.print("  redis-cli -s \(socket) -n 1 --scan --pattern '*views.decorators.cache*'")
         try await site.wait()
     }
 }

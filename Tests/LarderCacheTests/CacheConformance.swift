@@ -3,7 +3,7 @@ import Foundation
 import Logging
 import XCTest
 
-/// One behaviour suite, run against every ``Cache`` backend (spec/cache.md): a backend passes
+/// One behaviour suite, run against every ``Cache`` backend (Django's cache API, `django/core/cache/backends/base.py`): a backend passes
 /// only if it behaves as Django's caches do. Each backend's test class calls every check.
 struct CacheConformance {
     /// A fresh, empty cache with `configuration`.

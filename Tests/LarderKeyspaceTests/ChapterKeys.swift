@@ -2,7 +2,7 @@ import Foundation
 import LarderRedis
 import RedisTestSupport
 
-/// Keys shaped like those chapters 03–05 leave (`shared/spec/keyspace.md`), plus hostile ones,
+/// Keys shaped like those chapters 03–05 leave (chapter 06), plus hostile ones,
 /// written to a private server for the inspector and the browser to find.
 enum ChapterKeys {
     static let url = "c4aed54dc627f58462c271921e35da18"  // md5 of http://127.0.0.1:8101/

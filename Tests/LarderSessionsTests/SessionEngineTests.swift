@@ -4,7 +4,7 @@ import LarderSessions
 import WebTestSupport
 import XCTest
 
-/// Each engine's keys, database, TTL and value (spec/sessions.md, "Engines, keys and values"),
+/// Each engine's keys, database, TTL and value (Django's `django/contrib/sessions/backends/`; chapter 05's table),
 /// and its survival of FLUSHALL, a restart and a dead Redis ("Survival", "Redis down"). Every
 /// test has a private server of its own: they flush, kill and restart it.
 final class SessionEngineTests: XCTestCase {

@@ -13,7 +13,7 @@ import WebTestSupport
 import XCTest
 
 /// The page cache over real sockets: a Hummingbird site on loopback, pages in a private Redis
-/// (spec/page-cache.md).
+/// (Django's `django/middleware/cache.py`, `django/utils/cache.py`).
 final class PageCacheTests: XCTestCase {
     static let redis = SuiteServer()
     override class func tearDown() { redis.stop() }

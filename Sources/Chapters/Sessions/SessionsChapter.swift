@@ -78,7 +78,7 @@ public enum SessionsChapter {
                 try await liveEngine(engine, settings: settings, log: &log)
             }
         }
-        steps.append(Step("the article's standalone settings: an error at start-up, not a fallback to TCP") { log in
+        steps.append(Step("the article's standalone settings name the socket; no socket, or a missing one, is an error at start-up") { log in
             try await startUpErrors(&log)
         })
         steps.append(Step("start a private redis-server (temporary socket, no persistence) for FLUSHALL, restart, kill") { log in
@@ -225,6 +225,13 @@ public enum SessionsChapter {
 
     static func startUpErrors(_ log: inout StepLog) async throws {
         // The article's settings.py, read by a store that never falls back to TCP.
+        let article = try RedisSessionConfiguration(settings: [
+            "SESSION_ENGINE": "redis_sessions.session", "SESSION_REDIS_UNIX_DOMAIN_SOCKET_PATH": "/var/run/redis/redis.sock",
+        ])
+        log.show("the article's two lines → socket \(article.socketPath), DB \(article.database), prefix \"\(article.prefix)\"")
+        guard article.socketPath == "/var/run/redis/redis.sock" else {
+            throw StepFailure("the article's socket setting read as \(article.socketPath)", fix: "this is a bug in RedisSessionConfiguration(settings:)")
+        }
         do {
             _ = try RedisSessionConfiguration(settings: ["SESSION_REDIS_HOST": "localhost", "SESSION_REDIS_PORT": "6379"])
             throw StepFailure("a configuration without a socket was accepted", fix: "this is a bug in RedisSessionConfiguration")
@@ -294,7 +301,7 @@ public enum SessionsChapter {
             let expectSurvival = engine == .cachedDB
             let downAsSpecified = expectSurvival ? down.status == 200 : down.status == 503
             guard survivedFlush == expectSurvival, survivedRestart == expectSurvival, downAsSpecified, back.status == 200 else {
-                throw StepFailure("the \(engine.title) did not behave as spec/sessions.md says", fix: "see the lines above")
+                throw StepFailure("the \(engine.title) did not behave as Django's engine does (the table in chapters/05-sessions.md)", fix: "see the lines above")
             }
             return SurvivalRow(
                 engine: engine,

@@ -90,7 +90,7 @@ public enum Doctor {
                 ? .pass("config: port 0 (TCP off)", line("port"))
                 : .fail(
                     "config: port 0 (TCP off)",
-                    port == nil ? "no active `port` line: Redis falls back to 6379 on every interface" : line("port"),
+                    port == nil ? "no active `port` line: Redis falls back to 6379 (on every interface unless `bind` limits it)" : line("port"),
                     fix: "set `port 0` \(edit)"))
         let bind = config["bind"]
         let loopbackOnly = bind.map { $0.split(separator: " ").allSatisfy { ["127.0.0.1", "::1", "-::1", "localhost"].contains(String($0)) } } ?? false
