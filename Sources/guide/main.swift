@@ -1,5 +1,6 @@
 // `swift run guide`: the tour of every chapter, in order, with ✓/✗ per step.
 // `swift run guide doctor`: validate this machine's Redis setup and name the fix for each problem.
+// `swift run guide refresh-output`: paste a fresh run of each chapter into its marked output blocks.
 import ArgumentParser
 import Chapters
 import Foundation
@@ -10,7 +11,7 @@ struct GuideCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "guide",
         abstract: "Redis as a web app's cache and session store, chapter by chapter.",
-        subcommands: [Tour.self, DoctorCommand.self],
+        subcommands: [Tour.self, DoctorCommand.self, RefreshOutputCommand.self],
         defaultSubcommand: Tour.self
     )
 }
@@ -73,5 +74,34 @@ struct DoctorCommand: AsyncParsableCommand {
         let report = await Doctor.examine(options)
         report.print(to: terminal)
         if !report.passed { throw ExitCode(1) }
+    }
+}
+
+struct RefreshOutputCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "refresh-output",
+        abstract: "Run the chapters and paste what their steps print into the chapters' marked output blocks.",
+        discussion: "A block marked `<!-- output: STEP TITLE -->` in chapters/NN-*.md is the output of that step (see ShownOutput). Run from the repository's folder; commit the changes it makes.")
+
+    @Option(help: "The Redis Unix socket.") var socket = RedisConfiguration.defaultSocketPath
+    @Argument(help: "Chapter numbers to refresh (default: every chapter with marked blocks).") var chapters: [Int] = []
+
+    func run() async throws {
+        let terminal = Terminal()
+        let settings = GuideSettings(socketPath: socket)
+        for chapter in AllChapters.chapters(settings) where chapters.isEmpty || chapters.contains(chapter.number) {
+            let file = URL(fileURLWithPath: chapter.file)
+            let markdown = try String(contentsOf: file, encoding: .utf8)
+            let blocks = ShownOutput.blocks(in: markdown)
+            guard !blocks.isEmpty else { continue }
+            let report = await chapter.run()
+            guard report.passed else {
+                terminal.print("\(terminal.fail) chapter \(chapter.paddedNumber) did not pass: nothing refreshed (`swift run \(chapter.name)` shows why)")
+                throw ExitCode.failure
+            }
+            let fresh = try ShownOutput.refreshed(markdown, with: report)
+            if fresh != markdown { try fresh.write(to: file, atomically: true, encoding: .utf8) }
+            terminal.print("\(terminal.pass) \(chapter.file): \(blocks.count) block\(blocks.count == 1 ? "" : "s")\(fresh == markdown ? ", unchanged" : " refreshed")")
+        }
     }
 }

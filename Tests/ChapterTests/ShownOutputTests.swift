@@ -1,0 +1,52 @@
+@testable import Chapters
+import Guide
+import RedisTestSupport
+import XCTest
+
+/// Every marked output block in `chapters/*.md` (`<!-- output: STEP -->`) is what that step
+/// prints, once times, keys, pids, ports and socket paths are normalised: shown output cannot
+/// drift from the code. `swift run guide refresh-output` pastes a fresh run.
+final class ShownOutputTests: XCTestCase {
+    override class func tearDown() { ChapterTestServer.suite.stop() }
+
+    func testEveryMarkedOutputBlockIsWhatItsStepsPrint() async throws {
+        let settings = try await ChapterTestServer.settings()
+        var checked = 0
+        for chapter in AllChapters.chapters(settings) {
+            let markdown = try String(contentsOf: Package.root.appendingPathComponent(chapter.file), encoding: .utf8)
+            let blocks = ShownOutput.blocks(in: markdown)
+            guard !blocks.isEmpty else { continue }
+            let report = await chapter.run()
+            XCTAssertTrue(report.passed, "chapter \(chapter.paddedNumber) failed on the test server: \(report.outcomes.compactMap(\.failure))")
+            for block in blocks {
+                checked += 1
+                switch ShownOutput.printed(for: block, in: report) {
+                case .failure(let error):
+                    XCTFail("\(chapter.file):\(block.line): \(error)")
+                case .success(let printed):
+                    let shown = ShownOutput.normalized(block.text)
+                    let ran = ShownOutput.normalized(printed)
+                    XCTAssertEqual(shown, ran, "\(chapter.file):\(block.line) differs from what the steps print: run `swift run guide refresh-output \(chapter.number)`")
+                }
+            }
+        }
+        XCTAssertGreaterThan(checked, 0, "no marked output blocks found in chapters/")
+    }
+
+    func testNormalisingKeepsWhatMattersAndDropsWhatChanges() {
+        let one = "  ✓ GET /   (a miss)\n      took 28 ms  Expires: Sun, 06 Dec 2026 23:54:03 GMT  sessionid=zdwt6fpb99rsk837gmowykwgt9vy9hfi on /var/run/redis/redis.sock"
+        let two = "  ✓ GET /   (a miss)\n      took 3 ms  Expires: Mon, 07 Dec 2026 01:02:03 GMT  sessionid=48vpic1kxcnn25msf20vh6a4c0yzctka on /tmp/private-redis-1-AB/redis.sock"
+        XCTAssertEqual(ShownOutput.normalized(one), ShownOutput.normalized(two))
+        XCTAssertNotEqual(ShownOutput.normalized(one), ShownOutput.normalized(two.replacingOccurrences(of: "a miss", with: "a hit")))
+    }
+
+    func testABlockNamingAStepTheChapterDoesNotHaveIsReported() async throws {
+        let chapter = Chapter(number: 99, name: "demo", title: "Demo", steps: [Step("first") { log in log.show("one") }])
+        let report = await chapter.run()
+        let blocks = ShownOutput.blocks(in: "<!-- output: second -->\n```\n  ✓ second\n```\n")
+        XCTAssertEqual(blocks.count, 1)
+        guard case .failure = ShownOutput.printed(for: blocks[0], in: report) else { return XCTFail("a missing step was not reported") }
+        let present = ShownOutput.blocks(in: "<!-- output: first -->\n```\n  ✓ first\n      one\n```\n")
+        XCTAssertEqual(try ShownOutput.printed(for: present[0], in: report).get(), "  ✓ first\n      one")
+    }
+}
