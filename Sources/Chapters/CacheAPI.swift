@@ -126,6 +126,15 @@ public enum CacheAPI {
     }
 }
 
+extension CacheAPI.ArticleValue: CustomStringConvertible {
+    /// As Swift prints a struct, with `myDict` in key order: a dictionary's own order changes
+    /// from run to run, and the chapter shows this line.
+    var description: String {
+        let dict = myDict.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \($0.value)" }.joined(separator: ", ")
+        return "ArticleValue(aString: \"\(aString)\", anInteger: \(anInteger), oneList: \(oneList), thisTuple: \(thisTuple), myDict: [\(dict)])"
+    }
+}
+
 extension TimeToLive {
     /// `TTL`'s reading in whole seconds: `-2` missing, `-1` never expires.
     var seconds: String {

@@ -75,7 +75,7 @@ public enum ShownOutput {
 
     /// `text` with what differs from run to run replaced by a placeholder, so that two runs
     /// compare equal: durations, times of day, dates, 32-character keys and hashes, process
-    /// ids, loopback ports, socket paths, TTLs.
+    /// ids, loopback ports, socket paths, TTLs, the time and signature of a signed value.
     public static func normalized(_ text: String) -> String {
         var text = text
         for (pattern, replacement) in replacements {
@@ -89,6 +89,8 @@ public enum ShownOutput {
         (#"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT"#, "DATE"),
         (#"\b\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2})?"#, "DATE"),
         (#"\b\d{2}:\d{2}:\d{2}(\.\d+)?"#, "TIME"),
+        // Django's signed values: `payload:time:signature`, the last two base62 and base64url.
+        (#":[0-9A-Za-z]{5,7}:[A-Za-z0-9_-]{43}\b"#, ":TIME:SIGNATURE"),
         (#"(sessions\.cache|sessions\.cached_db)[a-z0-9]{32}\b"#, "$1KEY"),
         (#"\b[a-z0-9]{32}\b"#, "KEY"),
         (#"\b(pid|process_id:|uptime_in_seconds:) ?\d+"#, "$1 N"),
