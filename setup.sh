@@ -24,7 +24,9 @@ readonly PACKAGES=(redis-server redis-tools libsqlite3-dev zlib1g-dev curl acl p
 # Only for `swift test`: the keyspace browser's test drives Debian's headless Chromium
 # (Tests/LarderKeyspaceTests). Installed with --with-test-tools, or when CI=true; a reader who only
 # follows the guide never needs it.
-readonly TEST_PACKAGES=(chromium)
+# graphviz: the chapters' diagrams are drawn by `dot` from chapters/images/*.dot; a test checks
+# that each committed .svg is what `dot` draws from its source.
+readonly TEST_PACKAGES=(chromium graphviz)
 # Only for benchmarks (`swift run -c release bench page|sessions`): the reference's HTTP load
 # generator. Installed with --with-bench-tools.
 readonly BENCH_PACKAGES=(wrk)
