@@ -191,10 +191,19 @@ let package = Package(
         ),
         // Chapters: each chapter's steps, in the article's order, so that a chapter's own
         // executable and the `guide` tour run the very same code.
+        // The exercises' starting code, which readers edit (checked by `swift run guide exercises`).
+        .target(
+            name: "Exercises",
+            dependencies: [
+                "LarderCache", "LarderSessions", "LarderKeyspace", "LarderRedis",
+                hummingbirdOnly("Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Chapters",
             dependencies: [
-                "Guide", "LarderRedis", "LarderRESP", "LarderCache", "LarderKeyspace", "LarderWebCache", "LarderSessions", "RedisTestSupport", "WebTestSupport",
+                "Guide", "Exercises", "LarderRedis", "LarderRESP", "LarderCache", "LarderKeyspace", "LarderWebCache", "LarderSessions", "RedisTestSupport", "WebTestSupport",
                 hummingbirdOnly("Hummingbird", package: "hummingbird"),
                 guideOnly("HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,5 +1,6 @@
 // `swift run guide`: the tour of every chapter, in order, with ✓/✗ per step.
 // `swift run guide doctor`: validate this machine's Redis setup and name the fix for each problem.
+// `swift run guide exercises [N]`: check your answers to the exercises in Sources/Exercises.
 // `swift run guide refresh-output`: paste a fresh run of each chapter into its marked output blocks.
 import ArgumentParser
 import Chapters
@@ -11,7 +12,7 @@ struct GuideCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "guide",
         abstract: "Redis as a web app's cache and session store, chapter by chapter.",
-        subcommands: [Tour.self, DoctorCommand.self, RefreshOutputCommand.self],
+        subcommands: [Tour.self, DoctorCommand.self, ExercisesCommand.self, RefreshOutputCommand.self],
         defaultSubcommand: Tour.self
     )
 }
@@ -103,5 +104,34 @@ struct RefreshOutputCommand: AsyncParsableCommand {
             if fresh != markdown { try fresh.write(to: file, atomically: true, encoding: .utf8) }
             terminal.print("\(terminal.pass) \(chapter.file): \(blocks.count) block\(blocks.count == 1 ? "" : "s")\(fresh == markdown ? ", unchanged" : " refreshed")")
         }
+    }
+}
+
+struct ExercisesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "exercises",
+        abstract: "Check your answers to the chapters' exercises (the code in Sources/Exercises), each on a private redis-server.",
+        discussion: "Exits 0 when every exercise asked for is solved, 1 otherwise.")
+
+    @Argument(help: "Chapter numbers of the exercises to check (default: all).") var chapters: [Int] = []
+
+    func run() async throws {
+        let terminal = Terminal()
+        var unsolved = 0
+        for exercise in Exercises.all() where chapters.isEmpty || chapters.contains(exercise.chapter) {
+            let label = "Exercise \(exercise.chapter < 10 ? "0" : "")\(exercise.chapter): \(exercise.title)"
+            do {
+                let saw = try await exercise.check()
+                terminal.print("  \(terminal.pass) \(label)")
+                terminal.print("      \(saw)")
+            } catch {
+                unsolved += 1
+                let failure = error as? StepFailure ?? StepFailure(error)
+                terminal.print("  \(terminal.fail) \(label)   (\(exercise.file))")
+                terminal.print("      \(terminal.styled(failure.problem, .red))")
+                terminal.print("      \(terminal.styled("hint: \(failure.fix)", .yellow))")
+            }
+        }
+        if unsolved > 0 { throw ExitCode.failure }
     }
 }
