@@ -10,9 +10,12 @@ final class ShownOutputTests: XCTestCase {
     override class func tearDown() { ChapterTestServer.suite.stop() }
 
     func testEveryMarkedOutputBlockIsWhatItsStepsPrint() async throws {
-        let settings = try await ChapterTestServer.settings()
+        // Chapters 01 and 02 read the live server setup.sh configured (as ChapterTests does);
+        // the others write, so they run on a private server configured like it.
+        let live = AllChapters.chapters(GuideSettings()).filter { $0.number <= 2 }
+        let written = AllChapters.chapters(try await ChapterTestServer.settings()).filter { $0.number > 2 }
         var checked = 0
-        for chapter in AllChapters.chapters(settings) {
+        for chapter in live + written {
             let markdown = try String(contentsOf: Package.root.appendingPathComponent(chapter.file), encoding: .utf8)
             let blocks = ShownOutput.blocks(in: markdown)
             guard !blocks.isEmpty else { continue }
