@@ -1,6 +1,12 @@
 extension PickleReader {
     /// Runs the opcodes from `PROTO` to `STOP` and returns the materialised result.
     mutating func run() throws(PickleError) -> PickleValue {
+        try materialize(runToResult())
+    }
+
+    /// Runs the opcodes from `PROTO` to `STOP` and returns the result as a slot over ``nodes``,
+    /// not yet materialised (nor checked: ``check(_:)`` or ``materialize(_:)`` does that).
+    mutating func runToResult() throws(PickleError) -> Slot {
         guard bytes.count <= limits.maxInputBytes else {
             throw PickleError(.limitExceeded, offset: 0, opcode: nil, "\(bytes.count) bytes, beyond maxInputBytes \(limits.maxInputBytes)")
         }
@@ -23,8 +29,7 @@ extension PickleReader {
             position += 1
             // The opcode's byte is inside the frame: the frame is dropped above once `position` reaches its end.
             if byte == PickleOpcode.stop {
-                let result = try pop()
-                return try materialize(result)
+                return try pop()
             }
             try step(byte)
         }
