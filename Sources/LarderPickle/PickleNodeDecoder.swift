@@ -26,10 +26,16 @@ struct PickleNodeDecoding {
             if T.self == PickleValue.self || T.self == Date.self || T.self == Data.self || T.self == Decimal.self || T.self == UUID.self {
                 throw NeedsTree()
             }
+            if let direct = T.self as? any PickleNodeDirectDecodable.Type { return try decodeDirectly(direct, index, path: path) }
             return try T(from: PickleNodeDecoder(decoding: self, slot: slot, codingPath: path()))
         case .global, .timezone:
             throw NeedsTree()  // the reader's check refuses these; never reached
         }
+    }
+
+    /// `D` is `T`, opened from the existential metatype; the cast back is a no-op.
+    private func decodeDirectly<D: PickleNodeDirectDecodable, T>(_ direct: D.Type, _ index: Int, path: () -> [any CodingKey]) throws -> T {
+        unsafeBitCast(try D.decodeDirectly(from: self, node: index, path: path), to: T.self)
     }
 
     /// The common scalars without their `init(from:)`, as ``PickleDecoding/SingleContainer`` converts them.

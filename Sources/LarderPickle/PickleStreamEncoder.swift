@@ -122,10 +122,16 @@ final class PickleStreamEncoder: Swift.Encoder {
     }
 
     private func writeComposite<T: Encodable>(_ value: T) throws {
+        if let direct = T.self as? any PickleStreamDirectEncodable.Type { return try writeDirectly(direct, value) }
         levels.append(Level(id: nextID, pathDepth: path.count, keysStart: keys.count))
         nextID &+= 1
         try value.encode(to: self)
         try closeLevel()
+    }
+
+    /// `D` is `T`, opened from the existential metatype, so `value` is one without a cast.
+    private func writeDirectly<D: PickleStreamDirectEncodable, T>(_ direct: D.Type, _ value: T) throws {
+        try unsafeBitCast(value, to: D.self).encodeDirectly(to: self)
     }
 
     /// Ends the innermost value: closes its container's last batch, or takes back the `MARK` of a

@@ -85,6 +85,10 @@ final class PickleStreamingCodableTests: XCTestCase {
             try assertSameBytes(Array(0..<count))
             try assertSameBytes(Dictionary(uniqueKeysWithValues: (0..<count).map { ("k\($0)", $0) }))
             try assertSameBytes([Array(0..<count)])  // one element that is itself a container
+            let dictionary = Dictionary(uniqueKeysWithValues: (0..<count).map { ("k\($0)", [Double($0)]) })
+            try assertSameBytes(dictionary)
+            XCTAssertEqual(try PickleDecoder().decode([Int].self, from: PickleEncoder().encode(Array(0..<count))), Array(0..<count))
+            XCTAssertEqual(try PickleDecoder().decode([String: [Double]].self, from: PickleEncoder().encode(dictionary)), dictionary)
         }
         try assertSameBytes([[[[1]]]])
         try assertSameBytes(["a": ["b": ["c": 1]]])
