@@ -18,7 +18,12 @@ extension PickleReader {
     /// Checks `slot` as ``materialize(_:)`` would (cycles, depth, total size, classes and
     /// timezones out of place, a `UUID` with no state), throwing the same error, without building
     /// a value: the check ``PickleDecoder`` makes before it decodes from the nodes directly.
+    ///
+    /// Skipped where it cannot fail: with nothing shared and no class named, every slot is
+    /// reached once, so the result's size is at most one value per input byte and its depth
+    /// below the number of nodes.
     func check(_ slot: Slot) throws(PickleError) {
+        if !sharesOrNames, nodes.count < limits.maxDepth, bytes.count <= limits.maxTotalValues { return }
         var sizes = [Int](repeating: 0, count: nodes.count)  // 0 not started, -1 under way, else the size
         _ = try check(slot, depth: 0, sizes: &sizes)
     }

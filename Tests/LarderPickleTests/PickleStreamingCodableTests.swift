@@ -220,5 +220,9 @@ final class PickleStreamingCodableTests: XCTestCase {
         XCTAssertThrowsError(try PickleDecoder(limits: PickleLimits(maxTotalValues: 3)).decode([Int].self, from: try PickleEncoder().encode([1, 2, 3, 4]))) { error in
             XCTAssertEqual((error as? PickleError)?.code, .limitExceeded)
         }
+        XCTAssertThrowsError(try PickleDecoder(limits: PickleLimits(maxDepth: 3)).decode([[[[Int]]]].self, from: try PickleEncoder().encode([[[[1]]]]))) { error in
+            XCTAssertEqual((error as? PickleError)?.code, .tooDeep)
+        }
+        XCTAssertEqual(try PickleDecoder(limits: PickleLimits(maxDepth: 4)).decode([[[[Int]]]].self, from: try PickleEncoder().encode([[[[1]]]])), [[[[1]]]])
     }
 }
