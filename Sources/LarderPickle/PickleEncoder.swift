@@ -32,9 +32,10 @@ public struct PickleEncoder: Sendable {
 
     /// `value` pickled at `protocol`, appended to `buffer` (left as it was if this throws).
     ///
-    /// The opcodes are written as `encode(to:)` runs; a value the stream cannot follow (a nested
-    /// or super container, a key encoded twice, a pickle of 64 KiB or more) is encoded again
-    /// through a ``PickleValue``, so its `encode(to:)` runs twice. The bytes are the same either way.
+    /// The opcodes are written as `encode(to:)` runs. A value the stream cannot follow (a nested
+    /// or super container, a key encoded twice, a pickle of 64 KiB or more), or whose encoding
+    /// throws, is encoded again through a ``PickleValue``, so its `encode(to:)` runs twice; the
+    /// bytes, or the error, are the same either way.
     public func encode(_ value: some Encodable, protocol version: Int = Pickle.highestProtocol, into buffer: inout ByteBuffer) throws {
         let start = buffer.writerIndex
         do {

@@ -203,8 +203,8 @@ final class PickleStreamEncoder: Swift.Encoder {
     func beginEntry(_ key: String, _ index: Int, _ id: Int) throws {
         try current(index, id, .dict)
         let start = levels[index].keysStart
-        if levels[index].keySet != nil {
-            guard levels[index].keySet!.insert(key).inserted else { throw Fallback() }
+        if let inserted = levels[index].keySet?.insert(key).inserted {
+            guard inserted else { throw Fallback() }
         } else {
             for position in start..<keys.count where keys[position] == key { throw Fallback() }
             keys.append(key)
