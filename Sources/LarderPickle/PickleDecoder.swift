@@ -28,12 +28,27 @@ public struct PickleDecoder: Sendable {
     ///
     /// - Throws: ``PickleError`` if the bytes are not a pickle this reader accepts, `DecodingError` if the value is not a `T`.
     public func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
-        try decode(type, from: Pickle.decode(bytes, limits: limits))
+        try bytes.withUnsafeBytes { raw in try decode(type, from: raw) }
     }
 
     /// A `T` from the pickle in `buffer`'s readable bytes, read in place.
     public func decode<T: Decodable>(_ type: T.Type, from buffer: ByteBuffer) throws -> T {
-        try decode(type, from: Pickle.decode(buffer, limits: limits))
+        try buffer.withUnsafeReadableBytes { raw in try decode(type, from: raw) }
+    }
+
+    /// Reads the pickle into the reader's nodes and decodes `T` from them, with no ``PickleValue``
+    /// built for its containers. Where that fails, `T` is decoded again from the materialised
+    /// value, so the error (or, for a type that wants a container as a ``PickleValue``, the
+    /// result) is the tree decoder's; `init(from:)` then runs twice.
+    private func decode<T: Decodable>(_ type: T.Type, from raw: UnsafeRawBufferPointer) throws -> T {
+        var reader = PickleReader(bytes: raw, limits: limits)
+        let result = try reader.runToResult()
+        try reader.check(result)
+        do {
+            return try PickleNodeDecoding(nodes: reader.nodes).unbox(type, from: result, path: { [] })
+        } catch {
+            return try decode(type, from: try reader.materialize(result))
+        }
     }
 }
 

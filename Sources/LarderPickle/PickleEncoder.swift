@@ -25,12 +25,26 @@ public struct PickleEncoder: Sendable {
 
     /// `value` pickled at `protocol` (2 to 5; 5 as Django's `RedisCache` writes).
     public func encode(_ value: some Encodable, protocol version: Int = Pickle.highestProtocol) throws -> [UInt8] {
-        try Pickle.encode(encodeValue(value), protocol: version)
+        var buffer = ByteBuffer()
+        try encode(value, protocol: version, into: &buffer)
+        return buffer.readBytes(length: buffer.readableBytes) ?? []
     }
 
-    /// `value` pickled at `protocol`, appended to `buffer`.
+    /// `value` pickled at `protocol`, appended to `buffer` (left as it was if this throws).
+    ///
+    /// The opcodes are written as `encode(to:)` runs. A value the stream cannot follow (a nested
+    /// or super container, a key encoded twice, a pickle of 64 KiB or more), or whose encoding
+    /// throws, is encoded again through a ``PickleValue``, so its `encode(to:)` runs twice; the
+    /// bytes, or the error, are the same either way.
     public func encode(_ value: some Encodable, protocol version: Int = Pickle.highestProtocol, into buffer: inout ByteBuffer) throws {
-        try Pickle.encode(encodeValue(value), protocol: version, into: &buffer)
+        let start = buffer.writerIndex
+        do {
+            try PickleStreamEncoder.encode(value, protocol: version, into: &buffer)
+        } catch {
+            // The tree encoder gives the bytes, or the error, that this encoder always gave.
+            buffer.moveWriterIndex(to: start)
+            try Pickle.encode(encodeValue(value), protocol: version, into: &buffer)
+        }
     }
 }
 

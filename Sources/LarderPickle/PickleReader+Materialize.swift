@@ -15,6 +15,61 @@ extension PickleReader {
         return try materialize(slot, depth: 0, progress: &progress).value
     }
 
+    /// Checks `slot` as ``materialize(_:)`` would (cycles, depth, total size, classes and
+    /// timezones out of place, a `UUID` with no state), throwing the same error, without building
+    /// a value: the check ``PickleDecoder`` makes before it decodes from the nodes directly.
+    ///
+    /// Skipped where it cannot fail: with nothing shared and no class named, every slot is
+    /// reached once, so the result's size is at most one value per input byte and its depth
+    /// below the number of nodes.
+    func check(_ slot: Slot) throws(PickleError) {
+        if !sharesOrNames, nodes.count < limits.maxDepth, bytes.count <= limits.maxTotalValues { return }
+        var sizes = [Int](repeating: 0, count: nodes.count)  // 0 not started, -1 under way, else the size
+        _ = try check(slot, depth: 0, sizes: &sizes)
+    }
+
+    private func check(_ slot: Slot, depth: Int, sizes: inout [Int]) throws(PickleError) -> Int {
+        switch slot {
+        case .value(let value):
+            switch value {
+            case .tuple(let items): return 1 + items.count
+            case .string(let text): return 1 + text.utf8.count / 64
+            case .bytes(let bytes): return 1 + bytes.count / 64
+            case .bigInt(let number): return 1 + number.twosComplementLittleEndian.count / 64
+            default: return 1
+            }
+        case .global(let global):
+            throw fail(.malformed, "the result holds the class \(global) itself, not a value")
+        case .timezone:
+            throw fail(.malformed, "the result holds a datetime.timezone outside a datetime or time")
+        case .node(let index):
+            if sizes[index] > 0 { return sizes[index] }
+            if sizes[index] < 0 {
+                throw PickleError(.cycle, offset: nodes[index].offset, opcode: bytes[nodes[index].offset], "an object that contains itself")
+            }
+            let node = nodes[index]
+            guard depth < limits.maxDepth else {
+                throw PickleError(.tooDeep, offset: node.offset, opcode: bytes[node.offset], "containers nested deeper than maxDepth \(limits.maxDepth)")
+            }
+            sizes[index] = -1
+            var size = 1
+            for item in node.items {
+                size = size &+ (try check(item, depth: depth + 1, sizes: &sizes))
+                guard size <= limits.maxTotalValues, size > 0 else {
+                    throw PickleError(
+                        .limitExceeded, offset: node.offset, opcode: bytes[node.offset],
+                        "more than maxTotalValues \(limits.maxTotalValues) values once shared references are expanded"
+                    )
+                }
+            }
+            if case .pendingUUID = node.kind {
+                throw PickleError(.malformed, offset: node.offset, opcode: bytes[node.offset], "a uuid.UUID with no BUILD state")
+            }
+            sizes[index] = size
+            return size
+        }
+    }
+
     private func materialize(_ slot: Slot, depth: Int, progress: inout [Progress]) throws(PickleError) -> (value: PickleValue, size: Int) {
         switch slot {
         case .value(let value):

@@ -1,6 +1,12 @@
 extension PickleReader {
     /// Runs the opcodes from `PROTO` to `STOP` and returns the materialised result.
     mutating func run() throws(PickleError) -> PickleValue {
+        try materialize(runToResult())
+    }
+
+    /// Runs the opcodes from `PROTO` to `STOP` and returns the result as a slot over ``nodes``,
+    /// not yet materialised (nor checked: ``check(_:)`` or ``materialize(_:)`` does that).
+    mutating func runToResult() throws(PickleError) -> Slot {
         guard bytes.count <= limits.maxInputBytes else {
             throw PickleError(.limitExceeded, offset: 0, opcode: nil, "\(bytes.count) bytes, beyond maxInputBytes \(limits.maxInputBytes)")
         }
@@ -23,8 +29,7 @@ extension PickleReader {
             position += 1
             // The opcode's byte is inside the frame: the frame is dropped above once `position` reaches its end.
             if byte == PickleOpcode.stop {
-                let result = try pop()
-                return try materialize(result)
+                return try pop()
             }
             try step(byte)
         }
@@ -77,24 +82,24 @@ extension PickleReader {
                 _ = try pop()
             }
         case Op.popMark: _ = try popMark()
-        case Op.dup: push(try top())
+        case Op.dup:
+            sharesOrNames = true
+            push(try top())
         case Op.append:
             let item = try pop()
-            try extendNode(below: [item], kind: .list, name: "list")
+            nodes[try nodeToExtend(kind: .list, name: "list", adding: 1)].items.append(item)
         case Op.appends:
-            let items = try popMark()
-            try extendNode(below: items, kind: .list, name: "list")
+            try extendNodeFromMark(kind: .list, name: "list")
         case Op.setItem:
             let value = try pop()
             let key = try pop()
-            try extendNode(below: [key, value], kind: .dict, name: "dict")
+            let index = try nodeToExtend(kind: .dict, name: "dict", adding: 2)
+            nodes[index].items.append(key)
+            nodes[index].items.append(value)
         case Op.setItems:
-            let items = try popMark()
-            guard items.count % 2 == 0 else { throw fail(.malformed, "an odd number of keys and values (\(items.count))") }
-            try extendNode(below: items, kind: .dict, name: "dict")
+            try extendNodeFromMark(kind: .dict, name: "dict", pairs: true)
         case Op.addItems:
-            let items = try popMark()
-            try extendNode(below: items, kind: .set, name: "set")
+            try extendNodeFromMark(kind: .set, name: "set")
         case Op.tuple1: push(try makeTuple([try pop()]))
         case Op.tuple2:
             let second = try pop()
@@ -108,13 +113,19 @@ extension PickleReader {
         case Op.memoize: try memoPut(memo.count + sparseMemo.count)
         case Op.binPut: try memoPut(Int(try readUInt8()))
         case Op.longBinPut: try memoPut(Int(try readUInt32()))
-        case Op.binGet: push(try memoGet(Int(try readUInt8())))
-        case Op.longBinGet: push(try memoGet(Int(try readUInt32())))
+        case Op.binGet:
+            sharesOrNames = true
+            push(try memoGet(Int(try readUInt8())))
+        case Op.longBinGet:
+            sharesOrNames = true
+            push(try memoGet(Int(try readUInt32())))
         case Op.global:
+            sharesOrNames = true
             let module = try readLine()
             let name = try readLine()
             push(.global(try allowedGlobal(module: module, name: name)))
         case Op.stackGlobal:
+            sharesOrNames = true
             let name = try pop()
             let module = try pop()
             guard case .value(.string(let nameText)) = name, case .value(.string(let moduleText)) = module else {

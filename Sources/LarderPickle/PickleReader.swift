@@ -54,6 +54,9 @@ struct PickleReader: ~Copyable {
     var memo: [Slot] = []
     var sparseMemo: [Int: Slot] = [:]
     var nodes: [Node] = []
+    /// Whether a slot was pushed twice (`DUP`, a memo `GET`) or a class named: only then can the
+    /// result share a node, hold a cycle, or hold a class or timezone out of place.
+    var sharesOrNames = false
 
     init(bytes: UnsafeRawBufferPointer, limits: PickleLimits) {
         self.bytes = bytes
@@ -123,10 +126,30 @@ struct PickleReader: ~Copyable {
     mutating func readString(_ count: Int) throws(PickleError) -> String {
         let start = try take(count)
         let slice = UnsafeRawBufferPointer(rebasing: bytes[start..<(start + count)])
+        // ASCII (most keys and values) is valid UTF-8 as it stands: `String(decoding:)` then
+        // repairs nothing, and skips `String(validating:)`, which is unspecialized and looks up
+        // type metadata on every call (a tenth of a decode under `perf`).
+        if Self.isASCII(slice) { return String(decoding: slice, as: UTF8.self) }
         guard let text = String(validating: slice, as: UTF8.self) else {
             throw fail(.invalidValue, "a str that is not valid UTF-8 (\(count) bytes)")
         }
         return text
+    }
+
+    /// Whether every byte is below 0x80, eight at a time.
+    @inline(__always)
+    static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var index = 0
+        var high: UInt64 = 0
+        while index + 8 <= bytes.count {
+            high |= bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            index += 8
+        }
+        while index < bytes.count {
+            high |= UInt64(bytes[index])
+            index += 1
+        }
+        return high & 0x8080_8080_8080_8080 == 0
     }
 
     /// A newline-terminated ASCII line (`GLOBAL`'s module and name), at most 256 bytes.
@@ -180,13 +203,30 @@ struct PickleReader: ~Copyable {
         }
     }
 
-    /// Adds `items` to the node under them on the stack, which must be of `kind`.
-    mutating func extendNode(below items: [Slot], kind: Node.Kind, name: String) throws(PickleError) {
+    /// The node on top of the stack, which must be of `kind` and have room for `adding` more items.
+    func nodeToExtend(kind: Node.Kind, name: String, adding: Int) throws(PickleError) -> Int {
         guard case .node(let index) = try top(), nodes[index].kind.matches(kind) else {
             throw fail(.malformed, "adds to something that is not a \(name)")
         }
-        try checkCount(nodes[index].items.count + items.count)
-        nodes[index].items.append(contentsOf: items)
+        try checkCount(nodes[index].items.count + adding)
+        return index
+    }
+
+    /// Moves the slots pushed since the last `MARK` into the node under the mark, which must be
+    /// of `kind` (in pairs for a dict); the mark goes too. As ``popMark()`` then
+    /// ``nodeToExtend(kind:name:adding:)``, without the array in between.
+    mutating func extendNodeFromMark(kind: Node.Kind, name: String, pairs: Bool = false) throws(PickleError) {
+        guard let mark = marks.popLast() else { throw fail(.malformed, "has no MARK before it") }
+        let count = stack.count - mark
+        guard !pairs || count % 2 == 0 else { throw fail(.malformed, "an odd number of keys and values (\(count))") }
+        // The top of the stack once the items are gone: below the mark, above the mark before it.
+        guard mark > (marks.last ?? 0) else { throw fail(.malformed, "reads an empty stack") }
+        guard case .node(let index) = stack[mark - 1], nodes[index].kind.matches(kind) else {
+            throw fail(.malformed, "adds to something that is not a \(name)")
+        }
+        try checkCount(nodes[index].items.count + count)
+        nodes[index].items.append(contentsOf: stack[mark...])
+        stack.removeLast(count)
     }
 
     // MARK: The memo
