@@ -221,7 +221,7 @@ extension CacheConfiguration {
     /// django-redis stores as its digits and never compresses (so that `INCRBY` can count it,
     /// whatever its length, and a reader's `int(value)` comes first).
     static func isStoredAsDigits<Value>(_ value: Value) -> Bool {
-        Value.self is any BinaryInteger.Type || DjangoPickleSerializer.integerDigits(value) != nil
+        Value.self is any BinaryInteger.Type || DjangoPickleSerializer.isInteger(value)
     }
 
     /// A decoding error in one sentence.

@@ -69,7 +69,7 @@ public struct DjangoPickleSerializer: CacheSerializer {
 
     public func decode<Value: Decodable>(_ type: Value.Type, from buffer: ByteBuffer) throws -> Value {
         let value = try Self.pythonValue(buffer, limits: limits)
-        if let value = value as? Value { return value }
+        if Value.self == PickleValue.self, let value = value as? Value { return value }
         return try PickleDecoder(limits: limits).decode(type, from: value)
     }
 
@@ -88,6 +88,15 @@ public struct DjangoPickleSerializer: CacheSerializer {
         case .int(let integer): return "\(integer)"
         case .bigInt(let integer): return integer.description
         default: return nil
+        }
+    }
+
+    /// Whether `value` is stored as digits: a Swift integer, or a Python `int` as ``PickleValue``.
+    static func isInteger<Value>(_ value: Value) -> Bool {
+        if value is any BinaryInteger { return true }
+        switch value as? PickleValue {
+        case .int, .bigInt: return true
+        default: return false
         }
     }
 
