@@ -50,6 +50,7 @@ let package = Package(
         .executable(name: "sessions", targets: ["sessions"]),
         .executable(name: "keyspace", targets: ["keyspace"]),
         .executable(name: "sharing-with-django", targets: ["sharing-with-django"]),
+        .executable(name: "your-app", targets: ["your-app"]),
         .executable(name: "guide", targets: ["guide"]),
         .executable(name: "bench", targets: ["bench"]),
     ],
@@ -256,6 +257,15 @@ let package = Package(
         .executableTarget(
             name: "cache-api",
             dependencies: ["Chapters", "Guide", guideOnly("ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+        // chapters/your-own-app.md: the smallest app on the library, compiled by every build.
+        .executableTarget(
+            name: "your-app",
+            dependencies: [
+                "LarderCache", "LarderSessions", "LarderWebCache",
+                hummingbirdOnly("Hummingbird", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
