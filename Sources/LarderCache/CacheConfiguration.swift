@@ -106,9 +106,15 @@ public struct CacheConfiguration: Sendable {
     ///
     /// - Throws: ``CacheError/invalidConfiguration(_:)`` saying what is wrong with the location.
     public init(location: String) throws(CacheError) {
+        try self.init(location: location, defaultDatabase: 1)
+    }
+
+    /// The configuration with the Redis location read from `location`, in `defaultDatabase`
+    /// when it names none (the Django presets' rule differs by backend).
+    init(location: String, defaultDatabase: Int) throws(CacheError) {
         self.init()
         do {
-            redis = try RedisConfiguration(url: location, defaultDatabase: 1).timingOut(after: redisTimeout)
+            redis = try RedisConfiguration(url: location, defaultDatabase: defaultDatabase).timingOut(after: redisTimeout)
         } catch {
             // The text alone: the description would say "invalid ... configuration" twice.
             guard error.code == .invalidConfiguration, let text = error.detail else { throw .invalidConfiguration("\(error)") }

@@ -192,7 +192,7 @@ public enum SharingWithDjango {
     }
 
     static func hexPrefix(_ bytes: [UInt8]) -> String {
-        bytes.prefix(8).map { String($0, radix: 16).leftPadded(to: 2) }.joined(separator: " ")
+        bytes.prefix(8).map { String(format: "%02x", $0) }.joined(separator: " ")
     }
 
     /// The session cookie one step hands to the next.
@@ -202,11 +202,5 @@ public enum SharingWithDjango {
             get { value.withLock { $0 } }
             set { value.withLock { $0 = newValue } }
         }
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

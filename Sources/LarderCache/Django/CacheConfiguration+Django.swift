@@ -44,10 +44,7 @@ extension CacheConfiguration {
     ///   socket path; so does this preset.)
     /// - Throws: ``CacheError/invalidConfiguration(_:)`` naming what is wrong with `location`.
     public static func django(location: String, keyPrefix: String = "", version: Int = 1) throws(CacheError) -> CacheConfiguration {
-        guard location.contains("://") else {
-            throw .invalidConfiguration(
-                "'\(location)' is not a URL: Django's RedisCache takes LOCATION as a URL (unix://\(location.hasPrefix("/") ? location : "/path/to/redis.sock")?db=0, redis://host:6379/0)")
-        }
+        try requireURL(location, backend: "Django's RedisCache")
         return try preset(location: location, defaultDatabase: 0, keyPrefix: keyPrefix, version: version, serializer: DjangoPickleSerializer(pickleProtocol: Pickle.highestProtocol))
     }
 
@@ -68,10 +65,7 @@ extension CacheConfiguration {
         location: String, keyPrefix: String = "", version: Int = 1,
         serializer: DjangoRedisSerializer = .pickle, compressor: (any CacheCompressor)? = nil
     ) throws(CacheError) -> CacheConfiguration {
-        guard location.contains("://") else {
-            throw .invalidConfiguration(
-                "'\(location)' is not a URL: django-redis takes LOCATION as a URL (unix://\(location.hasPrefix("/") ? location : "/path/to/redis.sock")?db=0, redis://host:6379/0)")
-        }
+        try requireURL(location, backend: "django-redis")
         let values: any CacheSerializer = serializer.isJSON ? FastJSONCacheSerializer() : DjangoPickleSerializer(pickleProtocol: serializer.pickleProtocol)
         var configuration = try preset(location: location, defaultDatabase: 0, keyPrefix: keyPrefix, version: version, serializer: values)
         configuration.compressor = compressor
@@ -95,13 +89,18 @@ extension CacheConfiguration {
     private static func preset(
         location: String, defaultDatabase: Int, keyPrefix: String, version: Int, serializer: any CacheSerializer
     ) throws(CacheError) -> CacheConfiguration {
-        var configuration = CacheConfiguration(keyPrefix: keyPrefix, version: version, serializer: serializer)
-        do {
-            configuration.redis = try RedisConfiguration(url: location, defaultDatabase: defaultDatabase).timingOut(after: configuration.redisTimeout)
-        } catch {
-            guard error.code == .invalidConfiguration, let text = error.detail else { throw .invalidConfiguration("\(error)") }
-            throw .invalidConfiguration(text)
-        }
+        var configuration = try CacheConfiguration(location: location, defaultDatabase: defaultDatabase)
+        configuration.keyPrefix = keyPrefix
+        configuration.version = version
+        configuration.serializer = serializer
         return configuration
+    }
+
+    /// Refuses a bare socket path, as redis-py's `from_url` (behind Django's `RedisCache` and
+    /// django-redis) does, saying the URL to write instead.
+    private static func requireURL(_ location: String, backend: String) throws(CacheError) {
+        guard !location.contains("://") else { return }
+        let path = location.hasPrefix("/") ? location : "/path/to/redis.sock"
+        throw .invalidConfiguration("'\(location)' is not a URL: \(backend) takes LOCATION as a URL (unix://\(path)?db=0, redis://host:6379/0)")
     }
 }
