@@ -27,8 +27,8 @@ final class ShownOutputTests: XCTestCase {
                 case .failure(let error):
                     XCTFail("\(chapter.file):\(block.line): \(error)")
                 case .success(let printed):
-                    let shown = ShownOutput.normalized(block.text)
-                    let ran = ShownOutput.normalized(printed)
+                    let shown = ShownOutput.normalized(ShownOutput.withoutVaryingDetails(block.text, of: block))
+                    let ran = ShownOutput.normalized(ShownOutput.withoutVaryingDetails(printed, of: block))
                     XCTAssertEqual(shown, ran, "\(chapter.file):\(block.line) differs from what the steps print: run `swift run guide refresh-output \(chapter.number)`")
                 }
             }
@@ -41,6 +41,19 @@ final class ShownOutputTests: XCTestCase {
         let two = "  ✓ GET /   (a miss)\n      took 3 ms  Expires: Mon, 07 Dec 2026 01:02:03 GMT  sessionid=48vpic1kxcnn25msf20vh6a4c0yzctka on /tmp/private-redis-1-AB/redis.sock"
         XCTAssertEqual(ShownOutput.normalized(one), ShownOutput.normalized(two))
         XCTAssertNotEqual(ShownOutput.normalized(one), ShownOutput.normalized(two.replacingOccurrences(of: "a miss", with: "a hit")))
+    }
+
+    func testAStepWhoseDetailsVaryByUserIsComparedByItsTitleOnly() throws {
+        let markdown = "<!-- output: first ... third; details vary: second -->\n```\n  ✓ first\n      one\n  ✓ second\n      root bypasses\n  ✓ third\n      three\n```\n"
+        let block = try XCTUnwrap(ShownOutput.blocks(in: markdown).first)
+        XCTAssertEqual(block.steps, ["first", "third"])
+        XCTAssertEqual(block.varyingSteps, ["second"])
+        let asRoot = ShownOutput.withoutVaryingDetails(block.text, of: block)
+        let asMember = ShownOutput.withoutVaryingDetails("  ✓ first\n      one\n  ✓ second\n      alice is in group redis\n  ✓ third\n      three", of: block)
+        XCTAssertEqual(asRoot, asMember)
+        XCTAssertEqual(asRoot, "  ✓ first\n      one\n  ✓ second\n  ✓ third\n      three")
+        // A changed detail of another step still differs.
+        XCTAssertNotEqual(asRoot, ShownOutput.withoutVaryingDetails("  ✓ first\n      two\n  ✓ second\n  ✓ third\n      three", of: block))
     }
 
     func testABlockNamingAStepTheChapterDoesNotHaveIsReported() async throws {

@@ -9,7 +9,10 @@ import Foundation
 ///
 /// before a fenced block says the block is that step's output (the step whose title starts with
 /// the text); `<!-- output: FIRST ... LAST -->` names a run of consecutive steps, and a block
-/// that starts with the `Chapter NN: title` line includes it. A test runs the chapter and
+/// that starts with the `Chapter NN: title` line includes it. A step whose details depend on who
+/// runs it (root, or a member of the socket's group) is named after `; details vary:`
+/// (`<!-- output: FIRST ... LAST; details vary: you may connect -->`): its title is compared, its
+/// detail lines are not. A test runs the chapter and
 /// compares each block with what the steps printed, after ``normalized(_:)`` has replaced what
 /// changes from run to run (times, dates, keys, pids, ports, socket paths);
 /// `swift run guide refresh-output` pastes a fresh run into every block.
@@ -18,6 +21,8 @@ public enum ShownOutput {
     public struct Block: Sendable, Equatable {
         /// The step titles' prefixes the marker names: one, or the first and the last of a run.
         public let steps: [String]
+        /// Title prefixes of the steps whose detail lines depend on who runs the chapter.
+        public let varyingSteps: [String]
         /// The block's text, as the chapter shows it.
         public let text: String
         /// The line of the block's opening fence (1-based), for messages.
@@ -39,12 +44,13 @@ public enum ShownOutput {
                 index += 1
                 continue
             }
-            let names = line.dropFirst("<!-- output:".count).dropLast("-->".count)
-                .components(separatedBy: " ... ").map { $0.trimmingCharacters(in: .whitespaces) }
+            let marker = line.dropFirst("<!-- output:".count).dropLast("-->".count).components(separatedBy: "; details vary:")
+            let names = marker[0].components(separatedBy: " ... ").map { $0.trimmingCharacters(in: .whitespaces) }
+            let varying = marker.dropFirst().flatMap { $0.components(separatedBy: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
             let start = index + 2
             var end = start
             while end < lines.count, !lines[end].hasPrefix("```") { end += 1 }
-            blocks.append(Block(steps: names, text: lines[start..<end].joined(separator: "\n"), line: index + 2, textLines: start..<end))
+            blocks.append(Block(steps: names, varyingSteps: varying, text: lines[start..<end].joined(separator: "\n"), line: index + 2, textLines: start..<end))
             index = end + 1
         }
         return blocks
@@ -98,6 +104,21 @@ public enum ShownOutput {
         (#"\bTTL -?\d+"#, "TTL N"),
         (#"\b\d+(\.\d+)? ?(ms|µs)\b"#, "N $2"),
     ].map { (try! NSRegularExpression(pattern: $0.0), $0.1) }
+
+    /// `text` (a block, or what its steps printed) without the detail lines of the block's
+    /// ``Block/varyingSteps``, which differ with the user who runs the chapter.
+    public static func withoutVaryingDetails(_ text: String, of block: Block) -> String {
+        guard !block.varyingSteps.isEmpty else { return text }
+        var dropping = false
+        return text.components(separatedBy: "\n").filter { line in
+            if line.hasPrefix("  ✓ ") || line.hasPrefix("  ✗ ") {
+                let title = line.dropFirst(4)
+                dropping = block.varyingSteps.contains { title.hasPrefix($0) }
+                return true
+            }
+            return !(dropping && line.hasPrefix("      "))
+        }.joined(separator: "\n")
+    }
 
     /// `markdown` with every marked block's text replaced by what `reports` printed.
     public static func refreshed(_ markdown: String, with report: ChapterReport) throws(ShownOutputError) -> String {
