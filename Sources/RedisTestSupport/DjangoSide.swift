@@ -85,6 +85,10 @@ public struct DjangoSide: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        // No __pycache__ in chapters/django: a reader's clone stays as git checked it out.
+        var environment = ProcessInfo.processInfo.environment
+        environment["PYTHONDONTWRITEBYTECODE"] = "1"
+        process.environment = environment
         let stdin = Pipe()
         let stdout = Pipe()
         let stderrFile = FileManager.default.temporaryDirectory.appendingPathComponent("django-side-\(UUID().uuidString).err")

@@ -144,6 +144,18 @@ public enum SharingWithDjango {
                         log.show("\(description.name())  \(description.value.summary(limit: 160))")
                     }
                 },
+                Step("Remove the session the chapter logged in") { log in
+                    // The cache values expire in 300 s; the session would stay 14 days, one more per run.
+                    guard let cookie = state.cookie else {
+                        log.show("no session was logged in: nothing to remove")
+                        return
+                    }
+                    let key = RedisKey(":1:" + CacheSessionStore.cacheKey(cookie))
+                    let deleted = try await RedisConnection.withConnection(configuration: try RedisConfiguration(url: location)) { connection in
+                        try await connection.send(DEL([key]))
+                    }
+                    log.show("DEL \(key) → \(deleted)   (the chapter removes the session it created; its cache values expire in 300 s)")
+                },
             ])
     }
 

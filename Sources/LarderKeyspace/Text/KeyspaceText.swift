@@ -56,7 +56,7 @@ public enum KeyspaceText {
             keys(version.keys)
         }
         for session in groups.sessions {
-            lines.append("sessions (chapter 05), \(session.engine.title): \(session.keys.count)")
+            lines.append("sessions (chapters 05, 07), \(session.engine.title): \(session.keys.count)")
             keys(session.keys)
         }
         if !groups.other.isEmpty {
