@@ -75,3 +75,29 @@ struct BenchReport: Codable, Sendable {
         String(format: "%.\(decimals)f", value)
     }
 }
+
+extension BenchReport {
+    /// The rows as a Markdown table, for the appendix chapter.
+    func markdownTable(reference: String, unit: String, decimals: Int = 0) -> String {
+        let withP50 = rows.contains { $0.oursP50Microseconds != nil }
+        let withP99 = rows.contains { $0.oursP99Microseconds != nil }
+        var header = ["test", "ours \(unit)", "\(reference) \(unit)", "ratio"]
+        if withP50 { header += ["ours p50 µs", "ref p50 µs"] }
+        if withP99 { header += ["ours p99 µs", "ref p99 µs"] }
+        var lines = ["| " + header.joined(separator: " | ") + " |", "|" + header.indices.map { $0 == 0 ? "---" : "--:" }.joined(separator: "|") + "|"]
+        for row in rows {
+            var cells = [
+                row.referenceName.map { "\(row.name) (reference: \($0))" } ?? row.name,
+                Self.format(row.ours, decimals: decimals), Self.format(row.reference, decimals: decimals), Self.format(row.ratio, decimals: 2),
+            ]
+            if withP50 {
+                cells += [row.oursP50Microseconds.map { Self.format($0, decimals: 1) } ?? "–", row.referenceP50Microseconds.map { Self.format($0, decimals: 1) } ?? "–"]
+            }
+            if withP99 {
+                cells += [row.oursP99Microseconds.map { Self.format($0, decimals: 0) } ?? "–", row.referenceP99Microseconds.map { Self.format($0, decimals: 0) } ?? "–"]
+            }
+            lines.append("| " + cells.joined(separator: " | ") + " |")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
