@@ -384,7 +384,7 @@ let package = Package(
         .testTarget(
             name: "LarderSessionsTests",
             dependencies: [
-                "LarderSessions", "Chapters", "LarderCache", "LarderRedis", "LarderWebCache", "LarderZlib", "RedisTestSupport", "WebTestSupport",
+                "LarderSessions", "LarderRESP", "Chapters", "LarderCache", "LarderRedis", "LarderWebCache", "LarderZlib", "RedisTestSupport", "WebTestSupport",
                 hummingbirdOnly("Hummingbird", package: "hummingbird"),
                 hummingbirdOnly("HummingbirdTesting", package: "hummingbird"),
                 guideOnly("HummingbirdAuth", package: "hummingbird-auth"),

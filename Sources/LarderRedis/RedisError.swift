@@ -445,6 +445,12 @@ extension RedisError: CustomStringConvertible {
             }
             return "\(endpoint) refused the credentials (\(error)): check the user name and password"
         case .server(let error):
+            if error.kind == .noPermission {
+                // Redis does not say which user, nor what to do: the connection's ACL user is refused.
+                return "\(error): the server's ACL does not allow this to the user the connection logged in as. "
+                    + "If the app needs it, grant it (ACL SETUSER <user> +<command>, or ~<pattern> for a key); otherwise "
+                    + "it is refused on purpose (a least-privilege user has no @dangerous commands such as FLUSHALL, KEYS, CONFIG)"
+            }
             return error.description
         case .commandTimeout(let command, let duration):
             return "\(command) got no reply within \(duration); the connection was closed. "
