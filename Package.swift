@@ -103,8 +103,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 // The pool and the multiplexer are Services with a run().
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                // TLS to a Redis tls-port (`rediss://`), with mutual TLS.
+                // TLS to a Redis tls-port (`rediss://`), with mutual TLS; NIOTLS for its handshake event.
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -21,8 +21,12 @@ final class TLSConnectionTests: XCTestCase {
     }
 
     func certificates() throws -> TestCertificates {
-        guard let certificates = Self.made.certificates else { throw TestCertificates.Failure(description: Self.made.error) }
+        guard let certificates = Self.made.certificates else { throw CertificatesUnavailable(description: Self.made.error) }
         return certificates
+    }
+
+    struct CertificatesUnavailable: Error, CustomStringConvertible {
+        var description: String
     }
 
     // MARK: Working

@@ -136,7 +136,7 @@ public final class RedisConnection: Sendable {
         }
         let unnegotiated = RedisConnection(
             channel: channel, handler: handler, configuration: configuration, protocolVersion: 2, serverVersion: nil, logger: logger)
-        do {
+        do throws(RedisError) {
             let handshake: Handshake.Outcome
             do {
                 handshake = try await Handshake.perform(on: unnegotiated, by: deadline)

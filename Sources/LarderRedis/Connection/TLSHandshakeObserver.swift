@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOSSL
+import NIOTLS
 
 /// Sits behind `NIOSSLClientHandler` while a connection opens: completes ``handshake`` when the
 /// TLS handshake does (or fails), and keeps the first TLS error and the server's certificate,
@@ -121,7 +122,11 @@ enum TLSFailure {
         for name in certificate._subjectAlternativeNames() {
             switch name.nameType {
             case .dnsName: names.append(String(decoding: name.contents, as: UTF8.self))
-            case .ipAddress: if let address = _SubjectAlternativeName.IPAddress(name) { names.append(address.description) }
+            case .ipAddress:
+                // 4 or 16 bytes, in network order.
+                var bytes = ByteBuffer()
+                bytes.writeBytes(name.contents)
+                if let address = try? SocketAddress(packedIPAddress: bytes, port: 0), let text = address.ipAddress { names.append(text) }
             default: break
             }
         }
