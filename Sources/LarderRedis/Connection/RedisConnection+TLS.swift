@@ -62,7 +62,28 @@ struct TLSSetup: Sendable {
         }.get()
         guard let failure else { return }
         try? await channel.close()
+        // A Redis spoken to in TLS on its plain port reads the ClientHello as an inline command
+        // and waits for a newline that may never come: the handshake times out rather than
+        // fails. Ask in plain text (no credentials: nothing secret leaves in clear) to tell.
+        if failure.code == .tlsHandshakeFailed, failure.detail?.hasPrefix("no answer to the TLS handshake") == true,
+            await Self.answersInPlainText(endpoint, eventLoopGroup: channel.eventLoop)
+        {
+            throw .tlsPlainTextServer(endpoint)
+        }
         throw failure
+    }
+
+    /// Whether a Redis server answers in plain text at `endpoint`: `HELLO` without credentials
+    /// gets a reply (its greeting, or NOAUTH) within a second.
+    static func answersInPlainText(_ endpoint: RedisEndpoint, eventLoopGroup: any EventLoopGroup) async -> Bool {
+        let probe = RedisConfiguration(endpoint: endpoint, connectTimeout: .seconds(1), commandTimeout: .seconds(1))
+        do {
+            let connection = try await RedisConnection.connect(configuration: probe, eventLoopGroup: eventLoopGroup)
+            await connection.close()
+            return true
+        } catch {
+            return error.code == .authenticationFailed || error.code == .server
+        }
     }
 
     /// The ``RedisError`` for the first TLS error the connection saw, if it saw one.
