@@ -23,7 +23,7 @@ extension RedisConfiguration {
     ///
     /// ```swift
     /// let managed = try RedisConfiguration(url: "rediss://app:secret@redis.example.com:6380/0")
-    /// let own = try RedisConfiguration(url: "rediss://10.0.0.5:6380/1?ssl_ca_certs=/etc/redis/tls/ca.crt&ssl_server_hostname=redis.internal")
+    /// let own = try RedisConfiguration(url: "rediss://10.0.0.5:6380/1?ssl_ca_certs=/etc/ssl/redis/ca.crt&ssl_server_hostname=redis.internal")
     /// ```
     ///
     /// `defaultDatabase` is the database when the URL names none (no `?db=`, no `/N` after a

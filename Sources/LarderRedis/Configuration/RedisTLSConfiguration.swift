@@ -11,7 +11,7 @@
 /// // Your own CA, and a client certificate for a server with `tls-auth-clients yes`.
 /// var own = RedisConfiguration(endpoint: .tcp(host: "10.0.0.5", port: 6380))
 /// own.tls = RedisTLSConfiguration(
-///     caCertificateFile: "/etc/redis/tls/ca.crt",
+///     caCertificateFile: "/etc/ssl/redis/ca.crt",
 ///     certificateFile: "/etc/app/redis-client.crt", privateKeyFile: "/etc/app/redis-client.key")
 /// ```
 ///
