@@ -41,7 +41,7 @@ struct TLSSetup: Sendable {
         let eventLoop = channel.eventLoop
         let remaining = max(deadline - .now, .zero)
         let setup = self
-        let failure: RedisError? = try? await eventLoop.flatSubmit {
+        let outcome: EventLoopFuture<RedisError?> = eventLoop.flatSubmit {
             guard let handshake = observer.value?.handshake else {
                 return eventLoop.makeSucceededFuture(RedisError.tlsHandshakeFailed(setup.endpoint, reason: "the TLS handler was not set up"))
             }
@@ -59,7 +59,14 @@ struct TLSSetup: Sendable {
                 }
                 return TLSFailure.map(error, certificate: observer.value?.peerCertificate, endpoint: setup.endpoint, tls: setup.configuration)
             }
-        }.get()
+        }
+        let failure: RedisError?
+        do {
+            failure = try await outcome.get()
+        } catch {
+            // The future failed despite its `recover`: the event loop is shutting down.
+            failure = .tlsHandshakeFailed(endpoint, reason: "the connection's event loop shut down")
+        }
         guard let failure else { return }
         try? await channel.close()
         // A Redis spoken to in TLS on its plain port reads the ClientHello as an inline command
