@@ -72,6 +72,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        // TLS (`rediss://`): NIOSSLClientHandler in front of the RESP handlers on TCP connections.
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         // zlib (the system libz, RFC 1950 streams) for values Django compresses: django-redis's
         // ZlibCompressor and `signing.dumps(..., compress=True)` in sessions.
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
@@ -101,6 +103,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 // The pool and the multiplexer are Services with a run().
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // TLS to a Redis tls-port (`rediss://`), with mutual TLS; NIOTLS for its handshake event.
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -380,7 +385,7 @@ let package = Package(
         .testTarget(
             name: "LarderSessionsTests",
             dependencies: [
-                "LarderSessions", "Chapters", "LarderCache", "LarderRedis", "LarderWebCache", "LarderZlib", "RedisTestSupport", "WebTestSupport",
+                "LarderSessions", "LarderRESP", "Chapters", "LarderCache", "LarderRedis", "LarderWebCache", "LarderZlib", "RedisTestSupport", "WebTestSupport",
                 hummingbirdOnly("Hummingbird", package: "hummingbird"),
                 hummingbirdOnly("HummingbirdTesting", package: "hummingbird"),
                 guideOnly("HummingbirdAuth", package: "hummingbird-auth"),

@@ -26,7 +26,8 @@ readonly PACKAGES=(redis-server redis-tools libsqlite3-dev zlib1g-dev curl acl p
 # follows the guide never needs it.
 # graphviz: the chapters' diagrams are drawn by `dot` from chapters/images/*.dot; a test checks
 # that each committed .svg is what `dot` draws from its source.
-readonly TEST_PACKAGES=(chromium graphviz)
+# openssl: the TLS tests make their CA and certificates with it, at test time (never committed).
+readonly TEST_PACKAGES=(chromium graphviz openssl)
 # Only for benchmarks (`swift run -c release bench page|sessions`): the reference's HTTP load
 # generator. Installed with --with-bench-tools.
 readonly BENCH_PACKAGES=(wrk)
@@ -38,6 +39,11 @@ readonly PROJECT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 readonly DJANGO_DIR=$PROJECT_DIR/.build/django
 readonly DJANGO_REQUIREMENTS=$PROJECT_DIR/chapters/django
 readonly START_TIMEOUT=15 # seconds to wait for PONG, and for a stopping server to exit
+# --app-user: the app's least-privilege ACL user. Its name and rules are in one file, which the
+# tests and chapter 08 read too; its password is made once and kept, for the checkout's owner only.
+readonly APP_USER_RULES=$PROJECT_DIR/chapters/acl/guide-app.acl
+# SETUP_APP_USER_SECRET: another file, for setup.sh's own tests (with SETUP_CONF and --config-only).
+readonly APP_USER_SECRET=${SETUP_APP_USER_SECRET:-$PROJECT_DIR/.redis-app-user}
 
 # The four directives, in file order. COMMENTED is the commented-out line (matched against
 # the lower-cased line) that the active one replaces when no active line exists: Debian's
@@ -65,7 +71,7 @@ readonly D_REASON=(
 
 usage() {
   cat <<EOF
-Usage: ./setup.sh [--with-test-tools] [--with-bench-tools] [--user NAME] [--check | --help]
+Usage: ./setup.sh [--with-test-tools] [--with-bench-tools] [--app-user] [--user NAME] [--check | --help]
 
 Installs and configures Redis for this guide (chapters 01-02), idempotently:
   - installs ${PACKAGES[*]} (apt-get)
@@ -84,10 +90,16 @@ Options:
                      ${TEST_PACKAGES[*]}, and django-redis-cache (the article's
                      backend) from PyPI beside Django (on by default when CI=true).
   --with-bench-tools also install what the benchmarks need: ${BENCH_PACKAGES[*]}.
+  --app-user         also create the app's own Redis user (chapter 08), with the
+                     rules in chapters/acl/guide-app.acl (its keys only, no
+                     @dangerous commands: FLUSHALL, CONFIG, KEYS are refused): a
+                     'user' line in $CONF, its password made once and kept in
+                     .redis-app-user (mode 600, the checkout owner's, git-ignored).
   --user NAME        the user to give access to the socket, when setup.sh runs as
                      root without sudo (su -c): the user you follow the guide as.
   --config-only      only back up and edit redis.conf (\$SETUP_CONF for another file;
-                     setup.sh's own tests use it), then stop.
+                     setup.sh's own tests use it), then stop. With --app-user, the
+                     user's line and password file too (\$SETUP_APP_USER_SECRET).
   --check            change nothing; report each item as ok or would change.
                      Exit 0 if nothing would change, 1 otherwise.
   --help             show this help.
@@ -114,6 +126,7 @@ WITH_TEST_TOOLS=0 # 1: install TEST_PACKAGES too (--with-test-tools, or CI=true)
 WITH_BENCH_TOOLS=0 # 1: install BENCH_PACKAGES too (--with-bench-tools)
 TARGET_USER=''    # --user NAME: the reader, when root runs setup.sh without sudo
 CONFIG_ONLY=0     # 1: --config-only
+APP_USER=0        # 1: --app-user
 CHANGES=0     # things changed (apply) or that would change (check)
 DEFERRED=()   # "ok" lines of a run that has changed nothing yet
 
@@ -165,6 +178,7 @@ parse_args() {
       --with-test-tools) WITH_TEST_TOOLS=1 ;;
       --with-bench-tools) WITH_BENCH_TOOLS=1 ;;
       --config-only) CONFIG_ONLY=1 ;;
+      --app-user) APP_USER=1 ;;
       --user)
         (($# >= 2)) && [[ -n $2 && $2 != -* ]] || die "--user needs a user name: --user $(id -un)" 2
         TARGET_USER=$2
@@ -476,6 +490,118 @@ step_config() {
   printf '%s\n' "${B}diff of $CONF (this run):${N}"
   diff -u --label "redis.conf (before)" --label "redis.conf (after)" "$before" "$work" |
     sed 's/^/    /' || true
+}
+
+# MARK: the app's ACL user (--app-user)
+
+APP_USER_NAME=''  # from APP_USER_RULES
+APP_USER_ACL=''   # its rules, as a redis.conf `user` line writes them
+APP_USER_PASSWORD=''
+read_app_user_rules() {
+  local line
+  [[ -f $APP_USER_RULES ]] || die "$APP_USER_RULES is missing: is this a complete checkout?"
+  line=$(grep -vE '^[[:space:]]*(#|$)' "$APP_USER_RULES" | head -n 1)
+  read -r APP_USER_NAME APP_USER_ACL <<<"$line"
+  [[ $APP_USER_NAME =~ ^[A-Za-z0-9_-]+$ && -n $APP_USER_ACL ]] ||
+    die "$APP_USER_RULES holds no 'NAME RULES...' line"
+}
+
+# The password, made once (32 letters and digits: nothing to escape in a URL) and kept in
+# APP_USER_SECRET, written by the checkout's owner with umask 077: theirs alone. A re-run
+# reads it back, so the apps already using it keep working.
+app_user_password() {
+  local owner mode
+  owner=$(project_owner)
+  if [[ -L $APP_USER_SECRET ]]; then
+    die "$APP_USER_SECRET is a symbolic link: setup.sh keeps the password in a regular file only. Remove the link, then rerun ./setup.sh --app-user"
+  fi
+  if [[ -f $APP_USER_SECRET ]]; then
+    APP_USER_PASSWORD=$(as_project_owner head -n 1 "$APP_USER_SECRET")
+    [[ $APP_USER_PASSWORD =~ ^[A-Za-z0-9]{16,}$ ]] ||
+      die "$APP_USER_SECRET does not hold a password setup.sh made (16 or more letters and digits): remove it to make a new one"
+    mode=$(stat -c %a "$APP_USER_SECRET")
+    if [[ $mode != 600 || $(stat -c %U "$APP_USER_SECRET") != "$owner" ]]; then
+      if [[ $MODE == check ]]; then
+        change "$APP_USER_SECRET: mode $mode → 600, owner $owner"
+      else
+        as_project_owner chmod 600 "$APP_USER_SECRET" || die "cannot chmod 600 $APP_USER_SECRET as $owner"
+        change "$APP_USER_SECRET: mode 600 (it was $mode): only $owner may read the password"
+      fi
+    else
+      ok "the password of Redis user $APP_USER_NAME is kept in $APP_USER_SECRET (mode 600, $owner's)"
+    fi
+    return
+  fi
+  if [[ $MODE == check ]]; then
+    change "make a password for Redis user $APP_USER_NAME in $APP_USER_SECRET (mode 600, $owner's)"
+    return
+  fi
+  APP_USER_PASSWORD=$(head -c 64 /dev/urandom | base64 -w 0 | tr -dc 'A-Za-z0-9' | head -c 32)
+  # noclobber: the file is created here, never written through something that appeared meanwhile.
+  as_project_owner bash -c 'umask 077 && set -o noclobber && printf "%s\n" "$1" >"$2"' _ "$APP_USER_PASSWORD" "$APP_USER_SECRET" ||
+    die "cannot write $APP_USER_SECRET as $owner"
+  change "made a password for Redis user $APP_USER_NAME in $APP_USER_SECRET (mode 600, readable by $owner only; git-ignored)"
+}
+
+# One `user NAME reset on #SHA256 RULES` line in redis.conf (replacing any other line for NAME),
+# so the user survives restarts; Redis reads `user` lines when no aclfile is set. The password
+# is stored as its SHA-256 only.
+step_app_user() {
+  ((APP_USER)) || return 0
+  read_app_user_rules
+  app_user_password
+  if [[ ! -e $CONF ]]; then
+    CONF_CHANGED=1
+    change "redis.conf: add Redis user $APP_USER_NAME once redis-server is installed"
+    return
+  fi
+  local before=$TMP/acl.before work=$TMP/acl.work want hash
+  copy_conf "$before"
+  if grep -qiE '^[[:space:]]*aclfile[[:space:]]' "$before"; then
+    die "$CONF names an aclfile: Redis then ignores 'user' lines in redis.conf. Add the user to that file yourself:
+  user $APP_USER_NAME reset on >PASSWORD $APP_USER_ACL"
+  fi
+  if [[ -z $APP_USER_PASSWORD ]]; then
+    # --check before the password exists: the line will change.
+    CONF_CHANGED=1
+    change "redis.conf: add 'user $APP_USER_NAME reset on #<sha256 of the password> $APP_USER_ACL'"
+    return
+  fi
+  hash=$(printf '%s' "$APP_USER_PASSWORD" | sha256sum | cut -d ' ' -f 1)
+  want="user $APP_USER_NAME reset on #$hash $APP_USER_ACL"
+  NAME=$APP_USER_NAME WANT=$want awk '
+    { s = $0; sub(/^[ \t]+/, "", s); n = split(s, f, /[ \t]+/)
+      if (n >= 2 && tolower(f[1]) == "user" && f[2] == ENVIRON["NAME"]) next
+      print }
+    END { print ENVIRON["WANT"] }' "$before" >"$work"
+  if cmp -s "$before" "$work"; then
+    ok "redis.conf: user $APP_USER_NAME with the rules of chapters/acl/guide-app.acl"
+    return
+  fi
+  CONF_CHANGED=1
+  if [[ $MODE == check ]]; then
+    change "redis.conf: set 'user $APP_USER_NAME reset on #<sha256> $APP_USER_ACL'"
+    return
+  fi
+  make_stage
+  cat "$work" >"$STAGE/redis.conf"
+  chown --reference="$before" "$STAGE/redis.conf"
+  chmod --reference="$before" "$STAGE/redis.conf"
+  mv -fT "$STAGE/redis.conf" "$CONF"
+  change "redis.conf: user $APP_USER_NAME reset on #<sha256 of its password> $APP_USER_ACL"
+}
+
+# After the restart: the user logs in, and is refused what it must be refused.
+APP_USER_READY=0
+step_app_user_verify() {
+  ((APP_USER)) && [[ $MODE != check ]] || return 0
+  local pong refused
+  pong=$(REDISCLI_AUTH=$APP_USER_PASSWORD timeout 3 redis-cli --no-auth-warning --user "$APP_USER_NAME" -s "$SOCK" ping 2>&1 | tr -d '\r') || true
+  [[ $pong == PONG ]] || die "Redis user $APP_USER_NAME cannot log in on $SOCK ($pong): check that $CONF's 'user $APP_USER_NAME' line is the last one for it"
+  refused=$(REDISCLI_AUTH=$APP_USER_PASSWORD timeout 3 redis-cli --no-auth-warning --user "$APP_USER_NAME" -s "$SOCK" flushall 2>&1 | tr -d '\r') || true
+  [[ $refused == NOPERM* ]] || die "Redis user $APP_USER_NAME was not refused FLUSHALL ($refused): its rules in $APP_USER_RULES must keep -@dangerous"
+  ok "Redis user $APP_USER_NAME logs in on $SOCK and is refused FLUSHALL (NOPERM)"
+  APP_USER_READY=1
 }
 
 # MARK: group
@@ -938,6 +1064,10 @@ finish() {
     "redis-cli -p 6379 ping" "$D" "$N" "Could not connect to Redis at 127.0.0.1:6379: Connection refused" \
     "ls -l $SOCK" "$D" "$N" "srwxrwx---${USER_TO_CHECK:++} 1 redis redis 0 ... $SOCK"
   printf 'Then: swift run guide   (the chapters, step by step)\n      swift test\n'
+  if ((APP_USER_READY)); then
+    printf '\n%s: connect as it (the password stays in the file, out of your shell history):\n' "${B}Your app's Redis user $APP_USER_NAME${N}"
+    printf '  REDIS_URL="unix://%s:$(cat %s)@%s" swift run cache-api\n' "$APP_USER_NAME" "${APP_USER_SECRET#"$PROJECT_DIR"/}" "$SOCK"
+  fi
 }
 
 main() {
@@ -950,6 +1080,7 @@ main() {
   ((CONFIG_ONLY)) || step_packages
   step_backup
   step_config
+  step_app_user
   read_requirepass "$TMP/conf.work"
   if ((CONFIG_ONLY)); then
     ((CHANGES > 0)) || printf '%s\n' "${G}Nothing to change${N} in $CONF"
@@ -958,6 +1089,7 @@ main() {
   step_group
   step_server
   step_verify
+  step_app_user_verify
   step_access
   step_django
   step_swift

@@ -268,8 +268,21 @@ public final class RedisCache: Cache {
     }
 
     /// `FLUSHDB` on the cache's database, and only there.
+    ///
+    /// - Throws: ``CacheError/invalidConfiguration(_:)`` when the Redis user may not run
+    ///   `FLUSHDB` (a least-privilege ACL user has no `@dangerous` commands), saying what to do
+    ///   instead; the errors of every other operation otherwise.
     public func clear() async throws(CacheError) {
-        try await backend(orIfDown: ()) { () throws(RedisError) in _ = try await client.send(FLUSHDB()) }
+        do {
+            try await backend(orIfDown: ()) { () throws(RedisError) in _ = try await client.send(FLUSHDB()) }
+        } catch {
+            guard let reply = error.redisError?.serverError, reply.kind == .noPermission else { throw error }
+            let user = configuration.redis.username ?? "default"
+            throw .invalidConfiguration(
+                "clear() sends FLUSHDB, which the Redis ACL of user '\(user)' refuses (\(reply)): FLUSHDB is in @dangerous, "
+                    + "which a least-privilege app user rightly lacks. Delete the keys you wrote with deleteMany(_:), let them "
+                    + "expire, or empty the database as an administrative user (redis-cli -n \(configuration.redis.database) flushdb)")
+        }
     }
 
     /// Closes the connections the cache opened itself; a client given to it stays open.

@@ -32,6 +32,9 @@ public struct RedisError: Error, Sendable {
             case notARedisServer, authenticationFailed, server, commandTimeout, unresponsive, connectionClosed
             case protocolError, unexpectedReply, connectFailed, poolExhausted, poolClosed, unsupportedCommand
             case cancelled, selectOnPooledConnection, requiresLease
+            // MARK: TLS (issue #16)
+            case tlsUntrustedCertificate, tlsHostnameMismatch, tlsCertificateExpired, tlsClientCertificateRequired
+            case tlsPlainTextServer, tlsHandshakeFailed, tlsFileUnreadable, closedBeforeReply
         }
 
         let base: Base
@@ -82,6 +85,29 @@ public struct RedisError: Error, Sendable {
         /// run on another connection.
         public static var requiresLease: Self { Self(base: .requiresLease) }
 
+        // MARK: TLS (issue #16)
+
+        /// The server's certificate does not lead to a CA this client trusts: signed by another
+        /// CA, or self-signed (``RedisError/endpoint``, ``RedisError/detail`` names the certificate).
+        public static var tlsUntrustedCertificate: Self { Self(base: .tlsUntrustedCertificate) }
+        /// The server's certificate is trusted but names another host than the one expected
+        /// (``RedisError/detail`` names both).
+        public static var tlsHostnameMismatch: Self { Self(base: .tlsHostnameMismatch) }
+        /// The server's certificate has expired, or is not valid yet (``RedisError/detail`` gives its dates).
+        public static var tlsCertificateExpired: Self { Self(base: .tlsCertificateExpired) }
+        /// The server asks for a client certificate (`tls-auth-clients yes`) and none was configured.
+        public static var tlsClientCertificateRequired: Self { Self(base: .tlsClientCertificateRequired) }
+        /// TLS was configured, but the server at ``RedisError/endpoint`` answered in plain text.
+        public static var tlsPlainTextServer: Self { Self(base: .tlsPlainTextServer) }
+        /// The TLS handshake failed for another reason (``RedisError/detail`` gives TLS's own).
+        public static var tlsHandshakeFailed: Self { Self(base: .tlsHandshakeFailed) }
+        /// A CA, certificate or key file of the TLS configuration cannot be read or is not PEM
+        /// (``RedisError/path``, ``RedisError/detail`` says why).
+        public static var tlsFileUnreadable: Self { Self(base: .tlsFileUnreadable) }
+        /// A TCP server closed the connection before it answered the handshake's first command
+        /// (``RedisError/command``): what a Redis `tls-port` does to a client speaking plain text.
+        public static var closedBeforeReply: Self { Self(base: .closedBeforeReply) }
+
         /// The code's name, e.g. `socketNotFound`.
         public var description: String { base.rawValue }
     }
@@ -108,6 +134,15 @@ public struct RedisError: Error, Sendable {
         case cancelled
         case selectOnPooledConnection
         case requiresLease(command: String)
+        // MARK: TLS (issue #16)
+        case tlsUntrustedCertificate(RedisEndpoint, certificate: String, trusting: String)
+        case tlsHostnameMismatch(RedisEndpoint, expected: String, certificateNames: [String])
+        case tlsCertificateExpired(RedisEndpoint, certificate: String, validity: String)
+        case tlsClientCertificateRequired(RedisEndpoint)
+        case tlsPlainTextServer(RedisEndpoint)
+        case tlsHandshakeFailed(RedisEndpoint, reason: String)
+        case tlsFileUnreadable(path: String, role: String, reason: String)
+        case closedBeforeReply(RedisEndpoint, command: String)
     }
 
     private let payload: Payload
@@ -191,6 +226,41 @@ public struct RedisError: Error, Sendable {
     /// (`pool.send`, `pool.execute`), or through a multiplexer.
     public static func requiresLease(command: String) -> Self { Self(.requiresLease(command: command)) }
 
+    // MARK: Creating TLS errors (issue #16)
+
+    /// The certificate of the server at `endpoint` (`certificate` describes it: its names,
+    /// issuer) does not lead to a CA in `trusting` (the CA file, or "the system's trust roots").
+    public static func tlsUntrustedCertificate(_ endpoint: RedisEndpoint, certificate: String, trusting: String) -> Self {
+        Self(.tlsUntrustedCertificate(endpoint, certificate: certificate, trusting: trusting))
+    }
+    /// The certificate of the server at `endpoint` is for `certificateNames` (its DNS and IP
+    /// names), not for `expected`.
+    public static func tlsHostnameMismatch(_ endpoint: RedisEndpoint, expected: String, certificateNames: [String]) -> Self {
+        Self(.tlsHostnameMismatch(endpoint, expected: expected, certificateNames: certificateNames))
+    }
+    /// The certificate of the server at `endpoint` is not valid now; `validity` gives its dates.
+    public static func tlsCertificateExpired(_ endpoint: RedisEndpoint, certificate: String, validity: String) -> Self {
+        Self(.tlsCertificateExpired(endpoint, certificate: certificate, validity: validity))
+    }
+    /// The server at `endpoint` requires a client certificate and none was configured.
+    public static func tlsClientCertificateRequired(_ endpoint: RedisEndpoint) -> Self { Self(.tlsClientCertificateRequired(endpoint)) }
+    /// TLS was configured, and the server at `endpoint` answered in plain text.
+    public static func tlsPlainTextServer(_ endpoint: RedisEndpoint) -> Self { Self(.tlsPlainTextServer(endpoint)) }
+    /// The TLS handshake with `endpoint` failed; `reason` is TLS's own.
+    public static func tlsHandshakeFailed(_ endpoint: RedisEndpoint, reason: String) -> Self {
+        Self(.tlsHandshakeFailed(endpoint, reason: reason))
+    }
+    /// The file at `path`, the TLS configuration's `role` ("CA certificate file", "certificate
+    /// file", "private key file"), cannot be used; `reason` says why.
+    public static func tlsFileUnreadable(path: String, role: String, reason: String) -> Self {
+        Self(.tlsFileUnreadable(path: path, role: role, reason: reason))
+    }
+    /// The TCP server at `endpoint` closed the connection before answering `command`, the
+    /// handshake's first.
+    public static func closedBeforeReply(_ endpoint: RedisEndpoint, command: String) -> Self {
+        Self(.closedBeforeReply(endpoint, command: command))
+    }
+
     // MARK: What the error carries
 
     /// Which problem this is.
@@ -216,6 +286,14 @@ public struct RedisError: Error, Sendable {
         case .cancelled: .cancelled
         case .selectOnPooledConnection: .selectOnPooledConnection
         case .requiresLease: .requiresLease
+        case .tlsUntrustedCertificate: .tlsUntrustedCertificate
+        case .tlsHostnameMismatch: .tlsHostnameMismatch
+        case .tlsCertificateExpired: .tlsCertificateExpired
+        case .tlsClientCertificateRequired: .tlsClientCertificateRequired
+        case .tlsPlainTextServer: .tlsPlainTextServer
+        case .tlsHandshakeFailed: .tlsHandshakeFailed
+        case .tlsFileUnreadable: .tlsFileUnreadable
+        case .closedBeforeReply: .closedBeforeReply
         }
     }
 
@@ -223,20 +301,25 @@ public struct RedisError: Error, Sendable {
     /// ``Code/notARedisServer``, ``Code/authenticationFailed``, ``Code/unresponsive``,
     /// ``Code/connectionClosed``, ``Code/protocolError`` and ``Code/connectFailed``; `nil` for
     /// the others (``path`` names the socket of ``Code/socketNotFound`` and ``Code/permissionDenied``).
+    /// Also for the TLS codes but ``Code/tlsFileUnreadable``, and for ``Code/closedBeforeReply``.
     public var endpoint: RedisEndpoint? {
         switch payload {
         case .connectionRefused(let endpoint), .connectTimeout(let endpoint, _), .notARedisServer(let endpoint, _),
             .authenticationFailed(let endpoint, _), .unresponsive(let endpoint, _, _), .connectionClosed(let endpoint),
-            .protocolError(let endpoint, _), .connectFailed(let endpoint, _):
+            .protocolError(let endpoint, _), .connectFailed(let endpoint, _),
+            .tlsUntrustedCertificate(let endpoint, _, _), .tlsHostnameMismatch(let endpoint, _, _),
+            .tlsCertificateExpired(let endpoint, _, _), .tlsClientCertificateRequired(let endpoint),
+            .tlsPlainTextServer(let endpoint), .tlsHandshakeFailed(let endpoint, _), .closedBeforeReply(let endpoint, _):
             endpoint
         default: nil
         }
     }
 
-    /// The socket path of ``Code/socketNotFound`` and ``Code/permissionDenied``; `nil` for other codes.
+    /// The socket path of ``Code/socketNotFound`` and ``Code/permissionDenied``, the file of
+    /// ``Code/tlsFileUnreadable``; `nil` for other codes.
     public var path: String? {
         switch payload {
-        case .socketNotFound(let path), .permissionDenied(let path, _, _): path
+        case .socketNotFound(let path), .permissionDenied(let path, _, _), .tlsFileUnreadable(let path, _, _): path
         default: nil
         }
     }
@@ -263,11 +346,11 @@ public struct RedisError: Error, Sendable {
 
     /// The command the error is about, as it was named (secrets written `<redacted>`): for
     /// ``Code/commandTimeout``, ``Code/unresponsive``, ``Code/unexpectedReply``,
-    /// ``Code/unsupportedCommand`` and ``Code/requiresLease``; `nil` for other codes.
+    /// ``Code/unsupportedCommand``, ``Code/requiresLease`` and ``Code/closedBeforeReply``; `nil` for other codes.
     public var command: String? {
         switch payload {
         case .commandTimeout(let command, _), .unresponsive(_, let command, _), .unexpectedReply(let command, _),
-            .unsupportedCommand(let command), .requiresLease(let command):
+            .unsupportedCommand(let command), .requiresLease(let command), .closedBeforeReply(_, let command):
             command
         default: nil
         }
@@ -297,10 +380,16 @@ public struct RedisError: Error, Sendable {
 
     /// The explanation that comes with the error: what is wrong with the configuration
     /// (``Code/invalidConfiguration``), what the peer did (``Code/notARedisServer``), or the
-    /// operating system's reason (``Code/connectFailed``); `nil` for other codes.
+    /// operating system's reason (``Code/connectFailed``), the certificate a TLS error is about
+    /// (``Code/tlsUntrustedCertificate``, ``Code/tlsCertificateExpired``: its description;
+    /// ``Code/tlsHostnameMismatch``: the names it carries), TLS's reason (``Code/tlsHandshakeFailed``),
+    /// or why a file is unusable (``Code/tlsFileUnreadable``); `nil` for other codes.
     public var detail: String? {
         switch payload {
         case .invalidConfiguration(let text), .notARedisServer(_, let text), .connectFailed(_, let text): text
+        case .tlsUntrustedCertificate(_, let certificate, _), .tlsCertificateExpired(_, let certificate, _): certificate
+        case .tlsHostnameMismatch(_, _, let names): names.joined(separator: ", ")
+        case .tlsHandshakeFailed(_, let reason), .tlsFileUnreadable(_, _, let reason): reason
         default: nil
         }
     }
@@ -356,6 +445,12 @@ extension RedisError: CustomStringConvertible {
             }
             return "\(endpoint) refused the credentials (\(error)): check the user name and password"
         case .server(let error):
+            if error.kind == .noPermission {
+                // Redis does not say which user, nor what to do: the connection's ACL user is refused.
+                return "\(error): the server's ACL does not allow this to the user the connection logged in as. "
+                    + "If the app needs it, grant it (ACL SETUSER <user> +<command>, or ~<pattern> for a key); otherwise "
+                    + "it is refused on purpose (a least-privilege user has no @dangerous commands such as FLUSHALL, KEYS, CONFIG)"
+            }
             return error.description
         case .commandTimeout(let command, let duration):
             return "\(command) got no reply within \(duration); the connection was closed. "
@@ -392,6 +487,34 @@ extension RedisError: CustomStringConvertible {
                 + "its own for them: send it and the commands that depend on it inside "
                 + "`pool.withConnection { connection in ... }` (the pool undoes what is left open when the block ends), "
                 + "or on a RedisConnection you opened"
+        // MARK: TLS (issue #16)
+        case .tlsUntrustedCertificate(let endpoint, let certificate, let trusting):
+            return "TLS to \(endpoint) failed: its certificate (\(certificate)) is not signed by a CA in \(trusting) "
+                + "(signed by another CA, or self-signed). Give the CA that signed the server's certificate "
+                + "(the server's `tls-ca-cert-file`) as caCertificateFile (?ssl_ca_certs=/path/ca.crt in a rediss:// URL)"
+        case .tlsHostnameMismatch(let endpoint, let expected, let names):
+            let carried = names.isEmpty ? "no DNS or IP name" : names.joined(separator: ", ")
+            return "TLS to \(endpoint) failed: its certificate is for \(carried), not for '\(expected)'. Connect by a name "
+                + "the certificate carries, set serverName (?ssl_server_hostname=NAME) to one of them, "
+                + "or issue the server a certificate whose subjectAltName includes '\(expected)'"
+        case .tlsCertificateExpired(let endpoint, let certificate, let validity):
+            return "TLS to \(endpoint) failed: its certificate (\(certificate)) is \(validity). "
+                + "Renew the server's certificate (`tls-cert-file`) and restart it or run CONFIG SET tls-cert-file; "
+                + "if the dates look right, check this machine's clock"
+        case .tlsClientCertificateRequired(let endpoint):
+            return "TLS to \(endpoint) failed: the server requires a client certificate (`tls-auth-clients yes`) and none "
+                + "was given. Set certificateFile and privateKeyFile (?ssl_certfile=...&ssl_keyfile=... in a rediss:// URL) "
+                + "to a certificate signed by a CA the server trusts (`tls-ca-cert-file`)"
+        case .tlsPlainTextServer(let endpoint):
+            return "TLS to \(endpoint) failed: the server at \(endpoint) answered in plain text, not TLS. "
+                + "Use redis:// for it, or rediss:// with the port its config names as `tls-port`"
+        case .tlsHandshakeFailed(let endpoint, let reason):
+            return "TLS to \(endpoint) failed: \(reason)"
+        case .tlsFileUnreadable(let path, let role, let reason):
+            return "cannot use the TLS \(role) \(path): \(reason)"
+        case .closedBeforeReply(let endpoint, let command):
+            return "the server at \(endpoint) closed the connection before replying to \(command); "
+                + "if it listens with TLS (`tls-port`), use rediss:// (or set RedisConfiguration.tls)"
         }
     }
 }

@@ -16,13 +16,13 @@ struct Bench: AsyncParsableCommand {
 struct ClientBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "client",
-        abstract: "The Redis client against redis-benchmark: GET/SET, -c 1 and 50, -P 1 and 16, Unix socket and TCP.",
+        abstract: "The Redis client against redis-benchmark: GET/SET, -c 1 and 50, -P 1 and 16, Unix socket and TCP (and TLS with --transports tls).",
         discussion: "Starts its own redis-server on a temporary socket and loopback port; never touches yours.")
 
     @Option(help: "Requests per workload (redis-benchmark -n).") var requests = 200_000
     @Option(help: "Connection counts to run (comma-separated).") var connections = "1,50"
     @Option(help: "Pipeline depths to run (comma-separated).") var pipelines = "1,16"
-    @Option(help: "Transports to run: unix, tcp (comma-separated).") var transports = "unix,tcp"
+    @Option(help: "Transports to run: unix, tcp, tls (comma-separated; tls: a tls-port with certificates made for the run).") var transports = "unix,tcp"
     @Option(help: "Event loop threads for our connections (redis-benchmark has one).") var eventLoops = 1
     @Flag(help: "Print JSON instead of a table.") var json = false
     @Flag(help: "Count allocations per GET on a warm connection instead (re-runs itself with the malloc interposer preloaded).")

@@ -37,9 +37,23 @@ struct ClientSuite {
             throw BenchError("redis-benchmark is not installed: run ./setup.sh (it installs redis-tools)")
         }
         let port = try LoopbackPort.unused()
-        let server = try await PrivateRedisServer.start(tcpPort: port)
+        // `tls`: the same server on a tls-port too, with certificates made for the run (both
+        // clients verify the server's certificate against the run's CA).
+        let certificates = transports.contains("tls") ? try TestCertificates.make() : nil
+        defer { certificates?.remove() }
+        let server: PrivateRedisServer
+        var endpoints: [String: RedisEndpoint] = [:]
+        if let certificates {
+            let tlsServer = try await PrivateTLSRedisServer.start(certificates: certificates, plainPort: port)
+            server = tlsServer.server
+            endpoints["tls"] = .tcp(host: "127.0.0.1", port: tlsServer.tlsPort)
+        } else {
+            server = try await PrivateRedisServer.start(tcpPort: port)
+        }
         defer { server.shutDownAndRemove() }
-        let endpoints = ["unix": RedisEndpoint.unixSocket(path: server.socketPath), "tcp": .tcp(host: "127.0.0.1", port: port)]
+        endpoints["unix"] = .unixSocket(path: server.socketPath)
+        endpoints["tcp"] = .tcp(host: "127.0.0.1", port: port)
+        let caFile = certificates?.ca.certificate
 
         var rows: [BenchRow] = []
         for transport in transports {
@@ -47,9 +61,12 @@ struct ClientSuite {
                 for pipeline in pipelines {
                     for operation in [Operation.set, .get] {
                         let workload = Workload(operation: operation, connections: connections, pipeline: pipeline, transport: transport)
-                        let endpoint = endpoints[transport]!
-                        let reference = try runReference(referenceTool, workload: workload, endpoint: endpoint)
-                        let ours = try await runOurs(workload: workload, endpoint: endpoint)
+                        guard let endpoint = endpoints[transport] else {
+                            throw BenchError("unknown transport '\(transport)': use unix, tcp or tls")
+                        }
+                        let tlsCA = transport == "tls" ? caFile : nil
+                        let reference = try runReference(referenceTool, workload: workload, endpoint: endpoint, tlsCA: tlsCA)
+                        let ours = try await runOurs(workload: workload, endpoint: endpoint, tlsCA: tlsCA)
                         let row = BenchRow(
                             name: workload.description, ours: ours.opsPerSecond, reference: reference.opsPerSecond,
                             ratio: ours.opsPerSecond / reference.opsPerSecond,
@@ -70,13 +87,15 @@ struct ClientSuite {
 
     // MARK: redis-benchmark
 
-    func runReference(_ tool: String, workload: Workload, endpoint: RedisEndpoint) throws -> Measurement {
+    /// redis-benchmark on `endpoint`, over TLS verified against `tlsCA` when it is given.
+    func runReference(_ tool: String, workload: Workload, endpoint: RedisEndpoint, tlsCA: String?) throws -> Measurement {
         var arguments = ["-t", workload.operation.rawValue.lowercased(), "-n", "\(requests)", "-d", "3",
                          "-c", "\(workload.connections)", "-P", "\(workload.pipeline)", "--csv"]
         switch endpoint {
         case .unixSocket(let path): arguments += ["-s", path]
         case .tcp(let host, let port): arguments += ["-h", host, "-p", "\(port)"]
         }
+        if let tlsCA { arguments += ["--tls", "--cacert", tlsCA] }
         guard let result = ShellCommand.run(tool, arguments) else { throw BenchError("cannot start \(tool)") }
         guard result.status == 0 else {
             throw BenchError("\(tool) \(arguments.joined(separator: " ")) failed with status \(result.status):\n\(result.output)")
@@ -95,8 +114,10 @@ struct ClientSuite {
 
     // MARK: Ours
 
-    func runOurs(workload: Workload, endpoint: RedisEndpoint) async throws -> Measurement {
+    /// Our client on `endpoint`, over TLS verified against `tlsCA` when it is given.
+    func runOurs(workload: Workload, endpoint: RedisEndpoint, tlsCA: String?) async throws -> Measurement {
         var configuration = RedisConfiguration(endpoint: endpoint)
+        configuration.tls = tlsCA.map { RedisTLSConfiguration(caCertificateFile: $0) }
         configuration.commandTimeout = .seconds(60)
         var connections: [RedisConnection] = []
         do {

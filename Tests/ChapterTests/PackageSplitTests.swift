@@ -8,8 +8,9 @@ import XCTest
 /// checked as SwiftPM itself reads it.
 final class PackageSplitTests: XCTestCase {
     /// Packages every user fetches (SwiftPM identities: lowercased): the client and the cache need no more
-    /// (compress-nio: zlib for django-redis's compressor and Django's compressed sessions).
-    static let core: Set<String> = ["swift-nio", "swift-log", "swift-service-lifecycle", "compress-nio"]
+    /// (compress-nio: zlib for django-redis's compressor and Django's compressed sessions;
+    /// swift-nio-ssl: TLS, `rediss://`, which a managed Redis needs of any client).
+    static let core: Set<String> = ["swift-nio", "swift-log", "swift-service-lifecycle", "compress-nio", "swift-nio-ssl"]
     /// Packages only the Hummingbird integrations (page cache, sessions, keyspace browser) need.
     static let hummingbird: Set<String> = ["hummingbird", "swift-crypto", "grdb.swift"]
     /// Packages only the tutorial, its tests and its benchmarks need.

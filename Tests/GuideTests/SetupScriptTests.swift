@@ -1,5 +1,6 @@
 import Foundation
 import LarderRedis
+import RedisTestSupport
 import XCTest
 
 #if canImport(Glibc)
@@ -60,12 +61,13 @@ final class SetupScriptTests: XCTestCase {
             try handle.close()
         }
 
-        /// Runs `setup.sh --config-only` on the sandbox's redis.conf.
-        func runSetup() throws -> (status: Int32, output: String) {
+        /// Runs `setup.sh --config-only` (and `arguments`) on the sandbox's redis.conf, with
+        /// `extraEnvironment`.
+        func runSetup(_ arguments: [String] = [], extraEnvironment: [String: String] = [:]) throws -> (status: Int32, output: String) {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/bin/bash")
-            process.arguments = [SetupScriptTests.script, "--config-only"]
-            var environment = ProcessInfo.processInfo.environment
+            process.arguments = [SetupScriptTests.script, "--config-only"] + arguments
+            var environment = ProcessInfo.processInfo.environment.merging(extraEnvironment) { _, new in new }
             environment["SETUP_CONF"] = conf.path
             environment["NO_COLOR"] = "1"
             process.environment = environment
@@ -82,6 +84,51 @@ final class SetupScriptTests: XCTestCase {
             let attributes = try FileManager.default.attributesOfItem(atPath: victim.path)
             XCTAssertEqual(try String(contentsOf: victim, encoding: .utf8), Self.victimText, "setup.sh wrote through a link", file: file, line: line)
             XCTAssertEqual(attributes[.ownerAccountID] as? Int, 0, "setup.sh handed the victim to another owner", file: file, line: line)
+        }
+    }
+
+    /// `--app-user`: one `user` line with the rules of chapters/acl/guide-app.acl and the
+    /// password's SHA-256, the password in a file only its owner reads, nothing changed by a
+    /// second run; and a real redis-server given that line lets the user in and refuses it FLUSHALL.
+    func testAppUserIsWrittenOnceAndLogsInWithItsRules() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let secret = sandbox.top.appendingPathComponent("redis-app-user").path
+        let first = try sandbox.runSetup(["--app-user"], extraEnvironment: ["SETUP_APP_USER_SECRET": secret])
+        XCTAssertEqual(first.status, 0, first.output)
+        XCTAssertTrue(first.output.contains("made a password for Redis user guide-app"), first.output)
+        let mode = try FileManager.default.attributesOfItem(atPath: secret)[.posixPermissions] as? Int
+        XCTAssertEqual(mode, 0o600, "the password file is readable by others")
+        let password = try String(contentsOfFile: secret, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertEqual(password.count, 32)
+        XCTAssertFalse(first.output.contains(password), "setup.sh printed the password")
+        let conf = try String(contentsOf: sandbox.conf, encoding: .utf8)
+        XCTAssertFalse(conf.contains(password), "redis.conf holds the password itself, not its hash")
+        let userLines = conf.split(separator: "\n").filter { $0.hasPrefix("user guide-app ") }
+        XCTAssertEqual(userLines.count, 1, conf)
+        let line = try XCTUnwrap(userLines.first)
+        let acl = try GuideAppACL.load()
+        XCTAssertTrue(line.hasSuffix(" " + acl.rules), String(line))
+        XCTAssertTrue(line.hasPrefix("user guide-app reset on #"), String(line))
+
+        let second = try sandbox.runSetup(["--app-user"], extraEnvironment: ["SETUP_APP_USER_SECRET": secret])
+        XCTAssertEqual(second.status, 0, second.output)
+        XCTAssertTrue(second.output.contains("Nothing to change"), second.output)
+        XCTAssertEqual(try String(contentsOf: sandbox.conf, encoding: .utf8), conf, "a second run changed redis.conf")
+
+        let server = try await PrivateRedisServer.start(extraDirectives: [String(line)])
+        defer { server.shutDownAndRemove() }
+        var configuration = server.configuration()
+        configuration.username = "guide-app"
+        configuration.password = password
+        try await RedisConnection.withConnection(configuration: configuration) { redis in
+            _ = try await redis.send(SET(":1:greeting", "hello"))
+            do {
+                _ = try await redis.send("FLUSHALL")
+                XCTFail("FLUSHALL was allowed to guide-app")
+            } catch let error as RedisError {
+                XCTAssertEqual(error.serverError?.kind, .noPermission, "\(error)")
+            }
         }
     }
 

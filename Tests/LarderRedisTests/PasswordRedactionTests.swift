@@ -32,7 +32,8 @@ final class PasswordRedactionTests: XCTestCase {
         let invalid = [
             // A scheme this client does not take.
             "foo://app:\(password)@127.0.0.1:6379/0",
-            "rediss://:\(encoded)@cache.example.org",
+            // A TLS option with a value it does not take.
+            "rediss://:\(encoded)@cache.example.org?ssl_cert_reqs=sometimes",
             // A port that is not one: written so, or made so by the `?` inside the password.
             "redis://app:\(password)@127.0.0.1:6379/0",
             "redis://app:\(password)@127.0.0.1:notaport/0",

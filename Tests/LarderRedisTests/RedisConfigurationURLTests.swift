@@ -143,10 +143,11 @@ final class RedisConfigurationURLTests: XCTestCase {
         XCTAssertTrue(text.contains("redis://host:port/db"), text)
     }
 
-    func testTLSSchemeIsRejectedAsUnsupported() {
-        let text = invalidConfigurationText(for: "rediss://cache.example.org:6380/0")
-        XCTAssertTrue(text.contains("TLS (rediss://) is not supported"), text)
-        XCTAssertTrue(text.contains("use unix://"), text)
+    func testTLSSchemeIsTheRedisFormWithTLS() throws {
+        // Once refused as unsupported; now TLS (Tests/LarderRedisTests/TLSConfigurationURLTests.swift).
+        let configuration = try RedisConfiguration(url: "rediss://cache.example.org:6380/0")
+        XCTAssertEqual(configuration.endpoint, .tcp(host: "cache.example.org", port: 6380))
+        XCTAssertEqual(configuration.tls, RedisTLSConfiguration())
     }
 
     func testUnknownSchemeIsNamed() {
@@ -203,7 +204,7 @@ final class RedisConfigurationURLTests: XCTestCase {
             "redis://app:\(password)@127.0.0.1:notaport/0",  // user and password, bad port
             "redis://:\(password)@127.0.0.1/abc",  // password only, bad database
             "redis://\(password)@127.0.0.1:0",  // lone userinfo (the password), bad port
-            "rediss://:\(password)@cache.example.org",  // unsupported scheme
+            "rediss://:\(password)@cache.example.org?ssl_cert_reqs=sometimes",  // TLS option with an invalid value
             "unix://app:\(password)@/tmp/r.sock?protocol=9",  // unix form with userinfo
             "unix:///tmp/r.sock?password=\(password)&bogus=1",  // password in the query
             "redis://127.0.0.1/0?username=app&password=\(password)&db=x",  // password before the error
@@ -289,12 +290,12 @@ final class RedisConfigurationURLTests: XCTestCase {
 
     func testInvalidREDIS_URLIsAnErrorNamingTheVariable() {
         do {
-            let configuration = try RedisConfiguration.fromEnvironment(["REDIS_URL": "rediss://:hunter2@host"])
+            let configuration = try RedisConfiguration.fromEnvironment(["REDIS_URL": "rediss://:hunter2@host:notaport"])
             XCTFail("accepted an invalid REDIS_URL: \(configuration)")
         } catch {
             guard error.code == .invalidConfiguration, let text = error.detail else { return XCTFail("unexpected \(error)") }
             XCTAssertTrue(text.hasPrefix("REDIS_URL: "), text)
-            XCTAssertTrue(text.contains("TLS (rediss://) is not supported"), text)
+            XCTAssertTrue(text.contains("is not a number from 1 to 65535"), text)
             XCTAssertFalse(error.description.contains("hunter2"), error.description)
             // The description says what it is once, not "invalid Redis configuration: REDIS_URL: invalid Redis configuration: ...".
             XCTAssertEqual(error.description.ranges(of: "invalid Redis configuration").count, 1, error.description)

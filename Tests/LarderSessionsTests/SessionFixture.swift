@@ -69,11 +69,18 @@ final class SessionFixture: Sendable {
     }
 
     /// Starts a site on `engine`; `logger` is the store's and the cache's (quiet by default).
+    /// With `user`, Redis is used as that ACL user (the standalone store with prefix `session:`,
+    /// the key pattern chapters/acl/guide-app.acl grants it).
     static func start(
         _ engine: Engine, server: PrivateRedisServer, configuration: SessionConfiguration = SessionConfiguration(),
-        logger: Logger = quiet
+        logger: Logger = quiet, user: (name: String, password: String)? = nil
     ) async throws -> SessionFixture {
-        var cacheConfiguration = CacheConfiguration(redis: server.configuration(database: 1))
+        var redis = server.configuration(database: 1)
+        if let user {
+            redis.username = user.name
+            redis.password = user.password
+        }
+        var cacheConfiguration = CacheConfiguration(redis: redis)
         cacheConfiguration.logger = logger
         let cache = RedisCache(configuration: cacheConfiguration)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sessions-test-\(UUID().uuidString.prefix(8))")
@@ -89,8 +96,13 @@ final class SessionFixture: Sendable {
             database = sql
             store = CachedDatabaseSessionStore(database: sql, cache: cache, logger: logger)
         case .redis:
-            store = try await RedisSessionStore.connect(
-                configuration: try RedisSessionConfiguration(socketPath: server.socketPath), signer: signer, logger: logger)
+            let redisSessions =
+                if let user {
+                    try RedisSessionConfiguration(socketPath: server.socketPath, prefix: "session:", username: user.name, password: user.password)
+                } else {
+                    try RedisSessionConfiguration(socketPath: server.socketPath)
+                }
+            store = try await RedisSessionStore.connect(configuration: redisSessions, signer: signer, logger: logger)
         }
         let proceed = Gate()
         let arrived = Gate()
@@ -106,9 +118,9 @@ final class SessionFixture: Sendable {
     /// Runs `body` with a site on `engine`, stopping it however `body` ends.
     static func with(
         _ engine: Engine, server: PrivateRedisServer, configuration: SessionConfiguration = SessionConfiguration(),
-        logger: Logger = quiet, _ body: (SessionFixture) async throws -> Void
+        logger: Logger = quiet, user: (name: String, password: String)? = nil, _ body: (SessionFixture) async throws -> Void
     ) async throws {
-        let fixture = try await start(engine, server: server, configuration: configuration, logger: logger)
+        let fixture = try await start(engine, server: server, configuration: configuration, logger: logger, user: user)
         do {
             try await body(fixture)
         } catch {

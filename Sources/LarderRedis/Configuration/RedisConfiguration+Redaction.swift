@@ -13,7 +13,7 @@ extension RedisConfiguration: CustomDebugStringConvertible, CustomReflectable {
                 "endpoint": endpoint, "database": database, "username": username as Any,
                 "password": password.map { _ in "***" } as Any, "clientName": clientName as Any,
                 "preferRESP3": preferRESP3, "connectTimeout": connectTimeout, "commandTimeout": commandTimeout,
-                "limits": limits,
+                "limits": limits, "tls": tls as Any,
             ],
             displayStyle: .struct)
     }

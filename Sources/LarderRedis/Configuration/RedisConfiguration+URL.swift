@@ -2,11 +2,29 @@ import Foundation
 
 /// Reading a configuration from the URL forms Redis clients and Django settings use.
 extension RedisConfiguration {
-    /// Reads `unix:///path/to.sock?db=1`, `redis://[user:pass@]host[:port][/db]`, or a bare
-    /// absolute socket path (the article's `LOCATION: '/var/run/redis/redis.sock'`).
+    /// Reads `unix:///path/to.sock?db=1`, `redis://[user:pass@]host[:port][/db]`,
+    /// `rediss://[user:pass@]host[:port][/db]` (TLS), or a bare absolute socket path (the
+    /// article's `LOCATION: '/var/run/redis/redis.sock'`).
     ///
     /// Query parameters `db`, `password`, `username`, `client_name` and `protocol` (2 or 3) are
-    /// accepted on every form. Percent-escapes in user and password are decoded.
+    /// accepted on every form. Percent-escapes in user, password and option values are decoded.
+    ///
+    /// `rediss://` sets ``tls`` (system trust roots, full verification), and takes TLS options
+    /// spelled as redis-py and Django's settings spell them:
+    ///
+    /// | option | sets |
+    /// |---|---|
+    /// | `ssl_ca_certs=/path/ca.crt` | ``RedisTLSConfiguration/caCertificateFile`` |
+    /// | `ssl_certfile=/path/client.crt` | ``RedisTLSConfiguration/certificateFile`` |
+    /// | `ssl_keyfile=/path/client.key` | ``RedisTLSConfiguration/privateKeyFile`` |
+    /// | `ssl_server_hostname=NAME` | ``RedisTLSConfiguration/serverName`` (Python's `server_hostname`) |
+    /// | `ssl_cert_reqs=required\|optional\|none` | `none` turns verification off (**unsafe**); `optional` is `required` for a client, as in Python |
+    /// | `ssl_check_hostname=false` | ``RedisTLSConfiguration/Verification/noHostnameVerification`` (**unsafe**) |
+    ///
+    /// ```swift
+    /// let managed = try RedisConfiguration(url: "rediss://app:secret@redis.example.com:6380/0")
+    /// let own = try RedisConfiguration(url: "rediss://10.0.0.5:6380/1?ssl_ca_certs=/etc/ssl/redis/ca.crt&ssl_server_hostname=redis.internal")
+    /// ```
     ///
     /// `defaultDatabase` is the database when the URL names none (no `?db=`, no `/N` after a
     /// `redis://` host): the cache's locations mean DB 1 then, as the article's backend did.
@@ -48,7 +66,8 @@ extension RedisConfiguration {
                 throw .invalidConfiguration("'\(RedactedURL(url).text)' has no socket path: write unix:///var/run/redis/redis.sock (three slashes)")
             }
             endpoint = .unixSocket(path: String(rest))
-        case "redis":
+        case "redis", "rediss":
+            if scheme.lowercased() == "rediss" { tls = RedisTLSConfiguration() }
             var authority = rest
             var path: Substring = ""
             if let slash = rest.firstIndex(of: "/") {
@@ -61,10 +80,6 @@ extension RedisConfiguration {
             }
             endpoint = try Self.tcpEndpoint(authority, url: url)
             if !path.isEmpty { database = try Self.database(String(path), quoting: path, url: url) }
-        case "rediss":
-            throw .invalidConfiguration(
-                "'\(RedactedURL(url).text)': TLS (rediss://) is not supported by this client yet; "
-                    + "use unix:// for a local server, or redis:// over a trusted network")
         default:
             let redacted = RedactedURL(url)
             throw .invalidConfiguration(
@@ -94,6 +109,9 @@ extension RedisConfiguration {
     ///
     /// Unmasked, it reads back as the same configuration (timeouts and limits aside, which no
     /// URL carries): `RedisConfiguration(url: config.url(maskingPassword: false)) == config`.
+    /// TLS settings are written as `rediss://` and its `ssl_` options; on a Unix socket, where
+    /// TLS cannot be used, they are written all the same, so that the mistake shows, and the URL
+    /// does not read back.
     public func url(maskingPassword: Bool = true) -> String {
         var userInfo = ""
         if let password {
@@ -105,12 +123,13 @@ extension RedisConfiguration {
         if password == nil, let username { options.append("username=\(Self.percentEncode(username))") }
         if let clientName { options.append("client_name=\(Self.percentEncode(clientName))") }
         if !preferRESP3 { options.append("protocol=2") }
+        if let tls { options += Self.options(of: tls) }
         let query = options.isEmpty ? "" : "?" + options.joined(separator: "&")
         switch endpoint {
         case .unixSocket(let path):
             return "unix://\(userInfo)\(path)\(query)"
         case .tcp:
-            return "redis://\(userInfo)\(endpoint)/\(database)\(query)"
+            return "\(tls == nil ? "redis" : "rediss")://\(userInfo)\(endpoint)/\(database)\(query)"
         }
     }
 
@@ -128,6 +147,9 @@ extension RedisConfiguration {
     }
 
     private mutating func applyQuery(_ query: Substring, url: String) throws(RedisError) {
+        // Verification is read from two options (redis-py's), so it is decided after all of them.
+        var certificateRequirement: Substring? = nil
+        var checkHostname = true
         for item in query.split(separator: "&") where !item.isEmpty {
             let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let name = parts[0]
@@ -145,13 +167,61 @@ extension RedisConfiguration {
                         "'\(redacted.text)': protocol must be 2 or 3, not \(redacted.quote(rawValue) ?? RedactedURL.unquotable)")
                 }
                 preferRESP3 = value == "3"
+            case "ssl_ca_certs", "ssl_certfile", "ssl_keyfile", "ssl_server_hostname", "ssl_cert_reqs", "ssl_check_hostname":
+                guard tls != nil else {
+                    let redacted = RedactedURL(url)
+                    let option = redacted.quote(name) ?? RedactedURL.unquotable
+                    if case .unixSocket = endpoint {
+                        throw .invalidConfiguration(
+                            "'\(redacted.text)': \(option) is a TLS option, and Redis serves TLS on a TCP port (`tls-port`) only, "
+                                + "not on its Unix socket: drop it, or use rediss://host:port")
+                    }
+                    throw .invalidConfiguration("'\(redacted.text)': \(option) is a TLS option: write rediss:// to use TLS")
+                }
+                switch name.lowercased() {
+                case "ssl_ca_certs": tls?.caCertificateFile = value
+                case "ssl_certfile": tls?.certificateFile = value
+                case "ssl_keyfile": tls?.privateKeyFile = value
+                case "ssl_server_hostname": tls?.serverName = value
+                case "ssl_cert_reqs":
+                    guard ["required", "optional", "none"].contains(value.lowercased()) else {
+                        let redacted = RedactedURL(url)
+                        throw .invalidConfiguration(
+                            "'\(redacted.text)': ssl_cert_reqs must be required, optional or none, not \(redacted.quote(rawValue) ?? RedactedURL.unquotable)")
+                    }
+                    certificateRequirement = Substring(value.lowercased())
+                default:
+                    // redis-py's to_bool: 0, f, false, n, no (any case) are false; anything else true.
+                    checkHostname = !["0", "f", "false", "n", "no"].contains(value.lowercased())
+                }
             default:
                 let redacted = RedactedURL(url)
                 throw .invalidConfiguration(
                     "'\(redacted.text)': unknown option \(redacted.quote(name) ?? RedactedURL.unquotable) "
-                        + "(known: db, username, password, client_name, protocol)")
+                        + "(known: db, username, password, client_name, protocol; on rediss://: ssl_ca_certs, ssl_certfile, "
+                        + "ssl_keyfile, ssl_server_hostname, ssl_cert_reqs, ssl_check_hostname)")
             }
         }
+        if certificateRequirement == "none" {
+            tls?.verification = .none
+        } else if !checkHostname {
+            tls?.verification = .noHostnameVerification
+        }
+    }
+
+    /// The `ssl_` options that write `tls` (its defaults written as nothing).
+    private static func options(of tls: RedisTLSConfiguration) -> [String] {
+        var options: [String] = []
+        if let file = tls.caCertificateFile { options.append("ssl_ca_certs=\(percentEncode(file, keepingSlashes: true))") }
+        if let file = tls.certificateFile { options.append("ssl_certfile=\(percentEncode(file, keepingSlashes: true))") }
+        if let file = tls.privateKeyFile { options.append("ssl_keyfile=\(percentEncode(file, keepingSlashes: true))") }
+        if let name = tls.serverName { options.append("ssl_server_hostname=\(percentEncode(name))") }
+        switch tls.verification {
+        case .fullVerification: break
+        case .noHostnameVerification: options.append("ssl_check_hostname=false")
+        case .none: options.append("ssl_cert_reqs=none")
+        }
+        return options
     }
 
     private static func tcpEndpoint(_ authority: Substring, url: String) throws(RedisError) -> RedisEndpoint {
@@ -211,10 +281,14 @@ extension RedisConfiguration {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    private static func percentEncode(_ text: String) -> String {
+    /// `text` with every byte but letters, digits and `-._~` (and `/` when `keepingSlashes`,
+    /// for the file paths of query values) percent-encoded.
+    private static func percentEncode(_ text: String, keepingSlashes: Bool = false) -> String {
         var result = ""
         for byte in text.utf8 {
             switch byte {
+            case UInt8(ascii: "/") where keepingSlashes:
+                result.append("/")
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
                 result.unicodeScalars.append(UnicodeScalar(byte))

@@ -6,6 +6,7 @@ import LarderRESP
 /// let local = RedisConfiguration()                                   // the article's socket, DB 0
 /// let cache = try RedisConfiguration(url: "unix:///var/run/redis/redis.sock?db=1")
 /// let remote = try RedisConfiguration(url: "redis://app:secret@127.0.0.1:6379/1")
+/// let managed = try RedisConfiguration(url: "rediss://app:secret@redis.example.com:6380/0")  // TLS
 /// let fromEnv = try RedisConfiguration.fromEnvironment()              // REDIS_URL, or the default
 /// ```
 public struct RedisConfiguration: Sendable, Hashable {
@@ -36,6 +37,10 @@ public struct RedisConfiguration: Sendable, Hashable {
     public var commandTimeout: Duration
     /// Bounds on replies (see ``RESPLimits``).
     public var limits: RESPLimits
+    /// TLS for a TCP endpoint (a server's `tls-port`), or `nil` for plain text. Default `nil`;
+    /// a `rediss://` URL sets it. Redis serves TLS on TCP only: a Unix socket with TLS set fails
+    /// to connect with ``RedisError/invalidConfiguration(_:)``.
+    public var tls: RedisTLSConfiguration?
 
     /// Creates a configuration; every parameter has the default documented on its property.
     public init(
@@ -47,7 +52,8 @@ public struct RedisConfiguration: Sendable, Hashable {
         preferRESP3: Bool = true,
         connectTimeout: Duration = RedisConfiguration.defaultConnectTimeout,
         commandTimeout: Duration = RedisConfiguration.defaultCommandTimeout,
-        limits: RESPLimits = RESPLimits()
+        limits: RESPLimits = RESPLimits(),
+        tls: RedisTLSConfiguration? = nil
     ) {
         self.endpoint = endpoint
         self.database = database
@@ -58,6 +64,7 @@ public struct RedisConfiguration: Sendable, Hashable {
         self.connectTimeout = connectTimeout
         self.commandTimeout = commandTimeout
         self.limits = limits
+        self.tls = tls
     }
 }
 

@@ -104,6 +104,10 @@ enum Handshake {
             }
             switch error.code {
             case .connectionClosed:
+                // A Redis `tls-port` spoken to in plain text reads no TLS record and hangs up.
+                if case .tcp = endpoint, configuration.tls == nil {
+                    throw .closedBeforeReply(endpoint, command: Command.name.description)
+                }
                 throw .notARedisServer(endpoint, detail: "it closed the connection without answering \(Command.name)")
             case .commandTimeout:
                 throw .connectTimeout(endpoint, configuration.connectTimeout)

@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import LarderRESP
 import Synchronization
 
@@ -77,7 +78,12 @@ public final class RedisConnection: Sendable {
     /// - Throws: ``RedisError`` naming the problem and its fix: ``RedisError/socketNotFound(path:)``,
     ///   ``RedisError/permissionDenied(path:status:user:)``, ``RedisError/connectionRefused(_:)``,
     ///   ``RedisError/connectTimeout(_:_:)``, ``RedisError/notARedisServer(_:detail:)``,
-    ///   ``RedisError/authenticationFailed(_:_:)``, ``RedisError/invalidConfiguration(_:)``.
+    ///   ``RedisError/authenticationFailed(_:_:)``, ``RedisError/invalidConfiguration(_:)``; with
+    ///   ``RedisConfiguration/tls`` set, one of the TLS codes (``RedisError/Code/tlsUntrustedCertificate``,
+    ///   ``RedisError/Code/tlsHostnameMismatch``, ``RedisError/Code/tlsCertificateExpired``,
+    ///   ``RedisError/Code/tlsClientCertificateRequired``, ``RedisError/Code/tlsPlainTextServer``,
+    ///   ``RedisError/Code/tlsHandshakeFailed``, ``RedisError/Code/tlsFileUnreadable``); without,
+    ///   ``RedisError/closedBeforeReply(_:command:)`` from a TLS port.
     public static func connect(
         configuration: RedisConfiguration,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
@@ -90,10 +96,22 @@ public final class RedisConnection: Sendable {
         // Keep the handler itself: a peer that closes at once tears the pipeline down before
         // it could be looked up, and the handler then reports that closing.
         let handlerBox = NIOLoopBoundBox<RedisChannelHandler?>.makeEmptyBox(valueType: RedisChannelHandler.self, eventLoop: eventLoop)
+        // TLS: the context of the configuration (built once, see TLSContextCache), the name for
+        // SNI (an address cannot be one: the certificate's IP names are then checked against
+        // the address connected to), and the observer that reports how the handshake went.
+        let tls = try TLSSetup(configuration)
+        let observerBox = NIOLoopBoundBox<TLSHandshakeObserver?>.makeEmptyBox(valueType: TLSHandshakeObserver.self, eventLoop: eventLoop)
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(TimeAmount(configuration.connectTimeout))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        let observer = TLSHandshakeObserver(handshake: channel.eventLoop.makePromise())
+                        try channel.pipeline.syncOperations.addHandler(
+                            NIOSSLClientHandler(context: tls.context, serverHostname: tls.sniName))
+                        try channel.pipeline.syncOperations.addHandler(observer)
+                        observerBox.value = observer
+                    }
                     let handler = RedisChannelHandler(endpoint: endpoint, limits: configuration.limits, logger: logger)
                     try channel.pipeline.syncOperations.addHandler(handler)
                     handlerBox.value = handler
@@ -113,10 +131,22 @@ public final class RedisConnection: Sendable {
         } catch {
             throw ConnectErrorMapping.map(error, endpoint: endpoint, timeout: configuration.connectTimeout)
         }
+        if let tls {
+            try await tls.awaitHandshake(on: channel, observer: observerBox, by: deadline, timeout: configuration.connectTimeout)
+        }
         let unnegotiated = RedisConnection(
             channel: channel, handler: handler, configuration: configuration, protocolVersion: 2, serverVersion: nil, logger: logger)
-        do {
-            let handshake = try await Handshake.perform(on: unnegotiated, by: deadline)
+        do throws(RedisError) {
+            let handshake: Handshake.Outcome
+            do {
+                handshake = try await Handshake.perform(on: unnegotiated, by: deadline)
+            } catch {
+                // A TLS alert after the client's half of the handshake (a server that wants a
+                // client certificate sends one) shows here as a connection closed: say why.
+                guard let tls, let tlsError = await tls.failure(on: channel, observer: observerBox) else { throw error }
+                throw tlsError
+            }
+            if let tls { await tls.removeObserver(from: channel, observer: observerBox) }
             logger.debug(
                 "connected",
                 metadata: ["endpoint": "\(endpoint)", "resp": "\(handshake.protocolVersion)", "db": "\(configuration.database)"])

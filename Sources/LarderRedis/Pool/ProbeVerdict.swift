@@ -27,10 +27,12 @@ enum ProbeVerdict: Sendable {
         case .commandTimeout, .connectTimeout:
             self = .timedOut(error)
         case .server, .unexpectedReply, .protocolError, .notARedisServer, .authenticationFailed,
-            .connectionRefused, .socketNotFound, .permissionDenied, .connectFailed:
+            .connectionRefused, .socketNotFound, .permissionDenied, .connectFailed,
+            .tlsUntrustedCertificate, .tlsHostnameMismatch, .tlsCertificateExpired, .tlsClientCertificateRequired,
+            .tlsPlainTextServer, .tlsHandshakeFailed, .closedBeforeReply:
             self = .reached
         case .connectionClosed, .unresponsive, .cancelled, .poolClosed, .poolExhausted, .invalidConfiguration,
-            .unsupportedCommand, .selectOnPooledConnection, .requiresLease:
+            .unsupportedCommand, .selectOnPooledConnection, .requiresLease, .tlsFileUnreadable:
             self = .inconclusive
         }
     }

@@ -26,13 +26,20 @@ public struct RedisSessionConfiguration: Sendable, Hashable {
     /// session for the 30 s a bare `RedisConfiguration` waits; after a timeout the store's
     /// connections fail calls at once for a while, so most requests then do not wait at all.
     public var redisTimeout: Duration
+    /// The Redis ACL user to log in as, or `nil` for the `default` user
+    /// (django-redis-sessions' `SESSION_REDIS['username']`). Default `nil`.
+    public var username: String?
+    /// The password of ``username`` (or of the `default` user), or `nil` when none is needed.
+    /// Never printed: ``description`` writes it `***`. Default `nil`.
+    public var password: String?
 
     /// Settings for the socket at `socketPath`.
     ///
     /// - Throws: ``SessionError/invalidConfiguration(_:)`` when `socketPath` is empty or
     ///   relative, `database` is negative, or `redisTimeout` is not positive.
     public init(
-        socketPath: String, database: Int = 0, prefix: String = "", redisTimeout: Duration = RedisConfiguration.requestTimeout
+        socketPath: String, database: Int = 0, prefix: String = "", redisTimeout: Duration = RedisConfiguration.requestTimeout,
+        username: String? = nil, password: String? = nil
     ) throws(SessionError) {
         guard socketPath.hasPrefix("/") else {
             throw .invalidConfiguration(
@@ -46,12 +53,15 @@ public struct RedisSessionConfiguration: Sendable, Hashable {
         self.database = database
         self.prefix = prefix
         self.redisTimeout = redisTimeout
+        self.username = username
+        self.password = password
     }
 
     /// The settings from Django-style names, the article's flat ones included:
     /// `SESSION_REDIS_UNIX_DOMAIN_SOCKET_PATH` (required), `SESSION_REDIS_DB` (default 0),
     /// `SESSION_REDIS_PREFIX` (default `""`), `SESSION_REDIS_SOCKET_TIMEOUT` (seconds, e.g.
-    /// `0.1`; default ``redisTimeout``'s).
+    /// `0.1`; default ``redisTimeout``'s), `SESSION_REDIS_USERNAME` and `SESSION_REDIS_PASSWORD`
+    /// (default none).
     ///
     /// - Throws: ``SessionError/invalidConfiguration(_:)`` when no socket is named (where
     ///   django-redis-sessions 0.6 would quietly use TCP `localhost:6379`), or a value is invalid.
@@ -75,12 +85,38 @@ public struct RedisSessionConfiguration: Sendable, Hashable {
             }
             timeout = .seconds(seconds)
         }
-        try self.init(socketPath: path, database: database, prefix: settings["SESSION_REDIS_PREFIX"] ?? "", redisTimeout: timeout)
+        try self.init(
+            socketPath: path, database: database, prefix: settings["SESSION_REDIS_PREFIX"] ?? "", redisTimeout: timeout,
+            username: settings["SESSION_REDIS_USERNAME"].flatMap { $0.isEmpty ? nil : $0 },
+            password: settings["SESSION_REDIS_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 })
     }
 
-    /// The client configuration: this socket and database, both timeouts ``redisTimeout``.
+    /// The client configuration: this socket, database and user, both timeouts ``redisTimeout``.
     public var redis: RedisConfiguration {
-        RedisConfiguration(endpoint: .unixSocket(path: socketPath), database: database, clientName: "sessions")
-            .timingOut(after: redisTimeout)
+        RedisConfiguration(
+            endpoint: .unixSocket(path: socketPath), database: database, username: username, password: password, clientName: "sessions"
+        )
+        .timingOut(after: redisTimeout)
+    }
+}
+
+extension RedisSessionConfiguration: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// The settings, the password written `***`.
+    public var description: String {
+        "RedisSessionConfiguration(\(redis), prefix: \"\(prefix)\", redisTimeout: \(redisTimeout))"
+    }
+
+    /// As ``description``: the password written `***`.
+    public var debugDescription: String { description }
+
+    /// Every setting, the password written `***`.
+    public var customMirror: Mirror {
+        Mirror(
+            self,
+            children: [
+                "socketPath": socketPath, "database": database, "prefix": prefix, "redisTimeout": redisTimeout,
+                "username": username as Any, "password": password.map { _ in "***" } as Any,
+            ],
+            displayStyle: .struct)
     }
 }
