@@ -32,6 +32,11 @@ enum ProbeVerdict: Sendable {
         case .connectionClosed, .unresponsive, .cancelled, .poolClosed, .poolExhausted, .invalidConfiguration,
             .unsupportedCommand, .selectOnPooledConnection, .requiresLease:
             self = .inconclusive
+        // MARK: Sentinel
+        // Raised by the Sentinel client about the sentinels, never by a call to one server.
+        case .sentinelsUnreachable, .sentinelAuthenticationFailed, .primaryNameUnknown, .notAPrimary, .primaryUnreachable,
+            .noReplicaAvailable, .replicationNotAcknowledged:
+            self = .inconclusive
         }
     }
 
