@@ -102,28 +102,34 @@ final class SentinelFailoverTests: XCTestCase {
         }
     }
 
-    func testAReadOnlyReplyFromADemotedPrimaryMakesTheClientFindTheNewOne() async throws {
+    func testAFailoverTheClientDidNotHearOfIsFoundByItsNextCalls() async throws {
         let group = try await PrivateSentinelGroup.start()
         defer { group.stop() }
-        // No run(): no subscription, so only the READONLY reply can tell the client.
-        let redis = RedisSentinelClient(configuration: configuration(group))
-        _ = try await redis.send(SET("sentinel:demoted", "before"))
-        // Demote the primary by hand, as a failover the client missed would: the replica
-        // becomes primary, the old primary its replica.
-        try await RedisConnection.withConnection(configuration: group.replica.configuration()) { replica in
-            _ = try await replica.send("REPLICAOF", "NO", "ONE")
+        let timeline = Timeline()
+        // No run(): no subscription, so only what its own calls meet can tell the client.
+        let redis = RedisSentinelClient(configuration: configuration(group), onEvent: timeline.record)
+        _ = try await redis.send(SET("sentinel:planned", "before"))
+        XCTAssertEqual(redis.primary, .tcp(host: "127.0.0.1", port: group.primary.tcpPort))
+        // A planned failover: the old primary stays up, demoted to a replica (its clients are
+        // disconnected, and a write reaching it now answers READONLY).
+        try await group.askSentinel { sentinel in _ = try await sentinel.send("SENTINEL", "FAILOVER", group.primaryName) }
+        let written = await waitUntil(limit: .seconds(20), interval: .milliseconds(20)) { () -> Bool? in
+            (try? await redis.send(SET("sentinel:planned", "after"))) != nil && redis.primary?.description == "127.0.0.1:\(group.replica.tcpPort)" ? true : nil
         }
-        try await RedisConnection.withConnection(configuration: group.primary.configuration()) { primary in
-            _ = try await primary.send("REPLICAOF", "127.0.0.1", group.replica.tcpPort)
-        }
-        // The sentinels notice the new roles and reconfigure; until then they name the old
-        // primary, which answers READONLY. The write is retried once (it did not run); it
-        // succeeds once they name the new one.
-        let written = await waitUntil(limit: .seconds(20), interval: .milliseconds(50)) { () -> Bool? in
-            (try? await redis.send(SET("sentinel:demoted", "after"))) != nil ? true : nil
-        }
-        XCTAssertEqual(written, true)
+        XCTAssertEqual(written, true, "\(timeline.all)")
         XCTAssertEqual(redis.primary, .tcp(host: "127.0.0.1", port: group.replica.tcpPort))
+        let lost = timeline.all.filter { $0.hasPrefix("primary 127.0.0.1:\(group.primary.tcpPort) lost") }
+        XCTAssertFalse(lost.isEmpty, "the client never saw its primary go: \(timeline.all)")
+        print("planned failover, as the client saw it: \(timeline.all)")
+        // The old primary, alive, is a replica now: a write sent to it straight is refused.
+        do {
+            try await RedisConnection.withConnection(configuration: group.primary.configuration()) { old in
+                _ = try await old.send(SET("sentinel:planned", "to the old primary"))
+            }
+            XCTFail("the demoted primary accepted a write")
+        } catch let error as RedisError {
+            XCTAssertEqual(error.serverError?.kind, .readOnly, "\(error)")
+        }
         await redis.close()
     }
 
