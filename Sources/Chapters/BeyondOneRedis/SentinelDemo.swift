@@ -56,7 +56,16 @@ public enum SentinelDemo {
             return "\(Int((Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15).rounded())) ms"
         }
         var lines = ["Sentinel failover (down-after-milliseconds \(ms(report.downAfter))):"]
-        for (since, event) in report.events { lines.append("  \(ms(since).padding(toLength: 9, withPad: " ", startingAt: 0)) \(event)") }
+        // A discovery that fails every rediscovery interval through the window is one line.
+        var index = report.events.startIndex
+        while index < report.events.endIndex {
+            let (since, event) = report.events[index]
+            var last = index
+            while last + 1 < report.events.endIndex, report.events[last + 1].event == event { last += 1 }
+            let repeated = last > index ? " (×\(last - index + 1), until \(ms(report.events[last].since)))" : ""
+            lines.append("  \(ms(since).padding(toLength: 9, withPad: " ", startingAt: 0)) \(event)\(repeated)")
+            index = last + 1
+        }
         lines += [
             "kill → +switch-master: \(ms(report.killToSwitchMaster))",
             "kill → first session write on the new primary: \(ms(report.killToFirstWrite))",
@@ -65,6 +74,7 @@ public enum SentinelDemo {
             "writes acknowledged without WAIT before the kill: \(report.unwaitedAcknowledged), lost: \(report.unwaitedLost)",
             "writes acknowledged by WAIT 1 before the kill: \(report.waitedAcknowledged), lost: \(report.waitedLost)",
             "sessions saved (WAIT 1) before the kill: \(report.sessionsSavedBeforeKill), missing after the failover: \(report.sessionsLost)",
+            "after the failover the new primary has no replica: WAIT 1 answers 0 until one is back (logged, not failed)",
         ]
         return lines
     }
@@ -106,10 +116,18 @@ public enum SentinelDemo {
             let cache = RedisCache(client: redis, configuration: cacheConfiguration)
             let site = try await RunningSite.start(
                 CacheBackendSite.router(pageCache: CacheBackendSite.pageCache(over: cache), cache: cache), port: 0, logger: logger)
-            let store = RedisSessionStore(
-                client: redis, configuration: try RedisSessionConfiguration(socketPath: "/unused", prefix: "demo:"),
-                signer: try SessionSigner(secret: "sentinel-demo-secret"), replication: SessionReplication(replicas: 1, timeout: .milliseconds(100), shortfall: .fail),
-                logger: logger)
+            // Two stores on the same keys: before the kill each save must be acknowledged by the
+            // replica (.fail); after it there is no replica left (the old primary is dead, the
+            // replica was promoted), so WAIT 1 can only answer 0, and a store that failed on that
+            // would answer 503 until a replica is back: the one after the kill logs it (.log).
+            func store(_ shortfall: SessionReplication.Shortfall) throws -> RedisSessionStore {
+                RedisSessionStore(
+                    client: redis, configuration: try RedisSessionConfiguration(socketPath: "/unused", prefix: "demo:"),
+                    signer: try SessionSigner(secret: "sentinel-demo-secret"),
+                    replication: SessionReplication(replicas: 1, timeout: .milliseconds(50), shortfall: shortfall), logger: logger)
+            }
+            let acknowledgedStore = try store(.fail)
+            let loggingStore = try store(.log)
             let http = LoopbackHTTPClient(port: site.port)
             _ = await waitUntil(limit: .seconds(5)) {
                 shared.events.withLock { $0.contains { if case .subscribed = $0.event { true } else { false } } } ? true : nil
@@ -134,8 +152,10 @@ public enum SentinelDemo {
                     while !shared.finished.load(ordering: .relaxed) {
                         number += 1
                         do {
-                            _ = try await store.create(key: "s\(number)", data: DjangoSessionData(["n": .int(number)]), age: 600)
-                            if shared.killedAt.withLock({ $0 == nil }) { shared.sessionsBeforeKill.withLock { $0.append(("s\(number)", number)) } }
+                            let before = shared.killedAt.withLock { $0 == nil }
+                            _ = try await (before ? acknowledgedStore : loggingStore).create(
+                                key: "s\(number)", data: DjangoSessionData(["n": .int(number)]), age: 600)
+                            if before, shared.killedAt.withLock({ $0 == nil }) { shared.sessionsBeforeKill.withLock { $0.append(("s\(number)", number)) } }
                             if let kill = shared.killedAt.withLock({ $0 }), redis.primary == newPrimary {
                                 shared.writesBack.withLock { back in if back == nil, ContinuousClock.now > kill { back = .now } }
                             }
@@ -202,7 +222,7 @@ public enum SentinelDemo {
             let sessions = shared.sessionsBeforeKill.withLock { $0 }
             report.sessionsSavedBeforeKill = sessions.count
             for (key, number) in sessions {
-                let loaded = try? await store.load(key: key)
+                let loaded = try? await loggingStore.load(key: key)
                 if loaded != DjangoSessionData(["n": .int(number)]) { report.sessionsLost += 1 }
             }
             return report

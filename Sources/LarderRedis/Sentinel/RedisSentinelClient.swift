@@ -394,7 +394,9 @@ public final class RedisSentinelClient: RedisClient, Sendable {
                     if error.code == .cancelled { throw error }
                     continue
                 } else {
-                    verificationError = .primaryUnreachable(primaryName: name, endpoint, reason: "\(error)")
+                    // The short form where the code says it all: this message repeats through a failover.
+                    let reason = error.code == .connectionRefused ? "connection refused" : "\(error)"
+                    verificationError = .primaryUnreachable(primaryName: name, endpoint, reason: reason)
                     continue
                 }
             }
