@@ -21,23 +21,25 @@ public enum SentinelDemo {
         public var killToSwitchMaster: Duration?
         /// Kill → the first session write that succeeded on the new primary.
         public var killToFirstWrite: Duration?
-        /// Page requests answered 200 from the kill until writes were back, and those that failed.
+        /// Page requests answered 200 from the kill until writes were back.
         public var pagesServed = 0
+        /// Page requests that failed (not 200, or no answer) in that window.
         public var pagesFailed = 0
         /// Page requests answered 200 over the whole run.
         public var pagesServedInAll = 0
         /// Session writes that failed in the window (the store answers 503 for them).
         public var sessionWritesFailed = 0
-        /// Writes the primary acknowledged before the kill without `WAIT`, and how many of them the
-        /// new primary does not have.
+        /// Writes the primary acknowledged before the kill without `WAIT`.
         public var unwaitedAcknowledged = 0
+        /// How many of those the new primary does not have.
         public var unwaitedLost = 0
-        /// Writes acknowledged by `WAIT 1` before the kill, and how many the new primary lacks.
+        /// Writes acknowledged by `WAIT 1` before the kill.
         public var waitedAcknowledged = 0
+        /// How many of those the new primary does not have.
         public var waitedLost = 0
-        /// Sessions saved (each acknowledged by `WAIT 1`) before the kill, and how many of them
-        /// the store cannot load after the failover.
+        /// Sessions saved (each acknowledged by `WAIT 1`) before the kill.
         public var sessionsSavedBeforeKill = 0
+        /// How many of those the store cannot load after the failover.
         public var sessionsLost = 0
         /// The client's events, with the time since the kill (negative before it).
         public var events: [(since: Duration, event: String)] = []
