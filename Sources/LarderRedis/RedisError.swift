@@ -35,6 +35,9 @@ public struct RedisError: Error, Sendable {
             // MARK: TLS (issue #16)
             case tlsUntrustedCertificate, tlsHostnameMismatch, tlsCertificateExpired, tlsClientCertificateRequired
             case tlsPlainTextServer, tlsHandshakeFailed, tlsFileUnreadable, closedBeforeReply
+            // MARK: Sentinel
+            case sentinelsUnreachable, sentinelAuthenticationFailed, primaryNameUnknown, notAPrimary, primaryUnreachable
+            case noReplicaAvailable, replicationNotAcknowledged
         }
 
         let base: Base
@@ -107,6 +110,24 @@ public struct RedisError: Error, Sendable {
         /// A TCP server closed the connection before it answered the handshake's first command
         /// (``RedisError/command``): what a Redis `tls-port` does to a client speaking plain text.
         public static var closedBeforeReply: Self { Self(base: .closedBeforeReply) }
+        // MARK: Sentinel
+
+        /// No sentinel answered (``RedisError/sentinelFailures`` says why, sentinel by sentinel).
+        public static var sentinelsUnreachable: Self { Self(base: .sentinelsUnreachable) }
+        /// The sentinels refused the sentinel credentials (which are not the data nodes').
+        public static var sentinelAuthenticationFailed: Self { Self(base: .sentinelAuthenticationFailed) }
+        /// The sentinels answered, and none monitors a primary by that name (``RedisError/primaryName``).
+        public static var primaryNameUnknown: Self { Self(base: .primaryNameUnknown) }
+        /// The node the sentinels named as primary says it is not one (``RedisError/role``):
+        /// their view lags a failover, or they disagree.
+        public static var notAPrimary: Self { Self(base: .notAPrimary) }
+        /// The node the sentinels name as primary cannot be reached: it has failed, and they
+        /// have not promoted a replica yet (a failover under way).
+        public static var primaryUnreachable: Self { Self(base: .primaryUnreachable) }
+        /// Reads were to go to replicas, and the sentinels list none that is up.
+        public static var noReplicaAvailable: Self { Self(base: .noReplicaAvailable) }
+        /// A write was acknowledged by fewer replicas than `WAIT` asked for in time.
+        public static var replicationNotAcknowledged: Self { Self(base: .replicationNotAcknowledged) }
 
         /// The code's name, e.g. `socketNotFound`.
         public var description: String { base.rawValue }
@@ -143,6 +164,14 @@ public struct RedisError: Error, Sendable {
         case tlsHandshakeFailed(RedisEndpoint, reason: String)
         case tlsFileUnreadable(path: String, role: String, reason: String)
         case closedBeforeReply(RedisEndpoint, command: String)
+        // MARK: Sentinel
+        case sentinelsUnreachable(primaryName: String, [RedisSentinelFailure])
+        case sentinelAuthenticationFailed(RedisEndpoint, RedisServerError)
+        case primaryNameUnknown(String, sentinels: [RedisEndpoint])
+        case notAPrimary(primaryName: String, RedisEndpoint, role: RedisRole)
+        case primaryUnreachable(primaryName: String, RedisEndpoint, reason: String)
+        case noReplicaAvailable(primaryName: String)
+        case replicationNotAcknowledged(wanted: Int, acknowledged: Int, timeout: Duration)
     }
 
     private let payload: Payload
@@ -261,6 +290,35 @@ public struct RedisError: Error, Sendable {
         Self(.closedBeforeReply(endpoint, command: command))
     }
 
+    // MARK: Sentinel
+
+    /// No sentinel of `primaryName`'s answered; `failures` says, sentinel by sentinel, why.
+    public static func sentinelsUnreachable(primaryName: String, _ failures: [RedisSentinelFailure]) -> Self {
+        Self(.sentinelsUnreachable(primaryName: primaryName, failures))
+    }
+    /// The sentinel at `endpoint` refused the sentinel credentials with `reply`.
+    public static func sentinelAuthenticationFailed(_ endpoint: RedisEndpoint, _ reply: RedisServerError) -> Self {
+        Self(.sentinelAuthenticationFailed(endpoint, reply))
+    }
+    /// None of `sentinels` monitors a primary named `name`.
+    public static func primaryNameUnknown(_ name: String, sentinels: [RedisEndpoint]) -> Self {
+        Self(.primaryNameUnknown(name, sentinels: sentinels))
+    }
+    /// The sentinels named `endpoint` as `primaryName`'s primary, and it answered `ROLE` as `role`.
+    public static func notAPrimary(primaryName: String, _ endpoint: RedisEndpoint, role: RedisRole) -> Self {
+        Self(.notAPrimary(primaryName: primaryName, endpoint, role: role))
+    }
+    /// The sentinels name `endpoint` as `primaryName`'s primary, and it cannot be reached (`reason`).
+    public static func primaryUnreachable(primaryName: String, _ endpoint: RedisEndpoint, reason: String) -> Self {
+        Self(.primaryUnreachable(primaryName: primaryName, endpoint, reason: reason))
+    }
+    /// Reads of `primaryName` were to go to its replicas, and none is up.
+    public static func noReplicaAvailable(primaryName: String) -> Self { Self(.noReplicaAvailable(primaryName: primaryName)) }
+    /// `WAIT` asked for `wanted` replicas within `timeout`, and `acknowledged` answered.
+    public static func replicationNotAcknowledged(wanted: Int, acknowledged: Int, timeout: Duration) -> Self {
+        Self(.replicationNotAcknowledged(wanted: wanted, acknowledged: acknowledged, timeout: timeout))
+    }
+
     // MARK: What the error carries
 
     /// Which problem this is.
@@ -294,6 +352,13 @@ public struct RedisError: Error, Sendable {
         case .tlsHandshakeFailed: .tlsHandshakeFailed
         case .tlsFileUnreadable: .tlsFileUnreadable
         case .closedBeforeReply: .closedBeforeReply
+        case .sentinelsUnreachable: .sentinelsUnreachable
+        case .sentinelAuthenticationFailed: .sentinelAuthenticationFailed
+        case .primaryNameUnknown: .primaryNameUnknown
+        case .notAPrimary: .notAPrimary
+        case .primaryUnreachable: .primaryUnreachable
+        case .noReplicaAvailable: .noReplicaAvailable
+        case .replicationNotAcknowledged: .replicationNotAcknowledged
         }
     }
 
@@ -309,7 +374,8 @@ public struct RedisError: Error, Sendable {
             .protocolError(let endpoint, _), .connectFailed(let endpoint, _),
             .tlsUntrustedCertificate(let endpoint, _, _), .tlsHostnameMismatch(let endpoint, _, _),
             .tlsCertificateExpired(let endpoint, _, _), .tlsClientCertificateRequired(let endpoint),
-            .tlsPlainTextServer(let endpoint), .tlsHandshakeFailed(let endpoint, _), .closedBeforeReply(let endpoint, _):
+            .tlsPlainTextServer(let endpoint), .tlsHandshakeFailed(let endpoint, _), .closedBeforeReply(let endpoint, _),
+            .sentinelAuthenticationFailed(let endpoint, _), .notAPrimary(_, let endpoint, _), .primaryUnreachable(_, let endpoint, _):
             endpoint
         default: nil
         }
@@ -339,7 +405,7 @@ public struct RedisError: Error, Sendable {
     /// (``Code/authenticationFailed``); `nil` for other codes.
     public var serverError: RedisServerError? {
         switch payload {
-        case .server(let reply), .authenticationFailed(_, let reply): reply
+        case .server(let reply), .authenticationFailed(_, let reply), .sentinelAuthenticationFailed(_, let reply): reply
         default: nil
         }
     }
@@ -362,7 +428,7 @@ public struct RedisError: Error, Sendable {
     public var duration: Duration? {
         switch payload {
         case .connectTimeout(_, let duration), .commandTimeout(_, let duration), .unresponsive(_, _, let duration),
-            .poolExhausted(let duration, _):
+            .poolExhausted(let duration, _), .replicationNotAcknowledged(_, _, let duration):
             duration
         default: nil
         }
@@ -392,6 +458,33 @@ public struct RedisError: Error, Sendable {
         case .tlsHandshakeFailed(_, let reason), .tlsFileUnreadable(_, _, let reason): reason
         default: nil
         }
+    }
+
+    /// The name the sentinels monitor the primary under (the Sentinel codes that concern one
+    /// primary); `nil` for other codes.
+    public var primaryName: String? {
+        switch payload {
+        case .sentinelsUnreachable(let name, _), .primaryNameUnknown(let name, _), .notAPrimary(let name, _, _),
+            .primaryUnreachable(let name, _, _), .noReplicaAvailable(let name):
+            name
+        default: nil
+        }
+    }
+
+    /// Each sentinel asked and why it did not answer (``Code/sentinelsUnreachable``); empty for other codes.
+    public var sentinelFailures: [RedisSentinelFailure] {
+        if case .sentinelsUnreachable(_, let failures) = payload { failures } else { [] }
+    }
+
+    /// What the node the sentinels named answered to `ROLE` (``Code/notAPrimary``); `nil` for other codes.
+    public var role: RedisRole? {
+        if case .notAPrimary(_, _, let role) = payload { role } else { nil }
+    }
+
+    /// How many replicas acknowledged, of how many asked (``Code/replicationNotAcknowledged``);
+    /// `nil` for other codes.
+    public var acknowledgements: (acknowledged: Int, wanted: Int)? {
+        if case .replicationNotAcknowledged(let wanted, let acknowledged, _) = payload { (acknowledged, wanted) } else { nil }
     }
 
     /// The pool's connection limit (``Code/poolExhausted``); `nil` for other codes.
@@ -515,6 +608,50 @@ extension RedisError: CustomStringConvertible {
         case .closedBeforeReply(let endpoint, let command):
             return "the server at \(endpoint) closed the connection before replying to \(command); "
                 + "if it listens with TLS (`tls-port`), use rediss:// (or set RedisConfiguration.tls)"
+        case .sentinelsUnreachable(let name, let failures):
+            let each = failures.map { "\($0.endpoint): \($0.error)" }.joined(separator: "; ")
+            return "no sentinel of '\(name)' answered (\(each)). Check that the sentinels run and listen on these "
+                + "addresses (`redis-server <file> --sentinel`, port 26379 by default)"
+        case .sentinelAuthenticationFailed(let endpoint, let error):
+            return "the sentinel at \(endpoint) refused the sentinel credentials (\(error)): sentinels have their own "
+                + "`requirepass`/ACL users, separate from the data nodes'; set the sentinel username and password "
+                + "(sentinel_username/sentinel_password in a redis+sentinel:// URL)"
+        case .primaryNameUnknown(let name, let sentinels):
+            return "the sentinels (\(sentinels.map(\.description).joined(separator: ", "))) monitor no primary named '\(name)': "
+                + "use the name of their `sentinel monitor <name> <host> <port> <quorum>` line (SENTINEL MASTERS lists them)"
+        case .notAPrimary(let name, let endpoint, let role):
+            return "the sentinels name \(endpoint) as the primary of '\(name)', and it says it is a \(role): "
+                + "their view lags a failover, or they disagree. Retry in a moment; if it lasts, check `SENTINEL MASTER \(name)` on each"
+        case .primaryUnreachable(let name, let endpoint, let reason):
+            return "the sentinels name \(endpoint) as the primary of '\(name)', and it cannot be reached (\(reason)): "
+                + "a failover is probably under way (Sentinel promotes a replica once down-after-milliseconds has passed "
+                + "and a quorum agrees)"
+        case .noReplicaAvailable(let name):
+            return "reads of '\(name)' were to go to its replicas, and the sentinels list none that is up: "
+                + "start a replica (`replicaof`), or read from the primary (readFrom: .preferReplicas falls back to it)"
+        case .replicationNotAcknowledged(let wanted, let acknowledged, let timeout):
+            return "the write was acknowledged by \(acknowledged) of the \(wanted) replicas asked for within \(timeout) "
+                + "(WAIT): the primary has it, and a failover now could lose it. Check the replicas' link "
+                + "(INFO replication), or ask WAIT for fewer replicas or a longer timeout"
         }
     }
+}
+
+// MARK: Sentinel
+
+/// One sentinel that did not answer, and why: what ``RedisError/sentinelFailures`` lists.
+public struct RedisSentinelFailure: Sendable, CustomStringConvertible {
+    /// The sentinel's address.
+    public let endpoint: RedisEndpoint
+    /// What connecting to it, or asking it, failed with.
+    public let error: RedisError
+
+    /// The failure of the sentinel at `endpoint` with `error`.
+    public init(endpoint: RedisEndpoint, error: RedisError) {
+        self.endpoint = endpoint
+        self.error = error
+    }
+
+    /// `endpoint: error`.
+    public var description: String { "\(endpoint): \(error)" }
 }

@@ -9,7 +9,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks beside a reference measured in the same run.",
-        subcommands: [ClientBench.self, CacheBench.self, SerializerBench.self, PageBench.self, SessionsBench.self, AppendixBench.self]
+        subcommands: [ClientBench.self, CacheBench.self, SerializerBench.self, PageBench.self, SessionsBench.self, FailoverBench.self, AppendixBench.self]
     )
 }
 

@@ -35,13 +35,22 @@ final class RedisCommandTableTests: XCTestCase {
         // Connection
         PING(message: "hi"), HELLO(protocolVersion: 3, username: "u", password: "p", clientName: "n"),
         AUTH(username: "u", password: "p"), SELECT(database: 1), CLIENT.SETNAME(clientName: "n"),
+        // Replication
+        ROLE(), WAIT(replicas: 1, timeout: .milliseconds(1500)),
+    ]
+
+    /// The commands only a sentinel knows, checked against a sentinel's own command table.
+    static let sentinelSamples: [any RedisCommand] = [
+        SENTINEL.GET_MASTER_ADDR_BY_NAME(primaryName: "mymaster"), SENTINEL.REPLICAS(primaryName: "mymaster"),
+        SENTINEL.SENTINELS(primaryName: "mymaster"),
     ]
 
     func testEveryCommandTypeInTheSourcesHasASample() throws {
         let declared = try Self.commandTypesDeclaredInSources()
-        let sampled = Set(Self.samples.map { Self.typeName(type(of: $0)) })
+        let all = Self.samples + Self.sentinelSamples
+        let sampled = Set(all.map { Self.typeName(type(of: $0)) })
         XCTAssertGreaterThanOrEqual(declared.count, 38, "the scan found too few command types to be reading the sources: \(declared.sorted())")
-        XCTAssertEqual(sampled.count, Self.samples.count, "a command type is sampled twice")
+        XCTAssertEqual(sampled.count, all.count, "a command type is sampled twice")
         XCTAssertEqual(declared.subtracting(sampled).sorted(), [], "declared in the sources, missing from `samples`")
         XCTAssertEqual(sampled.subtracting(declared).sorted(), [], "in `samples`, not found by the scan of the sources")
     }
@@ -59,6 +68,22 @@ final class RedisCommandTableTests: XCTestCase {
         let server = try await Self.redis.server()
         try await RedisConnection.withConnection(configuration: server.configuration()) { redis in
             for sample in Self.samples {
+                try await Self.assertFlags(of: sample, on: redis)
+            }
+        }
+    }
+
+    func testSentinelCommandsDeclareTheKeysAndFlagsASentinelHas() async throws {
+        // A sentinel monitoring a primary that need not exist: its command table is all we ask.
+        let sentinel = try PrivateSentinel.start(directives: ["sentinel monitor mymaster 127.0.0.1 \(try LoopbackPort.unused()) 1"])
+        defer { sentinel.stop() }
+        let connected = await waitUntil(limit: .seconds(10)) { () -> Bool? in
+            (try? await RedisConnection.withConnection(configuration: sentinel.configuration()) { try await $0.send(PING()) }) != nil ? true : nil
+        }
+        XCTAssertEqual(connected, true, "the sentinel never answered: \(sentinel.logTail())")
+        try await RedisConnection.withConnection(configuration: sentinel.configuration()) { redis in
+            for sample in Self.sentinelSamples {
+                try await Self.assertKeys(of: sample, on: redis)
                 try await Self.assertFlags(of: sample, on: redis)
             }
         }

@@ -32,7 +32,10 @@ struct RedactedURL: Sendable {
             let option = Array("password=".utf8)
             var from = 0
             while let found = Self.firstOffset(of: option, in: lowered, from: from) {
-                let isOption = found > 0 && (lowered[found - 1] == UInt8(ascii: "?") || lowered[found - 1] == UInt8(ascii: "&"))
+                // `_password=` too: a redis+sentinel:// URL's `sentinel_password=`.
+                let isOption = found > 0
+                    && (lowered[found - 1] == UInt8(ascii: "?") || lowered[found - 1] == UInt8(ascii: "&")
+                        || lowered[found - 1] == UInt8(ascii: "_"))
                 if isOption {
                     secrets.append((found + option.count)..<utf8.count)
                     break

@@ -33,6 +33,9 @@ final class RedisChannelHandler: ChannelInboundHandler {
     private var deadlineTimer: Scheduled<Void>?
     private let endpoint: RedisEndpoint
     private let logger: Logger
+    /// Where push frames go once the connection subscribed (see `RedisConnection.subscribe`);
+    /// `nil` until then, and push frames are dropped. Finished when the channel goes inactive.
+    private var pushes: AsyncStream<RESPToken>.Continuation?
 
     init(endpoint: RedisEndpoint, limits: RESPLimits, logger: Logger) {
         self.endpoint = endpoint
@@ -50,6 +53,7 @@ final class RedisChannelHandler: ChannelInboundHandler {
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
+        finishPushes()
         if let shutdown = stateMachine.handlerRemoved() { perform(shutdown) }
     }
 
@@ -132,9 +136,27 @@ final class RedisChannelHandler: ChannelInboundHandler {
         }
     }
 
+    /// Sends every push frame from now on to `continuation`, and finishes it when the channel
+    /// closes (at once if it is closed already).
+    func receivePushes(into continuation: AsyncStream<RESPToken>.Continuation, channelIsActive: Bool) {
+        pushes?.finish()
+        pushes = continuation
+        if !channelIsActive { finishPushes() }
+    }
+
+    private func finishPushes() {
+        pushes?.finish()
+        pushes = nil
+    }
+
     private func deliver(_ token: RESPToken) {
         if token.type == .push {
-            logger.debug("push frame ignored", metadata: ["frame": "\(token.shortDescription)"])
+            // Never a reply: a push consumes no entry of the queue, subscribed or not.
+            if let pushes {
+                pushes.yield(token)
+            } else {
+                logger.debug("push frame ignored", metadata: ["frame": "\(token.shortDescription)"])
+            }
             return
         }
         switch stateMachine.receivedReply() {
@@ -181,6 +203,7 @@ final class RedisChannelHandler: ChannelInboundHandler {
     // MARK: Closing
 
     func channelInactive(context: ChannelHandlerContext) {
+        finishPushes()
         perform(stateMachine.channelInactive())
         context.fireChannelInactive()
     }

@@ -34,6 +34,11 @@ enum ProbeVerdict: Sendable {
         case .connectionClosed, .unresponsive, .cancelled, .poolClosed, .poolExhausted, .invalidConfiguration,
             .unsupportedCommand, .selectOnPooledConnection, .requiresLease, .tlsFileUnreadable:
             self = .inconclusive
+        // MARK: Sentinel
+        // Raised by the Sentinel client about the sentinels, never by a call to one server.
+        case .sentinelsUnreachable, .sentinelAuthenticationFailed, .primaryNameUnknown, .notAPrimary, .primaryUnreachable,
+            .noReplicaAvailable, .replicationNotAcknowledged:
+            self = .inconclusive
         }
     }
 

@@ -22,7 +22,12 @@ public final class RedisSessionStore: SessionStore {
     public let configuration: RedisSessionConfiguration
     /// Signs and checks values.
     public let signer: SessionSigner
-    private let client: EventLoopRedisClient
+    /// Whether and how each write waits for replicas (`WAIT`); `nil` (the default) does not wait.
+    public let replication: SessionReplication?
+    private let client: any RedisClient
+    /// The client the store opened itself, closed by ``close()``; a client given to
+    /// ``init(client:configuration:signer:replication:logger:)`` is its owner's to close.
+    private let ownedClient: EventLoopRedisClient?
     private let logger: Logger
     private let outage = Atomic<Bool>(false)
     public var name: String { "redis" }
@@ -31,7 +36,34 @@ public final class RedisSessionStore: SessionStore {
         self.configuration = configuration
         self.signer = signer
         self.logger = logger
-        self.client = EventLoopRedisClient(configuration: configuration.redis, logger: logger)
+        let owned = EventLoopRedisClient(configuration: configuration.redis, logger: logger)
+        self.ownedClient = owned
+        self.client = owned
+        self.replication = nil
+    }
+
+    /// A store on `client`, any ``RedisClient``: a ``RedisSentinelClient`` that follows a
+    /// failover, say, with `replication` to have each write acknowledged by replicas.
+    ///
+    /// `configuration`'s prefix is used; its socket and database are `client`'s business. The
+    /// client is not checked here (a Sentinel client finds its primary on first use) and not
+    /// closed by ``close()``.
+    ///
+    /// ```swift
+    /// let store = RedisSessionStore(
+    ///     client: sentinelClient, configuration: sessionConfiguration, signer: signer,
+    ///     replication: SessionReplication(replicas: 1, timeout: .milliseconds(50)))
+    /// ```
+    public init(
+        client: any RedisClient, configuration: RedisSessionConfiguration, signer: SessionSigner,
+        replication: SessionReplication? = nil, logger: Logger = Logger(label: "sessions")
+    ) {
+        self.configuration = configuration
+        self.signer = signer
+        self.logger = logger
+        self.client = client
+        self.ownedClient = nil
+        self.replication = replication
     }
 
     /// Checks the configuration against the running server (the socket answers `PING` on the
@@ -55,7 +87,7 @@ public final class RedisSessionStore: SessionStore {
 
     /// Closes the store's connections.
     public func close() async {
-        await client.close()
+        await ownedClient?.close()
     }
 
     /// The Redis key of session `key`: `<prefix><key>`.
@@ -79,12 +111,36 @@ public final class RedisSessionStore: SessionStore {
 
     public func create(key: String, data: DjangoSessionData, age: Int) async throws(SessionError) -> Bool {
         let command = SET(redisKey(key), signer.sign(data), condition: .ifNotExists, expiration: .seconds(Self.ttl(data, age: age)))
-        return try await run({ () throws(RedisError) in try await self.client.send(command) }).stored
+        return try await write(command)
     }
 
     public func update(key: String, data: DjangoSessionData, age: Int) async throws(SessionError) -> Bool {
         let command = SET(redisKey(key), signer.sign(data), condition: .ifExists, expiration: .seconds(Self.ttl(data, age: age)))
-        return try await run({ () throws(RedisError) in try await self.client.send(command) }).stored
+        return try await write(command)
+    }
+
+    /// Sends a session write, followed in the same pipeline by `WAIT` when ``replication`` asks,
+    /// and applies its ``SessionReplication/Shortfall`` when too few replicas acknowledged.
+    private func write<Value>(_ command: SET<Value>) async throws(SessionError) -> Bool {
+        guard let replication else {
+            return try await run({ () throws(RedisError) in try await self.client.send(command) }).stored
+        }
+        let wait = WAIT(replicas: replication.replicas, timeout: replication.timeout)
+        let acknowledged: (stored: Bool, replicas: Int) = try await run({ () throws(RedisError) in
+            let (set, waited) = await self.client.execute(command, wait)
+            return (try set.get().stored, try waited.get())
+        })
+        if acknowledged.stored, acknowledged.replicas < replication.replicas {
+            let shortfall = RedisError.replicationNotAcknowledged(
+                wanted: replication.replicas, acknowledged: acknowledged.replicas, timeout: replication.timeout)
+            switch replication.shortfall {
+            case .log:
+                logger.warning("session write not acknowledged by enough replicas", metadata: ["error": "\(shortfall)"])
+            case .fail:
+                throw .storeUnavailable(store: name, reason: "\(shortfall)")
+            }
+        }
+        return acknowledged.stored
     }
 
     /// The TTL of `data`: its expiry age (Django's `get_expiry_age()`, which
