@@ -132,6 +132,19 @@ struct AppendixSection: Sendable {
                     seconds: 10, threads: 2, connections: 32, engines: [.cache, .cachedDB, .redis], newSessions: true, progress: progress
                 ).run()
             }),
+        AppendixSection(
+            name: "failover", title: "Chapter 08's Sentinel failover under load",
+            command: "swift run -c release bench failover",
+            explanation: """
+                A private primary, a replica and three sentinels (`down-after-milliseconds 1000`); \
+                chapter 03's site (fail-open page cache) and a standalone session store on \
+                `RedisSentinelClient` under load; the primary killed with `SIGKILL`. Each row beside \
+                what it is naturally measured against: the sentinels' `down-after-milliseconds` (no \
+                failover starts sooner), the 5 s target for session writes, the pages requested in \
+                the window, the writes acknowledged before the kill (with and without `WAIT 1`).
+                """,
+            reference: "reference", unit: "",
+            run: { progress in try await FailoverBench.measure(progress: progress) }),
     ]
 
     /// The section with its figures.

@@ -17,10 +17,17 @@ struct FailoverBench: AsyncParsableCommand {
 
     func run() async throws {
         let json = json
-        let report = try await SentinelDemo.measureFailover(progress: { line in
+        let report = try await Self.measure(progress: { line in
             if !json { FileHandle.standardError.write(Data((line + "\n").utf8)) }
         })
-        if !json { SentinelDemo.lines(report).forEach { FileHandle.standardError.write(Data(($0 + "\n").utf8)) } }
+        try report.show(json: json, reference: "reference", unit: "", decimals: 0)
+    }
+
+    /// One failover measured, as rows; `progress` gets the timeline as it happens and the
+    /// demo's summary lines.
+    static func measure(progress: @escaping (String) -> Void) async throws -> BenchReport {
+        let report = try await SentinelDemo.measureFailover(progress: progress)
+        SentinelDemo.lines(report).forEach(progress)
         func ms(_ duration: Duration?) -> Double {
             guard let duration else { return .infinity }
             return Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
@@ -44,6 +51,6 @@ struct FailoverBench: AsyncParsableCommand {
                 name: "writes without WAIT lost (reference: writes acknowledged)", ours: Double(report.unwaitedLost),
                 reference: Double(report.unwaitedAcknowledged), ratio: Double(report.unwaitedLost) / Double(max(1, report.unwaitedAcknowledged))),
         ]
-        try BenchReport(suite: "failover", rows: rows).show(json: json, reference: "reference", unit: "", decimals: 0)
+        return BenchReport(suite: "failover", rows: rows)
     }
 }
