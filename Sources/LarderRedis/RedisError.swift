@@ -32,6 +32,8 @@ public struct RedisError: Error, Sendable {
             case notARedisServer, authenticationFailed, server, commandTimeout, unresponsive, connectionClosed
             case protocolError, unexpectedReply, connectFailed, poolExhausted, poolClosed, unsupportedCommand
             case cancelled, selectOnPooledConnection, requiresLease
+            // MARK: Cluster
+            case crossSlot, perNodeCommand, clusterRetriesExhausted, clusterTopologyUnavailable
         }
 
         let base: Base
@@ -82,6 +84,21 @@ public struct RedisError: Error, Sendable {
         /// run on another connection.
         public static var requiresLease: Self { Self(base: .requiresLease) }
 
+        // MARK: Cluster
+        /// A command whose keys are in several hash slots, which a cluster cannot run as one
+        /// (``RedisError/slots`` lists them): only ``RedisSplittableCommand``s are split.
+        public static var crossSlot: Self { Self(base: .crossSlot) }
+        /// A command about one server's whole keyspace (`SCAN`, `DBSIZE`, `FLUSHDB`...) sent to a
+        /// cluster client: send it to each of the cluster's primaries instead.
+        public static var perNodeCommand: Self { Self(base: .perNodeCommand) }
+        /// A cluster kept redirecting, refusing (`TRYAGAIN`, `CLUSTERDOWN`) or dropping a
+        /// command until the client gave up; ``RedisError/slot``, ``RedisError/endpoint`` and
+        /// ``RedisError/detail`` say where and what happened last.
+        public static var clusterRetriesExhausted: Self { Self(base: .clusterRetriesExhausted) }
+        /// No node of a cluster (seeds or known nodes) answered `CLUSTER SHARDS` with a usable
+        /// slot table; ``RedisError/detail`` says why.
+        public static var clusterTopologyUnavailable: Self { Self(base: .clusterTopologyUnavailable) }
+
         /// The code's name, e.g. `socketNotFound`.
         public var description: String { base.rawValue }
     }
@@ -108,6 +125,11 @@ public struct RedisError: Error, Sendable {
         case cancelled
         case selectOnPooledConnection
         case requiresLease(command: String)
+        // MARK: Cluster
+        case crossSlot(command: String, slots: [Int])
+        case perNodeCommand(command: String)
+        case clusterRetriesExhausted(command: String, slot: Int?, node: RedisEndpoint?, attempts: Int, last: String)
+        case clusterTopologyUnavailable(tried: [RedisEndpoint], reason: String)
     }
 
     private let payload: Payload
@@ -191,6 +213,23 @@ public struct RedisError: Error, Sendable {
     /// (`pool.send`, `pool.execute`), or through a multiplexer.
     public static func requiresLease(command: String) -> Self { Self(.requiresLease(command: command)) }
 
+    // MARK: Creating cluster errors
+
+    /// `command`'s keys are in the hash `slots` (more than one), and it cannot be split.
+    public static func crossSlot(command: String, slots: [Int]) -> Self { Self(.crossSlot(command: command, slots: slots)) }
+    /// `command` is about one server's whole keyspace and was sent to a cluster client.
+    public static func perNodeCommand(_ command: String) -> Self { Self(.perNodeCommand(command: command)) }
+    /// `command` for `slot` (`nil` for a keyless command) was tried `attempts` times, the last at
+    /// `node`, and `last` is what happened then (a redirect, `TRYAGAIN`, `CLUSTERDOWN`, a
+    /// connection failure).
+    public static func clusterRetriesExhausted(command: String, slot: Int?, node: RedisEndpoint?, attempts: Int, last: String) -> Self {
+        Self(.clusterRetriesExhausted(command: command, slot: slot, node: node, attempts: attempts, last: last))
+    }
+    /// None of the nodes `tried` gave a usable `CLUSTER SHARDS`; `reason` says why.
+    public static func clusterTopologyUnavailable(tried: [RedisEndpoint], reason: String) -> Self {
+        Self(.clusterTopologyUnavailable(tried: tried, reason: reason))
+    }
+
     // MARK: What the error carries
 
     /// Which problem this is.
@@ -216,6 +255,10 @@ public struct RedisError: Error, Sendable {
         case .cancelled: .cancelled
         case .selectOnPooledConnection: .selectOnPooledConnection
         case .requiresLease: .requiresLease
+        case .crossSlot: .crossSlot
+        case .perNodeCommand: .perNodeCommand
+        case .clusterRetriesExhausted: .clusterRetriesExhausted
+        case .clusterTopologyUnavailable: .clusterTopologyUnavailable
         }
     }
 
@@ -229,6 +272,7 @@ public struct RedisError: Error, Sendable {
             .authenticationFailed(let endpoint, _), .unresponsive(let endpoint, _, _), .connectionClosed(let endpoint),
             .protocolError(let endpoint, _), .connectFailed(let endpoint, _):
             endpoint
+        case .clusterRetriesExhausted(_, _, let node, _, _): node
         default: nil
         }
     }
@@ -267,7 +311,8 @@ public struct RedisError: Error, Sendable {
     public var command: String? {
         switch payload {
         case .commandTimeout(let command, _), .unresponsive(_, let command, _), .unexpectedReply(let command, _),
-            .unsupportedCommand(let command), .requiresLease(let command):
+            .unsupportedCommand(let command), .requiresLease(let command), .crossSlot(let command, _),
+            .perNodeCommand(let command), .clusterRetriesExhausted(let command, _, _, _, _):
             command
         default: nil
         }
@@ -301,7 +346,18 @@ public struct RedisError: Error, Sendable {
     public var detail: String? {
         switch payload {
         case .invalidConfiguration(let text), .notARedisServer(_, let text), .connectFailed(_, let text): text
+        case .clusterRetriesExhausted(_, _, _, _, let text), .clusterTopologyUnavailable(_, let text): text
         default: nil
+        }
+    }
+
+    /// The hash slots of a ``Code/crossSlot`` command; the slot of a
+    /// ``Code/clusterRetriesExhausted`` one (none for a keyless command); `[]` for other codes.
+    public var slots: [Int] {
+        switch payload {
+        case .crossSlot(_, let slots): slots
+        case .clusterRetriesExhausted(_, let slot?, _, _, _): [slot]
+        default: []
         }
     }
 
@@ -392,6 +448,22 @@ extension RedisError: CustomStringConvertible {
                 + "its own for them: send it and the commands that depend on it inside "
                 + "`pool.withConnection { connection in ... }` (the pool undoes what is left open when the block ends), "
                 + "or on a RedisConnection you opened"
+        case .crossSlot(let command, let slots):
+            let shown = slots.prefix(8).map(String.init).joined(separator: ", ") + (slots.count > 8 ? ", ..." : "")
+            return "\(command) names keys in \(slots.count) hash slots (\(shown)), and a cluster runs a multi-key command "
+                + "only within one slot: give the keys a common hash tag ({user:42}:a, {user:42}:b) so they share a slot"
+        case .perNodeCommand(let command):
+            return "\(command) works on one server's whole keyspace, and a cluster's keyspace is spread over its primaries: "
+                + "send it to each of them (RedisClusterClient.primaries())"
+        case .clusterRetriesExhausted(let command, let slot, let node, let attempts, let last):
+            let place = slot.map { "slot \($0)" } ?? "a keyless command"
+            return "\(command) (\(place)) gave up after \(attempts) attempts, the last at \(node.map { "\($0)" } ?? "no node"): "
+                + "\(last). The cluster is failing over or resharding and did not settle in time; retry later, "
+                + "or check `CLUSTER INFO` on a node"
+        case .clusterTopologyUnavailable(let tried, let reason):
+            let nodes = tried.map { "\($0)" }.joined(separator: ", ")
+            return "no cluster node among \(nodes.isEmpty ? "(none)" : nodes) gave the slot table (CLUSTER SHARDS): \(reason). "
+                + "Are these the addresses of cluster nodes, with cluster-enabled yes, and is the cluster up?"
         }
     }
 }
