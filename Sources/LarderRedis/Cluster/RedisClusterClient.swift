@@ -336,7 +336,11 @@ public final class RedisClusterClient: RedisClient, Sendable {
                 guard let redirect = RedisClusterRedirect(reply, from: node), !exhausted else { throw exhausted ? giveUp("\(reply)") : error }
                 return .ask(redirect.endpoint)
             case .tryAgain, .clusterDown:
-                (reply.kind == .tryAgain ? counters.tryAgain : counters.clusterDown).add(1, ordering: .relaxed)
+                if reply.kind == .tryAgain {
+                    counters.tryAgain.add(1, ordering: .relaxed)
+                } else {
+                    counters.clusterDown.add(1, ordering: .relaxed)
+                }
                 guard !exhausted else { throw giveUp("\(reply)") }
                 try await pause(before: attempt)
                 if reply.kind == .clusterDown { try? await refreshTopology(after: generation) }

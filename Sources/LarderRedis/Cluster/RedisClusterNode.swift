@@ -1,3 +1,4 @@
+import Synchronization
 /// One primary of a cluster, as a client that sends to that node only: for the commands about
 /// one server's keyspace (`SCAN`, `DBSIZE`, `INFO`), which a cluster answers per node.
 ///

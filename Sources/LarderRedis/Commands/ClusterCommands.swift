@@ -16,18 +16,24 @@ public struct ASKING: RedisCommand {
 public enum CLUSTER {
     /// `CLUSTER SHARDS` (Redis 7.0): the cluster's shards, each with its slot ranges and nodes
     /// (id, address, role, health). What ``RedisClusterClient`` builds its slot table from.
-    public struct SHARDS: RedisCommand {
+    /// A ``ReadOnlyCommand``: it changes nothing (the keyspace inspector may send it), though
+    /// Redis does not flag it `readonly`, which is for commands that read keys.
+    public struct SHARDS: ReadOnlyCommand {
         public typealias Response = RedisClusterTopology
         public static var name: RedisCommandName { RedisCommandName("CLUSTER", subcommand: "SHARDS") }
+        /// Not Redis's `readonly`: it reads no key.
+        public static var isReadOnly: Bool { false }
         /// Asks for the shards.
         public init() {}
         public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand(Self.name) }
     }
 
     /// `CLUSTER KEYSLOT key`: the hash slot of `key`, as the server computes it.
-    public struct KEYSLOT: RedisCommand {
+    public struct KEYSLOT: ReadOnlyCommand {
         public typealias Response = Int
         public static var name: RedisCommandName { RedisCommandName("CLUSTER", subcommand: "KEYSLOT") }
+        /// Not Redis's `readonly`: it reads no key.
+        public static var isReadOnly: Bool { false }
         /// The key whose slot is asked for. Not a key the command touches: the server reads
         /// no value, and any node answers.
         public var key: RedisKey

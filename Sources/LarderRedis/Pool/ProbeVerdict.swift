@@ -32,6 +32,9 @@ enum ProbeVerdict: Sendable {
         case .connectionClosed, .unresponsive, .cancelled, .poolClosed, .poolExhausted, .invalidConfiguration,
             .unsupportedCommand, .selectOnPooledConnection, .requiresLease:
             self = .inconclusive
+        // Cluster: made by the cluster client above its nodes' multiplexers, never by one server.
+        case .crossSlot, .perNodeCommand, .clusterRetriesExhausted, .clusterTopologyUnavailable:
+            self = .inconclusive
         }
     }
 
