@@ -1,5 +1,6 @@
 import LarderCache
 import Foundation
+import Logging
 import LarderRedis
 import RedisTestSupport
 import XCTest
@@ -28,13 +29,15 @@ final class ClusterCacheTests: XCTestCase {
         }
     }
 
-    func clusterClient() async throws -> RedisClusterClient {
-        Self.client.get(try await Self.redis.cluster())
+    static func clusterClient() async throws -> RedisClusterClient {
+        client.get(try await redis.cluster())
     }
+
+    func clusterClient() async throws -> RedisClusterClient { try await Self.clusterClient() }
 
     var suite: CacheConformance {
         CacheConformance { configuration in
-            let cache = RedisCache(client: try await self.clusterClient(), configuration: configuration)
+            let cache = RedisCache(client: try await Self.clusterClient(), configuration: configuration)
             try await cache.clear()  // the prefix's keys only, on a private cluster
             return cache
         }
@@ -96,7 +99,7 @@ final class ClusterCacheTests: XCTestCase {
         let theirs = RedisCache(client: client, configuration: CacheConfiguration(keyPrefix: "app-b"))
         let values = Dictionary(uniqueKeysWithValues: (0..<1200).map { ("k\($0)", $0) })
         _ = try await mine.setMany(values)
-        _ = try await mine.setMany(["old": 1], version: 2)
+        _ = try await mine.setMany(["old": 1], timeout: .default, version: 2)
         _ = try await theirs.setMany(values)
         _ = try await client.send(SET("app-a-lookalike", "not the cache's: no colon after the prefix"))
         try await mine.clear()
@@ -104,12 +107,15 @@ final class ClusterCacheTests: XCTestCase {
         XCTAssertEqual(mineLeft, [], "clear left keys of its own prefix")
         let theirsLeft = try await client.scanEveryPrimary(match: "app-b:*")
         XCTAssertEqual(theirsLeft.count, 1200, "clear removed another cache's keys")
-        XCTAssertNotNil(try await client.send(GET("app-a-lookalike")))
+        let observed1 = try await client.send(GET("app-a-lookalike"))
+        XCTAssertNotNil(observed1)
         let glob = RedisCache(client: client, configuration: CacheConfiguration(keyPrefix: "we*ird"))
         _ = try await glob.setMany(["x": 1])
         _ = try await client.send(SET("weXXird:1:x", "a key the pattern must not take for the prefix"))
         try await glob.clear()
-        XCTAssertNotNil(try await client.send(GET("weXXird:1:x")), "the prefix's * was taken as a glob")
-        XCTAssertNil(try await glob.get("x", as: Int.self))
+        let observed2 = try await client.send(GET("weXXird:1:x"))
+        XCTAssertNotNil(observed2, "the prefix's * was taken as a glob")
+        let observed3 = try await glob.get("x", as: Int.self)
+        XCTAssertNil(observed3)
     }
 }

@@ -323,9 +323,12 @@ public final class RedisClusterClient: RedisClient, Sendable {
             switch reply.kind {
             case .moved:
                 counters.moved.add(1, ordering: .relaxed)
-                guard let redirect = RedisClusterRedirect(reply, from: node), !exhausted else { throw exhausted ? giveUp("\(reply)") : error }
+                guard let redirect = RedisClusterRedirect(reply, from: node) else { throw error }
+                // The table learns the move even when this call has no attempt left: the next
+                // call goes straight to the slot's new node.
                 let client = try multiplexer(for: redirect.endpoint)
                 state.withLock { state in state.routing = state.routing.moving(redirect.slot, to: redirect.endpoint, client: client) }
+                guard !exhausted else { throw giveUp("\(reply)") }
                 // One slot moved is often many: learn the rest at once, but not on every MOVED.
                 if state.withLock({ $0.lastRefresh.map { ContinuousClock.now - $0 > .milliseconds(200) } ?? true }) {
                     try? await refreshTopology(after: nil)
