@@ -28,11 +28,11 @@ struct ClusterSuite {
         var configuration = cluster.configuration()
         configuration.base.commandTimeout = .seconds(60)
         return try await RedisClusterClient.withClient(configuration: configuration, eventLoopGroup: eventLoopGroup) { client in
-            try await measure(client, cluster: cluster)
+            try await measure(client, cluster: cluster, referenceTool: referenceTool)
         }
     }
 
-    func measure(_ client: RedisClusterClient, cluster: PrivateRedisCluster) async throws -> BenchReport {
+    func measure(_ client: RedisClusterClient, cluster: PrivateRedisCluster, referenceTool: String) async throws -> BenchReport {
         var rows: [BenchRow] = []
         for operation in [ClientSuite.Operation.set, .get] {
             let name = "\(operation.rawValue) c=\(connections) P=\(pipeline) cluster"

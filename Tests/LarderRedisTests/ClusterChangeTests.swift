@@ -19,58 +19,63 @@ final class ClusterMigrationTests: XCTestCase {
             let keys = (0..<60).map { RedisKey("{moving}:\($0)") }
             let slot = RedisClusterSlot(key: keys[0]).value
             for key in keys { _ = try await client.send(SET(key, "0")) }
-            let wrong = Mutex<[String]>([])
-            let failures = Mutex<[String]>([])
-            let operations = Atomic<Int>(0)
-            let stop = Atomic<Bool>(false)
+            let traffic = Traffic()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 // Writers: each owns some keys and checks it reads back what it wrote last.
                 for worker in 0..<4 {
                     group.addTask {
                         var round = 0
-                        while !stop.load(ordering: .relaxed) {
+                        while !traffic.stop.load(ordering: .relaxed) {
                             round += 1
                             for key in keys.enumerated().filter({ $0.offset % 4 == worker }).map(\.element) {
                                 let value = "\(round)"
                                 do {
                                     _ = try await client.send(SET(key, value))
                                     let read = try await client.send(GET(key)).map { String(buffer: $0) }
-                                    if read != value { wrong.withLock { $0.append("\(key): wrote \(value), read \(read ?? "nil")") } }
+                                    if read != value { traffic.wrong.withLock { $0.append("\(key): wrote \(value), read \(read ?? "nil")") } }
                                     // One key: a multi-key read of a half-moved slot, with some keys on
                                     // each side, is refused with TRYAGAIN until the move ends.
                                     let many = try await client.send(MGET([key])).map { $0.map { String(buffer: $0) } }
-                                    if many != [value] { wrong.withLock { $0.append("\(key): wrote \(value), MGET read \(many)") } }
+                                    if many != [value] { traffic.wrong.withLock { $0.append("\(key): wrote \(value), MGET read \(many)") } }
                                 } catch {
-                                    failures.withLock { $0.append("\(error)") }
+                                    traffic.failures.withLock { $0.append("\(error)") }
                                 }
-                                operations.add(1, ordering: .relaxed)
+                                traffic.operations.add(1, ordering: .relaxed)
                             }
                         }
                     }
                 }
                 let migration = try await cluster.migrate(slot: slot, batch: 7) { _ in
                     // Traffic meets the half-moved slot: wait for a few more operations to pass.
-                    let target = operations.load(ordering: .relaxed) + 20
-                    _ = await waitUntil(limit: .seconds(5), interval: .milliseconds(1)) { operations.load(ordering: .relaxed) >= target ? true : nil }
+                    let target = traffic.operations.load(ordering: .relaxed) + 20
+                    _ = await waitUntil(limit: .seconds(5), interval: .milliseconds(1)) { traffic.operations.load(ordering: .relaxed) >= target ? true : nil }
                 }
                 XCTAssertEqual(migration.keysMoved, keys.count)
-                let afterHandover = operations.load(ordering: .relaxed) + 100
-                _ = await waitUntil(limit: .seconds(5), interval: .milliseconds(1)) { operations.load(ordering: .relaxed) >= afterHandover ? true : nil }
-                stop.store(true, ordering: .relaxed)
+                let afterHandover = traffic.operations.load(ordering: .relaxed) + 100
+                _ = await waitUntil(limit: .seconds(5), interval: .milliseconds(1)) { traffic.operations.load(ordering: .relaxed) >= afterHandover ? true : nil }
+                traffic.stop.store(true, ordering: .relaxed)
                 try await group.waitForAll()
             }
-            XCTAssertEqual(wrong.withLock { $0 }, [], "a read returned another value than the one just written")
-            XCTAssertEqual(failures.withLock { $0 }, [], "a call failed during the migration")
+            XCTAssertEqual(traffic.wrong.withLock { $0 }, [], "a read returned another value than the one just written")
+            XCTAssertEqual(traffic.failures.withLock { $0 }, [], "a call failed during the migration")
             let statistics = client.statistics
             XCTAssertGreaterThan(statistics.ask, 0, "no ASK was met while the slot was half moved")
             XCTAssertGreaterThan(statistics.moved, 0, "no MOVED was met after the slot was handed over")
-            print("migration of slot \(slot): \(operations.load(ordering: .relaxed)) operations, \(statistics.ask) ASK, \(statistics.moved) MOVED, \(statistics.tryAgain) TRYAGAIN followed")
+            print("migration of slot \(slot): \(traffic.operations.load(ordering: .relaxed)) operations, \(statistics.ask) ASK, \(statistics.moved) MOVED, \(statistics.tryAgain) TRYAGAIN followed")
             let owner = try await client.node(for: RedisClusterSlot(slot)!)
             XCTAssertNotEqual(owner?.endpoint, nil)
             let observed1 = try await client.send(MGET(keys)).filter { $0 == nil }.count
             XCTAssertEqual(observed1, 0)
         }
     }
+}
+
+/// What the traffic of a migration test saw, shared by its tasks.
+private final class Traffic: Sendable {
+    let wrong = Mutex<[String]>([])
+    let failures = Mutex<[String]>([])
+    let operations = Atomic<Int>(0)
+    let stop = Atomic<Bool>(false)
 }
 
 final class ClusterFailoverTests: XCTestCase {

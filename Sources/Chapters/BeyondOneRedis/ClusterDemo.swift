@@ -13,12 +13,9 @@ public enum ClusterDemo {
     /// comes). Starts and stops its own cluster; touches no other Redis.
     ///
     /// - Throws: when `redis-server` or `redis-cli` is missing, or the cluster does not form.
-    public static func run(print: @Sendable (String) -> Void = { Swift.print($0) }) async throws -> [String] {
-        let lines = Mutex<[String]>([])
-        let say: @Sendable (String) -> Void = { line in
-            lines.withLock { $0.append(line) }
-            print(line)
-        }
+    public static func run(print: @escaping @Sendable (String) -> Void = { Swift.print($0) }) async throws -> [String] {
+        let transcript = Transcript(print: print)
+        let say = transcript.say
         let started = ContinuousClock.now
         let cluster = try await PrivateRedisCluster.start()
         defer { cluster.stop() }
@@ -45,7 +42,7 @@ public enum ClusterDemo {
                 let keys = try await node.scanEveryPrimary(match: "shop:1:*").map(\.description).sorted()
                 say("  \(node.endpoint) holds \(keys.joined(separator: " "))")
             }
-            do {
+            do throws(RedisError) {
                 _ = try await client.send(EVAL<Int, String>("return #KEYS", keys: ["shop:1:product-1", "shop:1:product-2"], arguments: []))
             } catch {
                 say("EVAL over two slots: \(error.code): \(error)")
@@ -56,48 +53,64 @@ public enum ClusterDemo {
             let slot = RedisClusterSlot(key: keys[0]).value
             for key in keys { _ = try await client.send(SET(key, "0")) }
             let before = client.statistics
-            let served = Atomic<Int>(0)
-            let wrong = Atomic<Int>(0)
-            let failed = Atomic<Int>(0)
-            let stop = Atomic<Bool>(false)
+            let traffic = Traffic()
             let migration = try await withThrowingTaskGroup(of: Void.self) { group in
                 for worker in 0..<4 {
                     group.addTask {
                         var round = 0
-                        while !stop.load(ordering: .relaxed) {
+                        while !traffic.stop.load(ordering: .relaxed) {
                             round += 1
                             for key in keys.enumerated().filter({ $0.offset % 4 == worker }).map(\.element) {
                                 do {
                                     _ = try await client.send(SET(key, "\(round)"))
                                     let read = try await client.send(GET(key)).map { String(buffer: $0) }
-                                    if read != "\(round)" { wrong.add(1, ordering: .relaxed) }
-                                    served.add(1, ordering: .relaxed)
+                                    if read != "\(round)" { traffic.wrong.add(1, ordering: .relaxed) }
+                                    traffic.served.add(1, ordering: .relaxed)
                                 } catch {
-                                    failed.add(1, ordering: .relaxed)
+                                    traffic.failed.add(1, ordering: .relaxed)
                                 }
                             }
                         }
                     }
                 }
                 let migration = try await cluster.migrate(slot: slot, batch: 5) { _ in
-                    let target = served.load(ordering: .relaxed) + 20
-                    _ = await waitUntil(limit: .seconds(5), interval: .milliseconds(1)) { served.load(ordering: .relaxed) >= target ? true : nil }
+                    let target = traffic.served.load(ordering: .relaxed) + 20
+                    _ = await waitUntil(limit: .seconds(5), interval: .milliseconds(1)) { traffic.served.load(ordering: .relaxed) >= target ? true : nil }
                 }
-                let target = served.load(ordering: .relaxed) + 100
-                _ = await waitUntil(limit: .seconds(5), interval: .milliseconds(1)) { served.load(ordering: .relaxed) >= target ? true : nil }
-                stop.store(true, ordering: .relaxed)
+                let target = traffic.served.load(ordering: .relaxed) + 100
+                _ = await waitUntil(limit: .seconds(5), interval: .milliseconds(1)) { traffic.served.load(ordering: .relaxed) >= target ? true : nil }
+                traffic.stop.store(true, ordering: .relaxed)
                 try await group.waitForAll()
                 return migration
             }
             let after = client.statistics
             say("resharded slot \(slot) from \(migration.from) to \(migration.to) (\(migration.keysMoved) keys MIGRATEd) under traffic:")
-            say("  \(served.load(ordering: .relaxed)) set+get served, \(wrong.load(ordering: .relaxed)) wrong answers, \(failed.load(ordering: .relaxed)) errors")
+            say("  \(traffic.served.load(ordering: .relaxed)) set+get served, \(traffic.wrong.load(ordering: .relaxed)) wrong answers, \(traffic.failed.load(ordering: .relaxed)) errors")
             say("  redirects followed: \(after.ask - before.ask) ASK, \(after.moved - before.moved) MOVED, \(after.tryAgain - before.tryAgain) TRYAGAIN; slot table refreshed \(after.refreshes - before.refreshes) times")
             try await cache.clear()
             let left = try await client.scanEveryPrimary(match: "shop:*").count
             say("cache.clear(): SCAN MATCH shop:* + UNLINK on every primary → \(left) shop keys left, the {hot} keys untouched (\(try await client.send(EXISTS(keys))))")
         }
-        return lines.withLock { $0 }
+        return transcript.lines.withLock { $0 }
+    }
+
+    /// The lines said so far, each also printed as it comes.
+    private final class Transcript: Sendable {
+        let lines = Mutex<[String]>([])
+        let print: @Sendable (String) -> Void
+        init(print: @escaping @Sendable (String) -> Void) { self.print = print }
+        @Sendable func say(_ line: String) {
+            lines.withLock { $0.append(line) }
+            print(line)
+        }
+    }
+
+    /// What the demo's traffic saw, shared by its tasks.
+    private final class Traffic: Sendable {
+        let served = Atomic<Int>(0)
+        let wrong = Atomic<Int>(0)
+        let failed = Atomic<Int>(0)
+        let stop = Atomic<Bool>(false)
     }
 
     private static func milliseconds(_ duration: Duration) -> Int {
