@@ -40,9 +40,12 @@ extension PrivateRedisCluster {
                 try await between(moved)
             }
         }
-        // The target first, then the source, then the rest: as redis-cli does, so that the
-        // source never sends clients to a target that does not know yet that it owns the slot.
-        for node in [target, source] + nodes.filter({ $0 !== target && $0 !== source && $0.pid != nil }) {
+        // The target first, then the source, then the other primaries (replicas refuse SETSLOT
+        // and follow their primary): as redis-cli does, so that the source never sends clients
+        // to a target that does not know yet that it owns the slot.
+        let otherPrimaries = topology.shards.compactMap(\.primary).filter { $0.health == "online" }.compactMap { node(port: $0.port) }
+            .filter { $0 !== target && $0 !== source }
+        for node in [target, source] + otherPrimaries {
             try await RedisConnection.withConnection(configuration: node.configuration()) { redis in
                 _ = try await redis.send("CLUSTER", "SETSLOT", slot, "NODE", targetNode.id)
             }

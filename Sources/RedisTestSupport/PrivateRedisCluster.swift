@@ -61,6 +61,9 @@ public final class PrivateRedisCluster: @unchecked Sendable {
                         extraDirectives: [
                             "cluster-enabled yes", "cluster-config-file nodes.conf", "cluster-port \(busPort)",
                             "cluster-node-timeout \(milliseconds)",
+                            // A replica's first sync starts at once, not after the default 5 s
+                            // wait for more replicas to share a diskless transfer.
+                            "repl-diskless-sync-delay 0",
                         ] + extraDirectives)
                     return (index, server)
                 }
