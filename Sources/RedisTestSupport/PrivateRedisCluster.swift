@@ -64,6 +64,10 @@ public final class PrivateRedisCluster: @unchecked Sendable {
                             // A replica's first sync starts at once, not after the default 5 s
                             // wait for more replicas to share a diskless transfer.
                             "repl-diskless-sync-delay 0",
+                            // A replica counts as online (CLUSTER SHARDS) once its offset moves
+                            // past 0; on an idle primary only its pings (every 10 s by default)
+                            // move it.
+                            "repl-ping-replica-period 1",
                         ] + extraDirectives)
                     return (index, server)
                 }
