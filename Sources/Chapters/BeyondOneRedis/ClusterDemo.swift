@@ -26,12 +26,12 @@ public enum ClusterDemo {
             say("  primary \(shard.primary?.port ?? 0) serves slots \(slots), replica \(replicas)")
         }
 
-        // Slots and hash tags.
-        for key in [":1:my_key", ":1:other_key", "{user:42}:cart", "{user:42}:profile"] {
-            say("CLUSTER KEYSLOT \(key) → \(RedisClusterSlot(key: key).value)")
-        }
-
         try await RedisClusterClient.withClient(configuration: cluster.configuration()) { client in
+            // Slots and hash tags: the client's CRC16 beside the server's own answer.
+            for key in [":1:my_key", ":1:other_key", "{user:42}:cart", "{user:42}:profile"] {
+                let server = try await client.send(CLUSTER.KEYSLOT(RedisKey(key)))
+                say("CLUSTER KEYSLOT \(key) → \(server) (the client computed \(RedisClusterSlot(key: key).value))")
+            }
             // The cache on the cluster: a key prefix where one server had DB 1.
             let cache = RedisCache(client: client, configuration: CacheConfiguration(keyPrefix: "shop"))
             let values = Dictionary(uniqueKeysWithValues: (1...6).map { ("product-\($0)", $0 * 100) })
