@@ -64,8 +64,8 @@ final class ClusterMigrationTests: XCTestCase {
             print("migration of slot \(slot): \(traffic.operations.load(ordering: .relaxed)) operations, \(statistics.ask) ASK, \(statistics.moved) MOVED, \(statistics.tryAgain) TRYAGAIN followed")
             let owner = try await client.node(for: RedisClusterSlot(slot)!)
             XCTAssertNotEqual(owner?.endpoint, nil)
-            let observed1 = try await client.send(MGET(keys)).filter { $0 == nil }.count
-            XCTAssertEqual(observed1, 0)
+            let missing = try await client.send(MGET(keys)).filter { $0 == nil }.count
+            XCTAssertEqual(missing, 0)
         }
     }
 }
@@ -111,10 +111,10 @@ final class ClusterFailoverTests: XCTestCase {
             let window = try XCTUnwrap(back, "the client did not reach the promoted replica within 20 s; errors: \(Set(errorsSeen))")
             let newPrimary = try await cluster.primary(for: slot)
             XCTAssertNotEqual(newPrimary.tcpPort, primary.tcpPort)
-            let observed2 = try await client.node(for: RedisClusterSlot(slot)!)?.endpoint
-            XCTAssertEqual(observed2, .tcp(host: "127.0.0.1", port: newPrimary.tcpPort))
-            let observed3 = try await client.send(GET(key)).map { String(buffer: $0) }
-            XCTAssertEqual(observed3, "after")
+            let owner = try await client.node(for: RedisClusterSlot(slot)!)?.endpoint
+            XCTAssertEqual(owner, .tcp(host: "127.0.0.1", port: newPrimary.tcpPort))
+            let written = try await client.send(GET(key)).map { String(buffer: $0) }
+            XCTAssertEqual(written, "after")
             XCTAssertGreaterThan(client.statistics.unreachable, 0)
             XCTAssertGreaterThan(client.statistics.refreshes, 1)
             print("failover: writes back \(window) after the SIGKILL; \(errorsSeen.count) calls failed meanwhile (\(Set(errorsSeen).sorted()))")

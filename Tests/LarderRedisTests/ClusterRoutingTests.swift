@@ -73,8 +73,8 @@ final class ClusterRoutingTests: XCTestCase {
     func testMultiKeyCommandsAcrossSlotsComeBackInTheCallersOrder() async throws {
         try await withClient { client, _ in
             let pairs = (0..<60).map { (key: RedisKey("multi:\($0)"), value: "v\($0)") }
-            let observed1 = try await client.send(MSET(pairs))
-            XCTAssertEqual(observed1, "OK")
+            let stored = try await client.send(MSET(pairs))
+            XCTAssertEqual(stored, "OK")
             // Present and absent keys interleaved, in an order no slot grouping would produce.
             let asked = (0..<90).map { RedisKey("multi:\(($0 * 37) % 90)") }
             let values = try await client.send(MGET(asked))
@@ -83,14 +83,14 @@ final class ClusterRoutingTests: XCTestCase {
                 let number = Int(key.description.split(separator: ":")[1])!
                 XCTAssertEqual(value.map { String(buffer: $0) }, number < 60 ? "v\(number)" : nil, "\(key)")
             }
-            let observed2 = try await client.send(EXISTS(asked))
-            XCTAssertEqual(observed2, 60)
-            let observed3 = try await client.send(DEL(Array(asked.prefix(45))))
-            XCTAssertEqual(observed3, asked.prefix(45).filter { Int($0.description.dropFirst(6))! < 60 }.count)
-            let observed4 = try await client.send(UNLINK(asked))
-            XCTAssertEqual(observed4, 60 - asked.prefix(45).filter { Int($0.description.dropFirst(6))! < 60 }.count)
-            let observed5 = try await client.send(EXISTS(asked))
-            XCTAssertEqual(observed5, 0)
+            let existing = try await client.send(EXISTS(asked))
+            XCTAssertEqual(existing, 60)
+            let deleted = try await client.send(DEL(Array(asked.prefix(45))))
+            XCTAssertEqual(deleted, asked.prefix(45).filter { Int($0.description.dropFirst(6))! < 60 }.count)
+            let unlinked = try await client.send(UNLINK(asked))
+            XCTAssertEqual(unlinked, 60 - asked.prefix(45).filter { Int($0.description.dropFirst(6))! < 60 }.count)
+            let left = try await client.send(EXISTS(asked))
+            XCTAssertEqual(left, 0)
             XCTAssertGreaterThanOrEqual(client.statistics.splitCommands, 5)
         }
     }
@@ -99,8 +99,8 @@ final class ClusterRoutingTests: XCTestCase {
         try await withClient { client, _ in
             let keys: [RedisKey] = ["{cart:7}:items", "{cart:7}:total", "{cart:7}:owner"]
             _ = try await client.send(MSET(keys.map { (key: $0, value: "x") }))
-            let observed6 = try await client.send(MGET(keys)).compactMap { $0 }.count
-            XCTAssertEqual(observed6, 3)
+            let found = try await client.send(MGET(keys)).compactMap { $0 }.count
+            XCTAssertEqual(found, 3)
             XCTAssertEqual(client.statistics.splitCommands, 0, "keys sharing a hash tag share a slot: nothing to split")
         }
     }
@@ -173,8 +173,8 @@ final class ClusterRoutingTests: XCTestCase {
             }
             XCTAssertEqual(client.statistics.moved, 1)
             // The MOVED updated the table: the next call goes straight to the new owner.
-            let observed7 = try await client.send(GET(key)).map { String(buffer: $0) }
-            XCTAssertEqual(observed7, "here")
+            let moved = try await client.send(GET(key)).map { String(buffer: $0) }
+            XCTAssertEqual(moved, "here")
             try await cluster.waitUntilSettled(timeout: .seconds(10))
         }
     }

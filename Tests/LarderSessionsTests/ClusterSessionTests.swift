@@ -96,8 +96,8 @@ final class ClusterSessionTests: XCTestCase {
             }
             let counted = try await get(http, "/count", cookie: cookies[0])
             XCTAssertEqual(counted.text, "count 1")
-            let observed1 = try await get(http, "/count", cookie: cookies[0]).text
-            XCTAssertEqual(observed1, "count 2")
+            let secondCount = try await get(http, "/count", cookie: cookies[0]).text
+            XCTAssertEqual(secondCount, "count 2")
             // Pages: stored once, then served from the cluster.
             for id in 0..<20 {
                 let miss = try await get(http, "/news/\(id)")
