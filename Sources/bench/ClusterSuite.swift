@@ -16,6 +16,22 @@ struct ClusterSuite {
     var keyspace: Int
     var eventLoopGroup: any EventLoopGroup
     var progress: (String) -> Void
+    /// The keys redis-benchmark's `-r` makes (`key:000000012345`), made once: formatting them
+    /// per call would be measured as the client's time.
+    let keys: [RedisKey]
+
+    init(requests: Int, connections: Int, pipeline: Int, keyspace: Int, eventLoopGroup: any EventLoopGroup, progress: @escaping (String) -> Void) {
+        self.requests = requests
+        self.connections = connections
+        self.pipeline = pipeline
+        self.keyspace = keyspace
+        self.eventLoopGroup = eventLoopGroup
+        self.progress = progress
+        self.keys = (0..<max(1, keyspace)).map { number in
+            let digits = String(number)
+            return RedisKey("key:" + String(repeating: "0", count: max(0, 12 - digits.count)) + digits)
+        }
+    }
 
     func run() async throws -> BenchReport {
         guard let referenceTool = ShellCommand.locate("redis-benchmark") else {
@@ -83,7 +99,7 @@ struct ClusterSuite {
     @discardableResult
     func drive(_ client: RedisClusterClient, operation: ClientSuite.Operation, batches: Int) async throws -> [Int64] {
         let value = ByteBuffer(string: "xxx")
-        let keyspace = keyspace
+        let keys = self.keys
         let pipeline = pipeline
         return try await withThrowingTaskGroup(of: [Int64].self) { group in
             for _ in 0..<connections {
@@ -93,11 +109,11 @@ struct ClusterSuite {
                     latencies.reserveCapacity(batches)
                     let clock = ContinuousClock()
                     for _ in 0..<batches {
-                        let keys = (0..<pipeline).map { _ in RedisKey("key:\(String(format: "%012d", Int.random(in: 0..<keyspace, using: &generator)))") }
+                        let batch = (0..<pipeline).map { _ in keys[Int.random(in: 0..<keys.count, using: &generator)] }
                         let start = clock.now
                         switch operation {
-                        case .get: for result in await client.execute(keys.map { GET($0) }) { _ = try result.get() }
-                        case .set: for result in await client.execute(keys.map { SET($0, value) }) { _ = try result.get() }
+                        case .get: for result in await client.execute(batch.map { GET($0) }) { _ = try result.get() }
+                        case .set: for result in await client.execute(batch.map { SET($0, value) }) { _ = try result.get() }
                         }
                         latencies.append((clock.now - start).nanoseconds)
                     }
