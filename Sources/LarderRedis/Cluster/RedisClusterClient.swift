@@ -137,31 +137,48 @@ public final class RedisClusterClient: RedisClient, Sendable {
                 alone.append(position)
             }
         }
+        // Every node's batch but the first in a child task, the first in this task: one task
+        // fewer per call, and none when the batch goes to one node.
+        var batches = Array(groups.values)
+        let first = batches.isEmpty ? nil : batches.removeFirst()
         var results = [Result<Command.Response, RedisError>?](repeating: nil, count: commands.count)
+        if batches.isEmpty && alone.isEmpty, let first {
+            for (position, result) in await settle(commands, at: first.positions, on: first.node) { results[position] = result }
+            return results.map { $0! }
+        }
         await withTaskGroup(of: [(Int, Result<Command.Response, RedisError>)].self) { group in
-            for (node, positions) in groups.values {
-                group.addTask {
-                    let replies = await node.client.execute(positions.map { commands[$0] })
-                    var settled: [(Int, Result<Command.Response, RedisError>)] = []
-                    settled.reserveCapacity(positions.count)
-                    for (position, reply) in zip(positions, replies) {
-                        if case .failure(let error) = reply, Self.shouldRetry(error, readOnly: Command.isReadOnly) {
-                            settled.append((position, await self.sendResult(commands[position])))
-                        } else {
-                            settled.append((position, reply))
-                        }
-                    }
-                    return settled
-                }
+            for (node, positions) in batches {
+                group.addTask { await self.settle(commands, at: positions, on: node) }
             }
             for position in alone {
                 group.addTask { [(position, await self.sendResult(commands[position]))] }
+            }
+            if let first {
+                for (position, result) in await settle(commands, at: first.positions, on: first.node) { results[position] = result }
             }
             for await batch in group {
                 for (position, result) in batch { results[position] = result }
             }
         }
         return results.map { $0! }
+    }
+
+    /// The replies to the commands at `positions`, sent to `node` in one write; those that met a
+    /// redirect (or a node gone) sent again on their own through ``send(_:)``.
+    private func settle<Command: RedisCommand>(
+        _ commands: [Command], at positions: [Int], on node: RedisClusterRouting.Node
+    ) async -> [(Int, Result<Command.Response, RedisError>)] {
+        let replies = await node.client.execute(positions.map { commands[$0] })
+        var settled: [(Int, Result<Command.Response, RedisError>)] = []
+        settled.reserveCapacity(positions.count)
+        for (position, reply) in zip(positions, replies) {
+            if case .failure(let error) = reply, Self.shouldRetry(error, readOnly: Command.isReadOnly) {
+                settled.append((position, await sendResult(commands[position])))
+            } else {
+                settled.append((position, reply))
+            }
+        }
+        return settled
     }
 
     /// Sends two commands; together in one write when they go to the same node.
