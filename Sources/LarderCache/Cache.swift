@@ -86,7 +86,8 @@ public protocol Cache: Sendable {
     func incrVersion(_ key: String, by delta: Int, version: Int?) async throws(CacheError) -> Int
 
     /// Deletes everything in the cache's storage. For ``RedisCache`` that is `FLUSHDB` on its
-    /// database: sessions kept there by the `cache` engine go too.
+    /// database: sessions kept there by the `cache` engine go too. On a Redis Cluster, which has
+    /// no databases, it is every key of the cache's key prefix, on every primary.
     func clear() async throws(CacheError)
 
     /// Releases the cache's connections.

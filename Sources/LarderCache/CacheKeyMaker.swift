@@ -22,6 +22,18 @@ final class CacheKeyMaker: Sendable {
         logger = configuration.logger
     }
 
+    /// The `SCAN MATCH` pattern of every key this cache writes, at any version: `prefix:*` with
+    /// the prefix's glob characters escaped (`*?[]\`). With a key function of the caller's own,
+    /// `prefix*`: such a function is expected to start its keys with the prefix.
+    var clearPattern: String {
+        var escaped = ""
+        for character in prefix {
+            if "*?[]\\".contains(character) { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return function == nil ? escaped + ":*" : escaped + "*"
+    }
+
     /// The stored key for `key` at `version` (the cache's version when `nil`).
     func make(_ key: String, version: Int? = nil) -> String {
         let stored: String

@@ -6,6 +6,7 @@ enum CacheRedisClient: RedisClient {
     case multiplexer(RedisMultiplexer)
     case pool(RedisConnectionPool)
     case connection(RedisConnection)
+    case cluster(RedisClusterClient)
     case other(any RedisClient)
 
     init(_ client: some RedisClient) {
@@ -13,6 +14,7 @@ enum CacheRedisClient: RedisClient {
         case let multiplexer as RedisMultiplexer: self = .multiplexer(multiplexer)
         case let pool as RedisConnectionPool: self = .pool(pool)
         case let connection as RedisConnection: self = .connection(connection)
+        case let cluster as RedisClusterClient: self = .cluster(cluster)
         default: self = .other(client)
         }
     }
@@ -23,6 +25,7 @@ enum CacheRedisClient: RedisClient {
         case .multiplexer(let client): return try await client.send(command)
         case .pool(let client): return try await client.send(command)
         case .connection(let client): return try await client.send(command)
+        case .cluster(let client): return try await client.send(command)
         case .other(let client): return try await client.send(command)
         }
     }
@@ -33,6 +36,7 @@ enum CacheRedisClient: RedisClient {
         case .multiplexer(let client): return await client.execute(commands)
         case .pool(let client): return await client.execute(commands)
         case .connection(let client): return await client.execute(commands)
+        case .cluster(let client): return await client.execute(commands)
         case .other(let client): return await client.execute(commands)
         }
     }
@@ -45,7 +49,19 @@ enum CacheRedisClient: RedisClient {
         case .multiplexer(let client): return await client.execute(first, second)
         case .pool(let client): return await client.execute(first, second)
         case .connection(let client): return await client.execute(first, second)
+        case .cluster(let client): return await client.execute(first, second)
         case .other(let client): return await client.execute(first, second)
+        }
+    }
+}
+
+extension CacheRedisClient {
+    /// The primaries of the cluster behind this client, or `nil` when it is one server.
+    var sharded: (any RedisShardedClient)? {
+        switch self {
+        case .cluster(let client): client
+        case .other(let client): client as? any RedisShardedClient
+        case .multiplexer, .pool, .connection: nil
         }
     }
 }

@@ -267,12 +267,23 @@ public final class RedisCache: Cache {
         return next
     }
 
-    /// `FLUSHDB` on the cache's database, and only there.
+    /// On one server, `FLUSHDB` on the cache's database, and only there (Django's `clear`).
+    ///
+    /// On a cluster (a client that is a ``RedisShardedClient``), which has no databases to tell
+    /// caches apart: every key of this cache's ``CacheConfiguration/keyPrefix`` (`<prefix>:*`,
+    /// every version), found with `SCAN` on each primary and removed with `UNLINK`, a batch at a
+    /// time. `FLUSHDB` on every primary would delete every other user's keys as well. Keys
+    /// written during the clear may survive it, as with any `SCAN`. With the empty prefix this
+    /// is every key that starts with `:`: give each cache on a cluster a prefix of its own.
     ///
     /// - Throws: ``CacheError/invalidConfiguration(_:)`` when the Redis user may not run
     ///   `FLUSHDB` (a least-privilege ACL user has no `@dangerous` commands), saying what to do
     ///   instead; the errors of every other operation otherwise.
     public func clear() async throws(CacheError) {
+        if let sharded = client.sharded {
+            try await backend(orIfDown: ()) { () throws(RedisError) in try await Self.unlinkPrefix(keys.clearPattern, on: sharded) }
+            return
+        }
         do {
             try await backend(orIfDown: ()) { () throws(RedisError) in _ = try await client.send(FLUSHDB()) }
         } catch {
@@ -283,6 +294,37 @@ public final class RedisCache: Cache {
                     + "which a least-privilege app user rightly lacks. Delete the keys you wrote with deleteMany(_:), let them "
                     + "expire, or empty the database as an administrative user (redis-cli -n \(configuration.redis.database) flushdb)")
         }
+    }
+
+    /// Every key matching `pattern` on every primary of `cluster`, unlinked: on each node at
+    /// once, 500 keys a pipeline (one `UNLINK` per key, since a multi-key `UNLINK` must stay in
+    /// one slot).
+    static func unlinkPrefix(_ pattern: String, on cluster: some RedisShardedClient) async throws(RedisError) {
+        let nodes = try await cluster.primaries()
+        let failures = await withTaskGroup(of: RedisError?.self) { group in
+            for node in nodes {
+                group.addTask {
+                    do {
+                        var batch: [UNLINK] = []
+                        for try await key in node.scan(match: pattern, count: 1000) {
+                            batch.append(UNLINK([key]))
+                            if batch.count == 500 {
+                                for case .failure(let error) in await node.execute(batch) { return error }
+                                batch.removeAll(keepingCapacity: true)
+                            }
+                        }
+                        for case .failure(let error) in await node.execute(batch) { return error }
+                        return nil
+                    } catch {
+                        return error as? RedisError ?? .cancelled
+                    }
+                }
+            }
+            var failures: [RedisError] = []
+            for await failure in group { if let failure { failures.append(failure) } }
+            return failures
+        }
+        if let first = failures.first { throw first }
     }
 
     /// Closes the connections the cache opened itself; a client given to it stays open.

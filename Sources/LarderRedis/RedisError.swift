@@ -38,6 +38,8 @@ public struct RedisError: Error, Sendable {
             // MARK: Sentinel
             case sentinelsUnreachable, sentinelAuthenticationFailed, primaryNameUnknown, notAPrimary, primaryUnreachable
             case noReplicaAvailable, replicationNotAcknowledged
+            // MARK: Cluster
+            case crossSlot, perNodeCommand, clusterRetriesExhausted, clusterTopologyUnavailable
         }
 
         let base: Base
@@ -128,6 +130,20 @@ public struct RedisError: Error, Sendable {
         public static var noReplicaAvailable: Self { Self(base: .noReplicaAvailable) }
         /// A write was acknowledged by fewer replicas than `WAIT` asked for in time.
         public static var replicationNotAcknowledged: Self { Self(base: .replicationNotAcknowledged) }
+        // MARK: Cluster
+        /// A command whose keys are in several hash slots, which a cluster cannot run as one
+        /// (``RedisError/slots`` lists them): only ``RedisSplittableCommand``s are split.
+        public static var crossSlot: Self { Self(base: .crossSlot) }
+        /// A command about one server's whole keyspace (`SCAN`, `DBSIZE`, `FLUSHDB`...) sent to a
+        /// cluster client: send it to each of the cluster's primaries instead.
+        public static var perNodeCommand: Self { Self(base: .perNodeCommand) }
+        /// A cluster kept redirecting, refusing (`TRYAGAIN`, `CLUSTERDOWN`) or dropping a
+        /// command until the client gave up; ``RedisError/slot``, ``RedisError/endpoint`` and
+        /// ``RedisError/detail`` say where and what happened last.
+        public static var clusterRetriesExhausted: Self { Self(base: .clusterRetriesExhausted) }
+        /// No node of a cluster (seeds or known nodes) answered `CLUSTER SHARDS` with a usable
+        /// slot table; ``RedisError/detail`` says why.
+        public static var clusterTopologyUnavailable: Self { Self(base: .clusterTopologyUnavailable) }
 
         /// The code's name, e.g. `socketNotFound`.
         public var description: String { base.rawValue }
@@ -172,6 +188,11 @@ public struct RedisError: Error, Sendable {
         case primaryUnreachable(primaryName: String, RedisEndpoint, reason: String)
         case noReplicaAvailable(primaryName: String)
         case replicationNotAcknowledged(wanted: Int, acknowledged: Int, timeout: Duration)
+        // MARK: Cluster
+        case crossSlot(command: String, slots: [Int])
+        case perNodeCommand(command: String)
+        case clusterRetriesExhausted(command: String, slot: Int?, node: RedisEndpoint?, attempts: Int, last: String)
+        case clusterTopologyUnavailable(tried: [RedisEndpoint], reason: String)
     }
 
     private let payload: Payload
@@ -319,6 +340,23 @@ public struct RedisError: Error, Sendable {
         Self(.replicationNotAcknowledged(wanted: wanted, acknowledged: acknowledged, timeout: timeout))
     }
 
+    // MARK: Creating cluster errors
+
+    /// `command`'s keys are in the hash `slots` (more than one), and it cannot be split.
+    public static func crossSlot(command: String, slots: [Int]) -> Self { Self(.crossSlot(command: command, slots: slots)) }
+    /// `command` is about one server's whole keyspace and was sent to a cluster client.
+    public static func perNodeCommand(_ command: String) -> Self { Self(.perNodeCommand(command: command)) }
+    /// `command` for `slot` (`nil` for a keyless command) was tried `attempts` times, the last at
+    /// `node`, and `last` is what happened then (a redirect, `TRYAGAIN`, `CLUSTERDOWN`, a
+    /// connection failure).
+    public static func clusterRetriesExhausted(command: String, slot: Int?, node: RedisEndpoint?, attempts: Int, last: String) -> Self {
+        Self(.clusterRetriesExhausted(command: command, slot: slot, node: node, attempts: attempts, last: last))
+    }
+    /// None of the nodes `tried` gave a usable `CLUSTER SHARDS`; `reason` says why.
+    public static func clusterTopologyUnavailable(tried: [RedisEndpoint], reason: String) -> Self {
+        Self(.clusterTopologyUnavailable(tried: tried, reason: reason))
+    }
+
     // MARK: What the error carries
 
     /// Which problem this is.
@@ -359,6 +397,10 @@ public struct RedisError: Error, Sendable {
         case .primaryUnreachable: .primaryUnreachable
         case .noReplicaAvailable: .noReplicaAvailable
         case .replicationNotAcknowledged: .replicationNotAcknowledged
+        case .crossSlot: .crossSlot
+        case .perNodeCommand: .perNodeCommand
+        case .clusterRetriesExhausted: .clusterRetriesExhausted
+        case .clusterTopologyUnavailable: .clusterTopologyUnavailable
         }
     }
 
@@ -377,6 +419,7 @@ public struct RedisError: Error, Sendable {
             .tlsPlainTextServer(let endpoint), .tlsHandshakeFailed(let endpoint, _), .closedBeforeReply(let endpoint, _),
             .sentinelAuthenticationFailed(let endpoint, _), .notAPrimary(_, let endpoint, _), .primaryUnreachable(_, let endpoint, _):
             endpoint
+        case .clusterRetriesExhausted(_, _, let node, _, _): node
         default: nil
         }
     }
@@ -416,7 +459,8 @@ public struct RedisError: Error, Sendable {
     public var command: String? {
         switch payload {
         case .commandTimeout(let command, _), .unresponsive(_, let command, _), .unexpectedReply(let command, _),
-            .unsupportedCommand(let command), .requiresLease(let command), .closedBeforeReply(_, let command):
+            .unsupportedCommand(let command), .requiresLease(let command), .closedBeforeReply(_, let command),
+            .crossSlot(let command, _), .perNodeCommand(let command), .clusterRetriesExhausted(let command, _, _, _, _):
             command
         default: nil
         }
@@ -456,6 +500,7 @@ public struct RedisError: Error, Sendable {
         case .tlsUntrustedCertificate(_, let certificate, _), .tlsCertificateExpired(_, let certificate, _): certificate
         case .tlsHostnameMismatch(_, _, let names): names.joined(separator: ", ")
         case .tlsHandshakeFailed(_, let reason), .tlsFileUnreadable(_, _, let reason): reason
+        case .clusterRetriesExhausted(_, _, _, _, let text), .clusterTopologyUnavailable(_, let text): text
         default: nil
         }
     }
@@ -485,6 +530,16 @@ public struct RedisError: Error, Sendable {
     /// `nil` for other codes.
     public var acknowledgements: (acknowledged: Int, wanted: Int)? {
         if case .replicationNotAcknowledged(let wanted, let acknowledged, _) = payload { (acknowledged, wanted) } else { nil }
+    }
+
+    /// The hash slots of a ``Code/crossSlot`` command; the slot of a
+    /// ``Code/clusterRetriesExhausted`` one (none for a keyless command); `[]` for other codes.
+    public var slots: [Int] {
+        switch payload {
+        case .crossSlot(_, let slots): slots
+        case .clusterRetriesExhausted(_, let slot?, _, _, _): [slot]
+        default: []
+        }
     }
 
     /// The pool's connection limit (``Code/poolExhausted``); `nil` for other codes.
@@ -633,6 +688,22 @@ extension RedisError: CustomStringConvertible {
             return "the write was acknowledged by \(acknowledged) of the \(wanted) replicas asked for within \(timeout) "
                 + "(WAIT): the primary has it, and a failover now could lose it. Check the replicas' link "
                 + "(INFO replication), or ask WAIT for fewer replicas or a longer timeout"
+        case .crossSlot(let command, let slots):
+            let shown = slots.prefix(8).map(String.init).joined(separator: ", ") + (slots.count > 8 ? ", ..." : "")
+            return "\(command) names keys in \(slots.count) hash slots (\(shown)), and a cluster runs a multi-key command "
+                + "only within one slot: give the keys a common hash tag ({user:42}:a, {user:42}:b) so they share a slot"
+        case .perNodeCommand(let command):
+            return "\(command) works on one server's whole keyspace, and a cluster's keyspace is spread over its primaries: "
+                + "send it to each of them (RedisClusterClient.primaries())"
+        case .clusterRetriesExhausted(let command, let slot, let node, let attempts, let last):
+            let place = slot.map { "slot \($0)" } ?? "a keyless command"
+            return "\(command) (\(place)) gave up after \(attempts) attempts, the last at \(node.map { "\($0)" } ?? "no node"): "
+                + "\(last). The cluster is failing over or resharding and did not settle in time; retry later, "
+                + "or check `CLUSTER INFO` on a node"
+        case .clusterTopologyUnavailable(let tried, let reason):
+            let nodes = tried.map { "\($0)" }.joined(separator: ", ")
+            return "no cluster node among \(nodes.isEmpty ? "(none)" : nodes) gave the slot table (CLUSTER SHARDS): \(reason). "
+                + "Are these the addresses of cluster nodes, with cluster-enabled yes, and is the cluster up?"
         }
     }
 }

@@ -9,7 +9,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks beside a reference measured in the same run.",
-        subcommands: [ClientBench.self, CacheBench.self, SerializerBench.self, PageBench.self, SessionsBench.self, FailoverBench.self, AppendixBench.self]
+        subcommands: [ClientBench.self, CacheBench.self, SerializerBench.self, PageBench.self, SessionsBench.self, ClusterBench.self, FailoverBench.self, AppendixBench.self]
     )
 }
 
@@ -131,5 +131,29 @@ struct PageBench: AsyncParsableCommand {
             progress: { line in if !json { FileHandle.standardError.write(Data((line + "\n").utf8)) } })
         let report = try await suite.run()
         try report.show(json: json, reference: "Django", unit: "req/s")
+    }
+}
+
+struct ClusterBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cluster",
+        abstract: "The cluster client against redis-benchmark --cluster: GET/SET over random keys of every slot, 50 connections, pipeline 16.",
+        discussion: "Starts its own 6-node cluster (3 primaries, 3 replicas) on loopback ports and stops it at the end; never touches yours.")
+
+    @Option(help: "Requests per workload (redis-benchmark -n).") var requests = 200_000
+    @Option(help: "Concurrent callers (redis-benchmark -c).") var connections = 50
+    @Option(help: "Commands per caller in flight (redis-benchmark -P).") var pipeline = 16
+    @Option(help: "Distinct keys (redis-benchmark -r).") var keyspace = 100_000
+    @Option(help: "Event loop threads for our connections (redis-benchmark has one).") var eventLoops = 1
+    @Flag(help: "Print JSON instead of a table.") var json = false
+
+    func run() async throws {
+        let json = json
+        let suite = ClusterSuite(
+            requests: requests, connections: connections, pipeline: pipeline, keyspace: keyspace,
+            eventLoopGroup: MultiThreadedEventLoopGroup(numberOfThreads: eventLoops),
+            progress: { line in if !json { FileHandle.standardError.write(Data((line + "\n").utf8)) } })
+        let report = try await suite.run()
+        try report.show(json: json, reference: "redis-benchmark --cluster")
     }
 }

@@ -45,6 +45,24 @@ struct ScanCommand: AsyncParsableCommand {
     @Flag(help: "Follow the cursor to the end.") var all = false
 
     func run() async throws {
+        if let primaries = try await server.clusterPrimaries() {
+            // A cluster: each primary holds its own slots' keys; one scan per node, to its end.
+            var total = 0
+            for primary in primaries {
+                var cursor = "0"
+                var found = 0
+                repeat {
+                    let page = try await primary.inspector.scan(database: 0, cursor: cursor, match: match, count: count, maximumCalls: 1)
+                    for key in page.keys { print(DisplayText.escaped(key, limit: 200)) }
+                    found += page.keys.count
+                    cursor = page.nextCursor
+                } while cursor != "0"
+                print("\(primary.endpoint) (slots \(primary.slots.map { "\($0.lowerBound)-\($0.upperBound)" }.joined(separator: ","))): \(found) keys")
+                total += found
+            }
+            print("(\(total) keys on \(primaries.count) primaries; every scan is complete)")
+            return
+        }
         let inspector = try server.inspector()
         var cursor = cursor
         var total = 0
@@ -95,6 +113,14 @@ struct GroupsCommand: AsyncParsableCommand {
     @Option(help: "Stop after this many keys per database.") var limit = 10_000
 
     func run() async throws {
+        if let primaries = try await server.clusterPrimaries() {
+            for primary in primaries {
+                let report = try await primary.inspector.report(database: 0, match: match, limit: limit)
+                print("\(primary.endpoint): \(report.keyCount) keys\(report.isComplete ? "" : " (stopped at --limit \(limit))")")
+                for line in KeyspaceText.lines(report.groups) { print("  " + line) }
+            }
+            return
+        }
         let inspector = try server.inspector()
         var databases = db.map { [$0] } ?? []
         if db == nil { databases = try await inspector.overview().entries.map(\.database) }

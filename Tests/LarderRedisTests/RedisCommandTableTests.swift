@@ -22,7 +22,7 @@ final class RedisCommandTableTests: XCTestCase {
         MSET([(key: "a", value: "1"), (key: "b", value: "2")]), INCRBY("n", by: 2), DECRBY("n", by: 2), STRLEN("k"),
         GETRANGE("k", start: 0, end: 9),
         // Generic
-        DEL(["a", "b"]), EXISTS(["a", "b"]), PEXPIRE("k", after: .seconds(1)), PERSIST("k"), PTTL("k"),
+        DEL(["a", "b"]), UNLINK(["a", "b"]), EXISTS(["a", "b"]), PEXPIRE("k", after: .seconds(1)), PERSIST("k"), PTTL("k"),
         SCAN(cursor: "0", match: "k*", count: 10, type: "string"), KEYS("k*"), TYPE("k"), OBJECT.ENCODING("k"),
         // Collections
         LLEN("l"), LRANGE("l", start: 0, stop: 9), HLEN("h"), HSCAN("h", cursor: "0", match: "f*", count: 5),
@@ -37,6 +37,8 @@ final class RedisCommandTableTests: XCTestCase {
         AUTH(username: "u", password: "p"), SELECT(database: 1), CLIENT.SETNAME(clientName: "n"),
         // Replication
         ROLE(), WAIT(replicas: 1, timeout: .milliseconds(1500)),
+        // Cluster
+        ASKING(), CLUSTER.SHARDS(), CLUSTER.KEYSLOT("k"),
     ]
 
     /// The commands only a sentinel knows, checked against a sentinel's own command table.

@@ -101,6 +101,19 @@ public struct DEL: RedisCommand {
     public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand(Self.name, keys) }
 }
 
+/// `UNLINK key...`: deletes the keys as `DEL` does and returns how many existed, but frees
+/// their memory in the background: a big value does not block the server.
+public struct UNLINK: RedisCommand {
+    public typealias Response = Int
+    /// The keys to delete.
+    public var keys: [RedisKey]
+    /// Deletes `keys`.
+    public init(_ keys: [RedisKey]) { self.keys = keys }
+    public static var name: RedisCommandName { "UNLINK" }
+    public var keysAffected: [RedisKey] { keys }
+    public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand(Self.name, keys) }
+}
+
 /// `EXISTS key...`: how many of the keys exist.
 public struct EXISTS: ReadOnlyCommand {
     public typealias Response = Int

@@ -48,7 +48,7 @@ public struct RedisKey: Hashable, Sendable, RESPRenderable, ExpressibleByStringL
     }
 
     /// The key's bytes, wherever they are held, for the length of `body`.
-    private func withBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+    func withBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
         switch storage {
         case .text(var text): try text.withUTF8 { try body(UnsafeRawBufferPointer($0)) }
         case .bytes(let bytes): try bytes.withUnsafeReadableBytes(body)

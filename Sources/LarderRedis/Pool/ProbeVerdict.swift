@@ -39,6 +39,9 @@ enum ProbeVerdict: Sendable {
         case .sentinelsUnreachable, .sentinelAuthenticationFailed, .primaryNameUnknown, .notAPrimary, .primaryUnreachable,
             .noReplicaAvailable, .replicationNotAcknowledged:
             self = .inconclusive
+        // Cluster: made by the cluster client above its nodes' multiplexers, never by one server.
+        case .crossSlot, .perNodeCommand, .clusterRetriesExhausted, .clusterTopologyUnavailable:
+            self = .inconclusive
         }
     }
 

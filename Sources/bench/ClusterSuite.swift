@@ -1,0 +1,128 @@
+import Foundation
+import Guide
+import NIOCore
+import NIOPosix
+import LarderRESP
+import LarderRedis
+import RedisTestSupport
+
+/// `bench cluster`: ``RedisClusterClient`` against `redis-benchmark --cluster` on the same
+/// private 6-node cluster (3 primaries), GET and SET of a 3-byte value over random keys spread
+/// across every slot, interleaved workload by workload.
+struct ClusterSuite {
+    var requests: Int
+    var connections: Int
+    var pipeline: Int
+    var keyspace: Int
+    var eventLoopGroup: any EventLoopGroup
+    var progress: (String) -> Void
+    /// The keys redis-benchmark's `-r` makes (`key:000000012345`), made once: formatting them
+    /// per call would be measured as the client's time.
+    let keys: [RedisKey]
+
+    init(requests: Int, connections: Int, pipeline: Int, keyspace: Int, eventLoopGroup: any EventLoopGroup, progress: @escaping (String) -> Void) {
+        self.requests = requests
+        self.connections = connections
+        self.pipeline = pipeline
+        self.keyspace = keyspace
+        self.eventLoopGroup = eventLoopGroup
+        self.progress = progress
+        self.keys = (0..<max(1, keyspace)).map { number in
+            let digits = String(number)
+            return RedisKey("key:" + String(repeating: "0", count: max(0, 12 - digits.count)) + digits)
+        }
+    }
+
+    func run() async throws -> BenchReport {
+        guard let referenceTool = ShellCommand.locate("redis-benchmark") else {
+            throw BenchError("redis-benchmark is not installed: install Redis's tools (redis-tools)")
+        }
+        let started = ContinuousClock.now
+        let cluster = try await PrivateRedisCluster.start()
+        defer { cluster.stop() }
+        progress("cluster of \(cluster.nodes.count) nodes ready in \(started.duration(to: .now)) on ports \(cluster.ports.map(String.init).joined(separator: ","))")
+        var configuration = cluster.configuration()
+        configuration.base.commandTimeout = .seconds(60)
+        return try await RedisClusterClient.withClient(configuration: configuration, eventLoopGroup: eventLoopGroup) { client in
+            try await measure(client, cluster: cluster, referenceTool: referenceTool)
+        }
+    }
+
+    func measure(_ client: RedisClusterClient, cluster: PrivateRedisCluster, referenceTool: String) async throws -> BenchReport {
+        var rows: [BenchRow] = []
+        for operation in [ClientSuite.Operation.set, .get] {
+            let name = "\(operation.rawValue) c=\(connections) P=\(pipeline) cluster"
+            let reference = try runReference(referenceTool, operation: operation, port: cluster.ports[0])
+            let ours = try await runOurs(client, operation: operation)
+            let row = BenchRow(
+                name: name, ours: ours.opsPerSecond, reference: reference.opsPerSecond, ratio: ours.opsPerSecond / reference.opsPerSecond,
+                oursP50Microseconds: ours.p50Microseconds, referenceP50Microseconds: reference.p50Microseconds)
+            progress("\(name): ours \(Int(ours.opsPerSecond)) ops/s, redis-benchmark --cluster \(Int(reference.opsPerSecond)) ops/s, ratio \(String(format: "%.2f", row.ratio))")
+            rows.append(row)
+        }
+        let statistics = client.statistics
+        progress("redirects met: \(statistics.moved) MOVED, \(statistics.ask) ASK; slot table asked \(statistics.refreshes) times")
+        return BenchReport(suite: "cluster", rows: rows)
+    }
+
+    func runReference(_ tool: String, operation: ClientSuite.Operation, port: Int) throws -> ClientSuite.Measurement {
+        let arguments = ["--cluster", "-h", "127.0.0.1", "-p", "\(port)", "-t", operation.rawValue.lowercased(), "-n", "\(requests)",
+                         "-d", "3", "-r", "\(keyspace)", "-c", "\(connections)", "-P", "\(pipeline)", "--csv"]
+        guard let result = ShellCommand.run(tool, arguments) else { throw BenchError("cannot start \(tool)") }
+        guard result.status == 0 else {
+            throw BenchError("\(tool) \(arguments.joined(separator: " ")) failed with status \(result.status):\n\(result.output)")
+        }
+        guard let line = result.output.split(separator: "\n").first(where: { $0.hasPrefix("\"\(operation.rawValue)\"") }) else {
+            throw BenchError("unexpected redis-benchmark output:\n\(result.output)")
+        }
+        let fields = line.split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+        guard fields.count >= 5, let rps = Double(fields[1]), let p50 = Double(fields[4]) else {
+            throw BenchError("cannot read redis-benchmark's CSV line: \(line)")
+        }
+        return ClientSuite.Measurement(opsPerSecond: rps, p50Microseconds: p50 * 1000)
+    }
+
+    /// `connections` concurrent callers, each sending `pipeline` commands at a time with
+    /// `execute` (which groups them by node), over keys `key:<0..<keyspace>` as redis-benchmark's
+    /// `-r` makes them.
+    func runOurs(_ client: RedisClusterClient, operation: ClientSuite.Operation) async throws -> ClientSuite.Measurement {
+        let batches = max(1, requests / connections / pipeline)
+        try await drive(client, operation: operation, batches: max(1, batches / 20))  // warm-up: connections, buffers
+        let started = ContinuousClock.now
+        let latencies = try await drive(client, operation: operation, batches: batches)
+        let elapsed = ContinuousClock.now - started
+        let sorted = latencies.sorted()
+        return ClientSuite.Measurement(
+            opsPerSecond: Double(batches * connections * pipeline) / elapsed.seconds, p50Microseconds: Double(sorted[sorted.count / 2]) / 1000)
+    }
+
+    @discardableResult
+    func drive(_ client: RedisClusterClient, operation: ClientSuite.Operation, batches: Int) async throws -> [Int64] {
+        let value = ByteBuffer(string: "xxx")
+        let keys = self.keys
+        let pipeline = pipeline
+        return try await withThrowingTaskGroup(of: [Int64].self) { group in
+            for _ in 0..<connections {
+                group.addTask {
+                    var generator = SystemRandomNumberGenerator()
+                    var latencies: [Int64] = []
+                    latencies.reserveCapacity(batches)
+                    let clock = ContinuousClock()
+                    for _ in 0..<batches {
+                        let batch = (0..<pipeline).map { _ in keys[Int.random(in: 0..<keys.count, using: &generator)] }
+                        let start = clock.now
+                        switch operation {
+                        case .get: for result in await client.execute(batch.map { GET($0) }) { _ = try result.get() }
+                        case .set: for result in await client.execute(batch.map { SET($0, value) }) { _ = try result.get() }
+                        }
+                        latencies.append((clock.now - start).nanoseconds)
+                    }
+                    return latencies
+                }
+            }
+            var all: [Int64] = []
+            for try await latencies in group { all += latencies }
+            return all
+        }
+    }
+}
