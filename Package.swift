@@ -50,6 +50,7 @@ let package = Package(
         .executable(name: "sessions", targets: ["sessions"]),
         .executable(name: "keyspace", targets: ["keyspace"]),
         .executable(name: "sharing-with-django", targets: ["sharing-with-django"]),
+        .executable(name: "beyond-one-redis", targets: ["beyond-one-redis"]),
         .executable(name: "your-app", targets: ["your-app"]),
         .executable(name: "guide", targets: ["guide"]),
         .executable(name: "bench", targets: ["bench"]),
@@ -275,6 +276,11 @@ let package = Package(
         ),
         .executableTarget(
             name: "sharing-with-django",
+            dependencies: ["Chapters", "Guide", guideOnly("ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "beyond-one-redis",
             dependencies: ["Chapters", "Guide", guideOnly("ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),

@@ -13,6 +13,8 @@ public enum AllChapters {
             SessionsChapter.chapter(settings),
             KeyspaceChapter.chapter(settings),
             SharingWithDjango.chapter(settings),
+            // On private servers of its own (TLS, Sentinel, Cluster): never the reader's.
+            BeyondOneRedis.chapter(settings),
         ]
     }
 }

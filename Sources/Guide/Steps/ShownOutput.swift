@@ -92,6 +92,8 @@ public enum ShownOutput {
 
     private static let replacements: [(NSRegularExpression, String)] = [
         (#"/(var/)?run/redis/redis\.sock|/tmp/[^\s)]*/redis\.sock"#, "SOCKET"),
+        // A folder made for one run (chapter 08's certificates).
+        (#"/tmp/[A-Za-z]+(-[A-Za-z]+)*-\d+-[0-9A-F]{8}\b"#, "TMPDIR"),
         (#"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT"#, "DATE"),
         (#"\b\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2})?"#, "DATE"),
         (#"\b\d{2}:\d{2}:\d{2}(\.\d+)?"#, "TIME"),
