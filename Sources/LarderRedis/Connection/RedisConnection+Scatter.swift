@@ -56,32 +56,28 @@ extension RedisConnection {
     }
 
     /// Writes the commands at `indices` (encoded by `encode`) as `call`, their replies filling
-    /// those slots of `replies`; does not wait. On the connection's event loop the commands are
-    /// encoded straight into the handler's buffer; elsewhere here, and handed to the loop.
+    /// those slots of `replies`; does not wait. The flush waits for the event loop's next tick,
+    /// on the loop as off it: the callers a loop resumes together (each batch's replies arrive
+    /// together) then leave in one write system call per connection instead of one each.
     private func write(
         _ indices: [Int], call: UInt64, name: String, into replies: PipelineReplies, encode: (inout RESPCommandEncoder, Int) -> Void
     ) {
         let eventLoop = channel.eventLoop
         let timeout = configuration.commandTimeout
         let deadline = eventLoop.now + TimeAmount(timeout)
-        if eventLoop.inEventLoop {
-            let pending = indices.lazy.map {
-                PendingReply(sink: .batch(replies, index: $0), call: call, name: name, deadline: deadline, timeout: timeout)
-            }
-            handler.value.write(call: call, replies: pending) { encoder in
-                for index in indices { encode(&encoder, index) }
-            }
-            return
-        }
         var encoder = RESPCommandEncoder(buffer: channel.allocator.buffer(capacity: 64 * indices.count))
         for index in indices { encode(&encoder, index) }
         let bytes = encoder.buffer
         let handler = self.handler
-        eventLoop.execute {
-            let pending = indices.lazy.map {
+        @Sendable func pending() -> some Sequence<PendingReply> {
+            indices.lazy.map {
                 PendingReply(sink: .batch(replies, index: $0), call: call, name: name, deadline: deadline, timeout: timeout)
             }
-            handler.value.write(call: call, bytes: bytes, replies: pending)
+        }
+        if eventLoop.inEventLoop {
+            handler.value.write(call: call, bytes: bytes, replies: pending())
+        } else {
+            eventLoop.execute { handler.value.write(call: call, bytes: bytes, replies: pending()) }
         }
     }
 }
