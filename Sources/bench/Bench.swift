@@ -137,7 +137,7 @@ struct PageBench: AsyncParsableCommand {
 struct ClusterBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cluster",
-        abstract: "The cluster client against redis-benchmark --cluster: GET/SET over random keys of every slot, 50 connections, pipeline 16.",
+        abstract: "The cluster client against redis-benchmark --cluster: GET/SET, 50 callers, pipeline 16, each caller on one primary as redis-benchmark's clients are, then with keys of every slot.",
         discussion: "Starts its own 6-node cluster (3 primaries, 3 replicas) on loopback ports and stops it at the end; never touches yours.")
 
     @Option(help: "Requests per workload (redis-benchmark -n).") var requests = 200_000

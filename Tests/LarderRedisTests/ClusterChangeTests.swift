@@ -19,6 +19,10 @@ final class ClusterMigrationTests: XCTestCase {
             let keys = (0..<60).map { RedisKey("{moving}:\($0)") }
             let slot = RedisClusterSlot(key: keys[0]).value
             for key in keys { _ = try await client.send(SET(key, "0")) }
+            // A batch caller's keys: some in the moving slot, some on the other nodes, so that
+            // each execute() is split and its moving part meets ASK and then MOVED.
+            let batchKeys = (0..<8).map { RedisKey("{moving}:batch:\($0)") } + (0..<8).map { RedisKey("elsewhere:\($0)") }
+            for key in batchKeys { _ = try await client.send(SET(key, "0")) }
             let traffic = Traffic()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 // Writers: each owns some keys and checks it reads back what it wrote last.
@@ -45,12 +49,32 @@ final class ClusterMigrationTests: XCTestCase {
                         }
                     }
                 }
+                group.addTask {
+                    var round = 0
+                    while !traffic.stop.load(ordering: .relaxed) {
+                        round += 1
+                        let value = "batch \(round)"
+                        for (key, reply) in zip(batchKeys, await client.execute(batchKeys.map { SET($0, value) })) {
+                            if case .failure(let error) = reply { traffic.failures.withLock { $0.append("\(key): batch SET \(error)") } }
+                        }
+                        for (key, reply) in zip(batchKeys, await client.execute(batchKeys.map { GET($0) })) {
+                            switch reply {
+                            case .success(let read):
+                                let text = read.map { String(buffer: $0) }
+                                if text != value { traffic.wrong.withLock { $0.append("\(key): batch wrote \(value), read \(text ?? "nil")") } }
+                            case .failure(let error):
+                                traffic.failures.withLock { $0.append("\(key): batch GET \(error)") }
+                            }
+                        }
+                        traffic.operations.add(1, ordering: .relaxed)
+                    }
+                }
                 let migration = try await cluster.migrate(slot: slot, batch: 7) { _ in
                     // Traffic meets the half-moved slot: wait for a few more operations to pass.
                     let target = traffic.operations.load(ordering: .relaxed) + 20
                     _ = await waitUntil(limit: .seconds(5), interval: .milliseconds(1)) { traffic.operations.load(ordering: .relaxed) >= target ? true : nil }
                 }
-                XCTAssertEqual(migration.keysMoved, keys.count)
+                XCTAssertEqual(migration.keysMoved, keys.count + 8)
                 let afterHandover = traffic.operations.load(ordering: .relaxed) + 100
                 _ = await waitUntil(limit: .seconds(5), interval: .milliseconds(1)) { traffic.operations.load(ordering: .relaxed) >= afterHandover ? true : nil }
                 traffic.stop.store(true, ordering: .relaxed)

@@ -1,3 +1,4 @@
+import LarderRESP
 import Logging
 import NIOCore
 import NIOPosix
@@ -70,7 +71,7 @@ public final class RedisClusterClient: RedisClient, Sendable {
     }
 
     /// The commands that work on one server's whole keyspace, which no single node of a cluster has.
-    static let perNodeCommands: Set<String> = ["SCAN", "KEYS", "DBSIZE", "FLUSHDB", "FLUSHALL", "RANDOMKEY"]
+    @usableFromInline static let perNodeCommands: Set<String> = ["SCAN", "KEYS", "DBSIZE", "FLUSHDB", "FLUSHALL", "RANDOMKEY"]
 
     /// A client for the cluster `configuration` names. Nothing connects until the first call
     /// (or ``run()``).
@@ -117,68 +118,124 @@ public final class RedisClusterClient: RedisClient, Sendable {
 
     /// Sends `commands`, those for one node together in one write, every node's at once, and
     /// returns the replies in order; each command that meets a redirect follows it on its own.
+    ///
+    /// Every node's share is written from the calling task before it waits, once, for all the
+    /// replies: no task per node. Only the keys' slots and the encoding are generic (and
+    /// inlined into the caller, specialised for its command type); routing and sending are not.
+    @inlinable
     public func execute<Command: RedisCommand>(_ commands: [Command]) async -> [Result<Command.Response, RedisError>] {
         guard !commands.isEmpty else { return [] }
-        let routing: RedisClusterRouting
-        do { routing = try await currentRouting() } catch { return commands.map { _ in .failure(error) } }
-        // Per node, the positions of its commands; the rest (several slots, no owner) one by one.
-        var groups: [ObjectIdentifier: (node: RedisClusterRouting.Node, positions: [Int])] = [:]
-        var alone: [Int] = []
-        for (position, command) in commands.enumerated() {
-            let node: RedisClusterRouting.Node?
-            switch try? Self.placement(of: command) {
-            case .slot(let slot)?: node = routing.node(for: slot)
-            case .keyless? where !Self.perNodeCommands.contains(Command.name.command): node = routing.node(for: 0)
-            default: node = nil
-            }
-            if let node {
-                groups[ObjectIdentifier(node.client), default: (node, [])].positions.append(position)
-            } else {
-                alone.append(position)
-            }
+        let name = Command.name.description
+        let perNode = Self.perNodeCommands.contains(Command.name.command)
+        var slots: [Int] = []
+        slots.reserveCapacity(commands.count)
+        for command in commands { slots.append(Self.batchSlot(of: command, perNode: perNode)) }
+        let replies = await sendBatch(slots: slots, name: name) { encoder, index in
+            commands[index].encode(into: &encoder)
         }
-        // Every node's batch but the first in a child task, the first in this task: one task
-        // fewer per call, and none when the batch goes to one node.
-        var batches = Array(groups.values)
-        let first = batches.isEmpty ? nil : batches.removeFirst()
-        var results = [Result<Command.Response, RedisError>?](repeating: nil, count: commands.count)
-        if batches.isEmpty && alone.isEmpty, let first {
-            for (position, result) in await settle(commands, at: first.positions, on: first.node) { results[position] = result }
-            return results.map { $0! }
+        var results: [Result<Command.Response, RedisError>] = []
+        results.reserveCapacity(commands.count)
+        var again: [Int] = []
+        for index in commands.indices {
+            guard let reply = replies[index] else {
+                results.append(.failure(.cancelled))  // a placeholder: sent on its own below
+                again.append(index)
+                continue
+            }
+            let result = reply.flatMap { token in
+                Result { () throws(RedisError) in
+                    try RedisConnection.response(Command.Response.self, from: token, command: name) { commands[index].encode(into: &$0) }
+                }
+            }
+            if case .failure(let error) = result, Self.shouldRetry(error, readOnly: Command.isReadOnly) { again.append(index) }
+            results.append(result)
         }
-        await withTaskGroup(of: [(Int, Result<Command.Response, RedisError>)].self) { group in
-            for (node, positions) in batches {
-                group.addTask { await self.settle(commands, at: positions, on: node) }
-            }
-            for position in alone {
-                group.addTask { [(position, await self.sendResult(commands[position]))] }
-            }
-            if let first {
-                for (position, result) in await settle(commands, at: first.positions, on: first.node) { results[position] = result }
-            }
-            for await batch in group {
-                for (position, result) in batch { results[position] = result }
-            }
-        }
-        return results.map { $0! }
+        // Redirected, unreachable, several slots or no owner: each through `send`, which follows
+        // the cluster (rare: a batch normally has none).
+        for index in again { results[index] = await sendResult(commands[index]) }
+        return results
     }
 
-    /// The replies to the commands at `positions`, sent to `node` in one write; those that met a
-    /// redirect (or a node gone) sent again on their own through ``send(_:)``.
-    private func settle<Command: RedisCommand>(
-        _ commands: [Command], at positions: [Int], on node: RedisClusterRouting.Node
-    ) async -> [(Int, Result<Command.Response, RedisError>)] {
-        let replies = await node.client.execute(positions.map { commands[$0] })
-        var settled: [(Int, Result<Command.Response, RedisError>)] = []
-        settled.reserveCapacity(positions.count)
-        for (position, reply) in zip(positions, replies) {
-            if case .failure(let error) = reply, Self.shouldRetry(error, readOnly: Command.isReadOnly) {
-                settled.append((position, await sendResult(commands[position])))
-            } else {
-                settled.append((position, reply))
+    /// A command's slot for a batch: -1 when it has no key (it goes to slot 0's node), or
+    /// ``sentAlone`` when its keys span several slots or it is about a whole node's keyspace.
+    @inlinable
+    static func batchSlot<Command: RedisCommand>(of command: Command, perNode: Bool) -> Int {
+        var iterator = command.keysAffected.makeIterator()
+        guard let first = iterator.next() else { return perNode ? sentAlone : -1 }
+        let slot = RedisClusterSlot(key: first).value
+        while let key = iterator.next() {
+            if RedisClusterSlot(key: key).value != slot { return sentAlone }
+        }
+        return slot
+    }
+
+    /// The batch slot of a command that goes through ``send(_:)`` on its own.
+    @usableFromInline static let sentAlone = -2
+
+    /// Sends a batch of commands (command `i`, for slot `slots[i]`, written by `encode(&e, i)`,
+    /// all named `name`): each node's share in one write on one of its connections, all written
+    /// before waiting for the replies. The reply of each command sent, by index; `nil` for the
+    /// commands left to be sent on their own (``sentAlone``, or a slot the table has no node for).
+    @usableFromInline
+    func sendBatch(slots: [Int], name: String, encode: (inout RESPCommandEncoder, Int) -> Void) async -> [Result<RESPToken, RedisError>?] {
+        var replies = [Result<RESPToken, RedisError>?](repeating: nil, count: slots.count)
+        let routing: RedisClusterRouting
+        do { routing = try await currentRouting() } catch {
+            return replies.map { _ in .failure(error) }
+        }
+        // Each command's primary, by its index in the table (-1: sent on its own), and how many
+        // commands each primary gets.
+        var targets = [Int](repeating: -1, count: slots.count)
+        var counts = [Int](repeating: 0, count: routing.primaries.count)
+        for (index, slot) in slots.enumerated() where slot != Self.sentAlone {
+            let target = Int(routing.owners[slot < 0 ? 0 : slot])
+            targets[index] = target
+            if target >= 0 { counts[target] += 1 }
+        }
+        // A connection of each node with commands; a node whose connection fails (or that is
+        // backing off) fails its commands with that error, for the caller to retry them.
+        var connections = [RedisConnection?](repeating: nil, count: counts.count)
+        var probes = [Bool](repeating: false, count: counts.count)
+        for node in counts.indices where counts[node] > 0 {
+            let client = routing.primaries[node].client
+            do throws(RedisError) {
+                probes[node] = try client.admit()
+                connections[node] = try await client.connection()
+            } catch {
+                client.settle(ProbeVerdict(error), probe: probes[node])
+                for (index, target) in targets.enumerated() where target == node { replies[index] = .failure(error) }
+                counts[node] = 0
             }
         }
-        return settled
+        // The commands in the order they are sent, node by node: node `n`'s are at
+        // `starts[n] ..< starts[n] + counts[n]` of `order`.
+        var starts = [Int](repeating: 0, count: counts.count)
+        var total = 0
+        for node in counts.indices {
+            starts[node] = total
+            total += counts[node]
+        }
+        var order = [Int](repeating: 0, count: total)
+        var next = starts
+        for (index, target) in targets.enumerated() where target >= 0 && connections[target] != nil {
+            order[next[target]] = index
+            next[target] += 1
+        }
+        var parts: [RedisConnection.ScatterPart] = []
+        for node in counts.indices {
+            if let connection = connections[node] {
+                parts.append(RedisConnection.ScatterPart(connection: connection, indices: Array(starts[node] ..< starts[node] + counts[node])))
+            }
+        }
+        let tokens = await RedisConnection.scatter(parts, count: total, name: name) { encoder, sent in
+            encode(&encoder, order[sent])
+        }
+        for node in counts.indices where connections[node] != nil {
+            let outcomes = tokens[starts[node] ..< starts[node] + counts[node]].lazy.map(\.failureValue)
+            routing.primaries[node].client.settle(ProbeVerdict(outcomes: outcomes), probe: probes[node])
+        }
+        for (sent, token) in tokens.enumerated() { replies[order[sent]] = token }
+        return replies
     }
 
     /// Sends two commands; together in one write when they go to the same node.
@@ -255,6 +312,7 @@ public final class RedisClusterClient: RedisClient, Sendable {
     // MARK: Sending with redirects
 
     /// `send`, its outcome as a `Result`.
+    @usableFromInline
     func sendResult<Command: RedisCommand>(_ command: Command) async -> Result<Command.Response, RedisError> {
         do { return .success(try await send(command)) } catch { return .failure(error) }
     }
@@ -310,6 +368,7 @@ public final class RedisClusterClient: RedisClient, Sendable {
     }
 
     /// Whether a failed reply in a batch deserves a retry through ``send(_:)``.
+    @usableFromInline
     static func shouldRetry(_ error: RedisError, readOnly: Bool) -> Bool {
         if let reply = error.serverError, error.code == .server {
             return [.moved, .ask, .tryAgain, .clusterDown].contains(reply.kind)

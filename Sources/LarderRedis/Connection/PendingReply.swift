@@ -1,5 +1,6 @@
 import NIOCore
 import LarderRESP
+import Synchronization
 /// A command written and not yet answered: where its reply goes, and until when it may wait.
 struct PendingReply {
     /// Where the reply is delivered.
@@ -61,24 +62,36 @@ struct PendingReply {
 /// The replies of one pipeline, collected on the event loop and handed over in one go.
 ///
 /// Each reply fills its own slot, whatever order replies and failures arrive in; the caller
-/// resumes once every slot is filled. Only touched on the connection's event loop, hence
-/// `@unchecked Sendable`.
+/// resumes once every slot is filled. A slot is only ever touched on the event loop of the
+/// connection its command went to (or by the caller before any write), and the count of slots
+/// still empty is atomic: one pipeline may span several connections on different event loops
+/// (a cluster client's batch, spread over the nodes its keys live on), with one resumption for
+/// all of them. Hence `@unchecked Sendable`.
 final class PipelineReplies: @unchecked Sendable {
-    private var results: [Result<RESPToken, RedisError>?]
-    private var remaining: Int
+    private let results: UnsafeMutableBufferPointer<Result<RESPToken, RedisError>?>
+    private let remaining: Atomic<Int>
     private let continuation: UnsafeContinuation<[Result<RESPToken, RedisError>], Never>
 
     init(count: Int, continuation: UnsafeContinuation<[Result<RESPToken, RedisError>], Never>) {
-        self.results = Array(repeating: nil, count: count)
-        self.remaining = count
+        self.results = .allocate(capacity: count)
+        self.results.initialize(repeating: nil)
+        self.remaining = Atomic(count)
         self.continuation = continuation
         if count == 0 { continuation.resume(returning: []) }
+    }
+
+    deinit {
+        _ = results.deinitialize()
+        results.deallocate()
     }
 
     func fill(_ index: Int, with result: Result<RESPToken, RedisError>) {
         guard results[index] == nil else { return }
         results[index] = result
-        remaining -= 1
-        if remaining == 0 { continuation.resume(returning: results.map { $0! }) }
+        // The last slot filled, on whichever loop, hands every result over: acquiring makes
+        // the other loops' writes to their slots visible here.
+        if remaining.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 {
+            continuation.resume(returning: results.map { $0! })
+        }
     }
 }

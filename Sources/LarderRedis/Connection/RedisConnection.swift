@@ -43,7 +43,7 @@ public final class RedisConnection: Sendable {
     /// What the caller of a lent connection changed on it; see ``restoreForNextLease()``.
     let session = Mutex(SessionState())
     /// The number of the next call (a command, or a pipeline): what its cancellation names.
-    private let nextCall: Atomic<UInt64>
+    let nextCall: Atomic<UInt64>
 
     @usableFromInline var sharing: ConnectionSharing { ConnectionSharing(rawValue: sharingValue.load(ordering: .relaxed)) ?? .shared }
 
@@ -349,7 +349,7 @@ public final class RedisConnection: Sendable {
     /// handler: a cancellation that came after the reply found nothing queued and was kept for
     /// a write that will not come. Queued on the loop after that cancellation (the cancellation
     /// handler has run by the time `withTaskCancellationHandler` returns).
-    private func forgetIfCancelled(_ call: UInt64) {
+    func forgetIfCancelled(_ call: UInt64) {
         guard Task.isCancelled else { return }
         hadCancelledCall.store(true, ordering: .relaxed)
         let handler = self.handler
