@@ -81,7 +81,8 @@ extension BenchReport {
     func markdownTable(reference: String, unit: String, decimals: Int = 0) -> String {
         let withP50 = rows.contains { $0.oursP50Microseconds != nil }
         let withP99 = rows.contains { $0.oursP99Microseconds != nil }
-        var header = ["test", "ours \(unit)", "\(reference) \(unit)", "ratio"]
+        let suffix = unit.isEmpty ? "" : " " + unit
+        var header = ["test", "ours" + suffix, reference + suffix, "ratio"]
         if withP50 { header += ["ours p50 µs", "ref p50 µs"] }
         if withP99 { header += ["ours p99 µs", "ref p99 µs"] }
         var lines = ["| " + header.joined(separator: " | ") + " |", "|" + header.indices.map { $0 == 0 ? "---" : "--:" }.joined(separator: "|") + "|"]
