@@ -5,8 +5,9 @@ public enum RedisSentinelEvent: Sendable, CustomStringConvertible {
     case subscribed(sentinel: RedisEndpoint)
     /// A sentinel announced a failover of `primaryName`: the primary moved from `from` to `to`.
     case switchMaster(primaryName: String, from: RedisEndpoint, to: RedisEndpoint)
-    /// The client found the primary at `primary` (it answered `ROLE` as one) and these replicas
-    /// up, and sends commands there from now on.
+    /// The client found the primary at `primary` (it answered `ROLE` as one), and sends commands
+    /// there from now on; `replicas` are those up that it reads from (none when
+    /// ``RedisSentinelConfiguration/readFrom`` is `.primary`: it does not ask for them then).
     case discovered(primary: RedisEndpoint, replicas: [RedisEndpoint])
     /// The node the client sent commands to failed in a way that says it may no longer be the
     /// primary (`error`); the next call asks the sentinels again.
@@ -20,8 +21,11 @@ public enum RedisSentinelEvent: Sendable, CustomStringConvertible {
         switch self {
         case .subscribed(let sentinel): "subscribed to +switch-master on \(sentinel)"
         case .switchMaster(let name, let from, let to): "+switch-master \(name): \(from) → \(to)"
+        case .discovered(let primary, let replicas) where replicas.isEmpty:
+            // The client lists replicas only when it reads from them (`readFrom`).
+            "primary \(primary)"
         case .discovered(let primary, let replicas):
-            "primary \(primary), replicas [\(replicas.map(\.description).joined(separator: ", "))]"
+            "primary \(primary), replicas read from: \(replicas.map(\.description).joined(separator: ", "))"
         case .primaryLost(let endpoint, let error): "primary \(endpoint) lost: \(error)"
         case .discoveryFailed(let error): "discovery failed: \(error)"
         }
