@@ -1,7 +1,6 @@
 import ArgumentParser
 import Chapters
 import Foundation
-import NIOPosix
 
 /// `bench appendix`: runs every suite with its default load and writes the guide's appendix
 /// chapter (`chapters/appendix-benchmarks.md`): the machine, the commands, and each suite's
@@ -76,12 +75,7 @@ struct AppendixSection: Sendable {
                 run: a C client with one event loop, the ceiling a client can reach on this machine.
                 """,
             reference: "redis-benchmark", unit: "ops/s",
-            run: { progress in
-                try await ClientSuite(
-                    requests: 200_000, connectionCounts: [1, 50], pipelines: [1, 16], transports: ["unix", "tcp"],
-                    eventLoopGroup: MultiThreadedEventLoopGroup(numberOfThreads: 1), progress: progress  // as the suite's own command: redis-benchmark has one
-                ).run()
-            }),
+            run: { progress in try await ClientBench.parse([]).suite(progress: progress).run() }),
         AppendixSection(
             name: "cache", title: "The cache API beside the raw client",
             command: "swift run -c release bench cache",
@@ -91,7 +85,7 @@ struct AppendixSection: Sendable {
                 serializing and error handling cost on top of the round trip. Medians of 5 alternating rounds.
                 """,
             reference: "raw client", unit: "ops/s",
-            run: { progress in try await CacheSuite(operations: 50_000, concurrency: [1, 16], repeats: 5, progress: progress).run() }),
+            run: { progress in try await CacheBench.parse([]).suite(progress: progress).run() }),
         AppendixSection(
             name: "serializer", title: "Serializers beside Foundation and CPython",
             command: "swift run -c release bench serializer",
@@ -101,7 +95,7 @@ struct AppendixSection: Sendable {
                 beside CPython's C `pickle`, timed with `timeit` in the same run.
                 """,
             reference: "Foundation", unit: "ops/s",
-            run: { progress in try SerializerSuite(operations: 200_000, repeats: 5, progress: progress).run() }),
+            run: { progress in try SerializerBench.parse([]).suite(progress: progress).run() }),
         AppendixSection(
             name: "page", title: "Chapter 03's site under load beside Django",
             command: "swift run -c release bench page",
@@ -113,7 +107,7 @@ struct AppendixSection: Sendable {
                 `Sources/bench/PageSuite.swift`). wrk, the site and Redis share the machine's cores.
                 """,
             reference: "Django", unit: "req/s",
-            run: { progress in try await PageSuite(seconds: 10, threads: 2, connections: 32, paths: ["/", "/uncached"], progress: progress).run() }),
+            run: { progress in try await PageBench.parse([]).suite(progress: progress).run() }),
         AppendixSection(
             name: "sessions", title: "Chapter 05's session engines under load beside Django",
             command: "swift run -c release bench sessions --new-sessions",
@@ -127,11 +121,7 @@ struct AppendixSection: Sendable {
                 """,
             reference: "Django", unit: "req/s",
             keepsProgress: { $0.hasPrefix("keys left behind") },
-            run: { progress in
-                try await SessionSuite(
-                    seconds: 10, threads: 2, connections: 32, engines: [.cache, .cachedDB, .redis], newSessions: true, progress: progress
-                ).run()
-            }),
+            run: { progress in try await SessionsBench.parse(["--new-sessions"]).suite(progress: progress).run() }),
         AppendixSection(
             name: "cluster", title: "Chapter 08's cluster client beside redis-benchmark --cluster",
             command: "swift run -c release bench cluster",
@@ -144,12 +134,7 @@ struct AppendixSection: Sendable {
                 the three primaries, as an application's keys do, against the same reference.
                 """,
             reference: "redis-benchmark --cluster", unit: "ops/s",
-            run: { progress in
-                try await ClusterSuite(
-                    requests: 200_000, connections: 50, pipeline: 16, keyspace: 100_000,
-                    eventLoopGroup: MultiThreadedEventLoopGroup(numberOfThreads: 1), progress: progress  // as the suite's own command: redis-benchmark has one
-                ).run()
-            }),
+            run: { progress in try await ClusterBench.parse([]).suite(progress: progress).run() }),
         AppendixSection(
             name: "failover", title: "Chapter 08's Sentinel failover under load",
             command: "swift run -c release bench failover",

@@ -28,19 +28,24 @@ struct ClientBench: AsyncParsableCommand {
     @Flag(help: "Count allocations per GET on a warm connection instead (re-runs itself with the malloc interposer preloaded).")
     var allocations = false
 
+    /// The suite with this command's options (the appendix runs it with their defaults).
+    func suite(progress: @escaping (String) -> Void) -> ClientSuite {
+        ClientSuite(
+            requests: requests,
+            connectionCounts: connections.split(separator: ",").compactMap { Int($0) },
+            pipelines: pipelines.split(separator: ",").compactMap { Int($0) },
+            transports: transports.split(separator: ",").map(String.init),
+            eventLoopGroup: MultiThreadedEventLoopGroup(numberOfThreads: eventLoops),
+            progress: progress)
+    }
+
     func run() async throws {
         if allocations {
             try await countAllocations()
             return
         }
         let json = json
-        let suite = ClientSuite(
-            requests: requests,
-            connectionCounts: connections.split(separator: ",").compactMap { Int($0) },
-            pipelines: pipelines.split(separator: ",").compactMap { Int($0) },
-            transports: transports.split(separator: ",").map(String.init),
-            eventLoopGroup: MultiThreadedEventLoopGroup(numberOfThreads: eventLoops),
-            progress: { line in if !json { FileHandle.standardError.write(Data((line + "\n").utf8)) } })
+        let suite = self.suite(progress: { line in if !json { FileHandle.standardError.write(Data((line + "\n").utf8)) } })
         let report = try await suite.run()
         try report.show(json: json, reference: "redis-benchmark")
     }
@@ -75,14 +80,19 @@ struct CacheBench: AsyncParsableCommand {
     @Flag(help: "Count allocations per set and get instead (re-runs itself with the malloc interposer preloaded).")
     var allocations = false
 
-    func run() async throws {
-        if allocations, try AllocationCount.rerunUnlessPreloaded() { return }
-        let json = json
-        let suite = CacheSuite(
+    /// The suite with this command's options (the appendix runs it with their defaults).
+    func suite(progress: @escaping (String) -> Void) -> CacheSuite {
+        CacheSuite(
             operations: operations,
             concurrency: tasks.split(separator: ",").compactMap { Int($0) },
             repeats: max(1, repeats),
-            progress: { line in if !json { FileHandle.standardError.write(Data((line + "\n").utf8)) } })
+            progress: progress)
+    }
+
+    func run() async throws {
+        if allocations, try AllocationCount.rerunUnlessPreloaded() { return }
+        let json = json
+        let suite = self.suite(progress: { line in if !json { FileHandle.standardError.write(Data((line + "\n").utf8)) } })
         let report = allocations ? try await suite.countAllocations() : try await suite.run()
         try report.show(json: json, reference: "raw client", unit: allocations ? "allocs" : "ops/s", decimals: allocations ? 1 : 0)
     }
@@ -100,12 +110,17 @@ struct SerializerBench: ParsableCommand {
     @Flag(help: "Count allocations per encode and decode instead (re-runs itself with the malloc interposer preloaded).")
     var allocations = false
 
+    /// The suite with this command's options (the appendix runs it with their defaults).
+    func suite(progress: @escaping (String) -> Void) -> SerializerSuite {
+        SerializerSuite(
+            operations: max(1, operations), repeats: max(1, repeats),
+            progress: progress)
+    }
+
     func run() throws {
         if allocations, try AllocationCount.rerunUnlessPreloaded() { return }
         let json = json
-        let suite = SerializerSuite(
-            operations: max(1, operations), repeats: max(1, repeats),
-            progress: { line in if !json { FileHandle.standardError.write(Data((line + "\n").utf8)) } })
+        let suite = self.suite(progress: { line in if !json { FileHandle.standardError.write(Data((line + "\n").utf8)) } })
         let report = allocations ? try suite.countAllocations() : try suite.run()
         try report.show(json: json, reference: "Foundation", unit: allocations ? "allocs" : "ops/s", decimals: allocations ? 1 : 0)
     }
@@ -123,12 +138,17 @@ struct PageBench: AsyncParsableCommand {
     @Option(help: "Paths to load (comma-separated): those the spec has Django figures for.") var paths = "/,/uncached"
     @Flag(help: "Print JSON instead of a table.") var json = false
 
-    func run() async throws {
-        let json = json
-        let suite = PageSuite(
+    /// The suite with this command's options (the appendix runs it with their defaults).
+    func suite(progress: @escaping (String) -> Void) -> PageSuite {
+        PageSuite(
             seconds: seconds, threads: threads, connections: connections,
             paths: paths.split(separator: ",").map(String.init),
-            progress: { line in if !json { FileHandle.standardError.write(Data((line + "\n").utf8)) } })
+            progress: progress)
+    }
+
+    func run() async throws {
+        let json = json
+        let suite = self.suite(progress: { line in if !json { FileHandle.standardError.write(Data((line + "\n").utf8)) } })
         let report = try await suite.run()
         try report.show(json: json, reference: "Django", unit: "req/s")
     }
@@ -147,12 +167,17 @@ struct ClusterBench: AsyncParsableCommand {
     @Option(help: "Event loop threads for our connections (redis-benchmark has one).") var eventLoops = 1
     @Flag(help: "Print JSON instead of a table.") var json = false
 
-    func run() async throws {
-        let json = json
-        let suite = ClusterSuite(
+    /// The suite with this command's options (the appendix runs it with their defaults).
+    func suite(progress: @escaping (String) -> Void) -> ClusterSuite {
+        ClusterSuite(
             requests: requests, connections: connections, pipeline: pipeline, keyspace: keyspace,
             eventLoopGroup: MultiThreadedEventLoopGroup(numberOfThreads: eventLoops),
-            progress: { line in if !json { FileHandle.standardError.write(Data((line + "\n").utf8)) } })
+            progress: progress)
+    }
+
+    func run() async throws {
+        let json = json
+        let suite = self.suite(progress: { line in if !json { FileHandle.standardError.write(Data((line + "\n").utf8)) } })
         let report = try await suite.run()
         try report.show(json: json, reference: "redis-benchmark --cluster")
     }

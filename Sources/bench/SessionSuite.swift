@@ -92,17 +92,22 @@ struct SessionsBench: AsyncParsableCommand {
     @Option(help: "The path to load: /session, or / for a baseline that never touches the session.") var path = "/session"
     @Flag(help: "Print JSON instead of a table.") var json = false
 
-    func run() async throws {
-        let json = json
+    /// The suite with this command's options (the appendix runs it with `--new-sessions`).
+    func suite(progress: @escaping (String) -> Void) throws -> SessionSuite {
         let chosen = try engines.split(separator: ",").map { name in
             guard let engine = SessionsSite.Engine(rawValue: String(name)) else {
                 throw ValidationError("unknown engine '\(name)': use cache, cached_db or redis")
             }
             return engine
         }
-        let suite = SessionSuite(
+        return SessionSuite(
             seconds: seconds, threads: threads, connections: connections, engines: chosen, newSessions: newSessions, path: path,
-            progress: { line in if !json { FileHandle.standardError.write(Data((line + "\n").utf8)) } })
+            progress: progress)
+    }
+
+    func run() async throws {
+        let json = json
+        let suite = try self.suite(progress: { line in if !json { FileHandle.standardError.write(Data((line + "\n").utf8)) } })
         let report = try await suite.run()
         try report.show(json: json, reference: "Django", unit: "req/s")
     }
