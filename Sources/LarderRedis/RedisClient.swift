@@ -12,6 +12,30 @@ public protocol RedisClient: Sendable {
     func execute<First: RedisCommand, Second: RedisCommand>(
         _ first: First, _ second: Second
     ) async -> (Result<First.Response, RedisError>, Result<Second.Response, RedisError>)
+    /// Sends `second` right behind `first` on the connection that takes `first`, and returns
+    /// both replies: for a command about what its connection did before it, such as the
+    /// `WAIT` that must follow a write.
+    ///
+    /// A client of one server (or of a Sentinel group's primary) sends the two together
+    /// anyway: the default is ``execute(_:_:)``. A client that routes by key sends both to the
+    /// node `first`'s keys go to (``RedisClusterClient``), where ``execute(_:_:)`` would send a
+    /// keyless `second` to a node of its own choosing.
+    ///
+    /// ```swift
+    /// let (set, acknowledged) = await client.execute(SET("session:1", data), followedBy: WAIT(replicas: 1, timeout: .milliseconds(50)))
+    /// ```
+    func execute<First: RedisCommand, Second: RedisCommand>(
+        _ first: First, followedBy second: Second
+    ) async -> (Result<First.Response, RedisError>, Result<Second.Response, RedisError>)
+}
+
+extension RedisClient {
+    /// ``execute(_:_:)``: one server, one connection for both.
+    public func execute<First: RedisCommand, Second: RedisCommand>(
+        _ first: First, followedBy second: Second
+    ) async -> (Result<First.Response, RedisError>, Result<Second.Response, RedisError>) {
+        await execute(first, second)
+    }
 }
 
 extension RedisConnection: RedisClient {}

@@ -60,8 +60,10 @@ public enum RedisRole: Sendable, Hashable, RESPTokenDecodable, CustomStringConve
 /// Redis replicates asynchronously: a primary answers `OK` before any replica has the write,
 /// and a failover in that moment loses it. `WAIT` does not make a write durable (a replica that
 /// acknowledged may still lose it), but it narrows the loss to what failovers and restarts
-/// together can lose. It must follow the write on the same connection, which pipelining the two
-/// in one ``RedisClient/execute(_:_:)`` call does.
+/// together can lose. It must follow the write on the same connection, which
+/// ``RedisClient/execute(_:followedBy:)`` does: one write for both, to the node that takes the
+/// write even on a cluster (where ``RedisClient/execute(_:_:)`` would send the keyless `WAIT`
+/// to a node of its own choosing).
 public struct WAIT: RedisCommand {
     public typealias Response = Int
     public static var name: RedisCommandName { "WAIT" }
