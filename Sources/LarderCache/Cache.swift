@@ -54,6 +54,34 @@ public protocol Cache: Sendable {
     /// Stores `value` only if `key` holds nothing; `true` if it was stored.
     func add<Value: Encodable & Sendable>(_ key: String, _ value: Value, timeout: CacheTimeout, version: Int?) async throws(CacheError) -> Bool
 
+    /// Whether the cache can wait for replicas to acknowledge a write
+    /// (``write(_:_:condition:timeout:version:acknowledgedBy:within:)``): `true` for
+    /// ``RedisCache``; the default, `false`, for a cache with no replicas (``MemoryCache``).
+    /// A store that is told to wait checks this at start-up.
+    var waitsForReplicas: Bool { get }
+
+    /// Stores `value` under `key` as ``set(_:_:timeout:version:)``, ``add(_:_:timeout:version:)``
+    /// or ``update(_:_:timeout:version:)`` do (`condition`), then waits until `replicas`
+    /// replicas have the write or `wait` has passed, and says whether it stored and how many
+    /// replicas acknowledged. Fewer than asked is not an error: the caller decides.
+    ///
+    /// ``RedisCache`` sends `WAIT replicas wait` right behind the write on the write's own
+    /// connection (`WAIT` counts only what its connection wrote), to the primary on a Sentinel
+    /// client and to the node serving the key on a cluster.
+    ///
+    /// ```swift
+    /// let write = try await cache.write("cart:42", cart, condition: .always, timeout: 3600, version: nil, acknowledgedBy: 1, within: .milliseconds(50))
+    /// if write.acknowledged < 1 { logger.warning("the cart is on the primary only") }
+    /// ```
+    ///
+    /// - Throws: ``CacheError/invalidConfiguration(_:)`` when the cache has no replicas to wait
+    ///   for (the default, for a cache whose ``waitsForReplicas`` is `false`); otherwise what
+    ///   the plain write throws.
+    func write<Value: Encodable & Sendable>(
+        _ key: String, _ value: Value, condition: CacheWriteCondition, timeout: CacheTimeout, version: Int?,
+        acknowledgedBy replicas: Int, within wait: Duration
+    ) async throws(CacheError) -> CacheAcknowledgedWrite
+
     /// Stores every pair with one timeout, in one round trip where the backend allows;
     /// returns the keys that could not be stored (empty on success).
     func setMany<Value: Encodable & Sendable>(_ values: [String: Value], timeout: CacheTimeout, version: Int?) async throws(CacheError) -> [String]

@@ -53,6 +53,19 @@ enum CacheRedisClient: RedisClient {
         case .other(let client): return await client.execute(first, second)
         }
     }
+
+    @inline(__always)
+    func execute<First: RedisCommand, Second: RedisCommand>(
+        _ first: First, followedBy second: Second
+    ) async -> (Result<First.Response, RedisError>, Result<Second.Response, RedisError>) {
+        switch self {
+        case .multiplexer(let client): return await client.execute(first, followedBy: second)
+        case .pool(let client): return await client.execute(first, followedBy: second)
+        case .connection(let client): return await client.execute(first, followedBy: second)
+        case .cluster(let client): return await client.execute(first, followedBy: second)
+        case .other(let client): return await client.execute(first, followedBy: second)
+        }
+    }
 }
 
 extension CacheRedisClient {
