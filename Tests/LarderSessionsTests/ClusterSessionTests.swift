@@ -9,19 +9,22 @@ import LarderWebCache
 import WebTestSupport
 import XCTest
 
-/// The page cache and the session engines that keep sessions in the cache (`cache`,
-/// `cached_db`) on a Redis Cluster, over real HTTP: the application code is the same as on one
-/// server; only the client under the caches changes, and each cache has its own key prefix
-/// where one server would give it a database.
+/// The page cache and every session engine (`cache`, `cached_db`, standalone Redis) on a Redis
+/// Cluster, over real HTTP, with and without `WAIT` for each write: the application code is the
+/// same as on one server; only the client under the caches changes, and each cache has its own
+/// key prefix where one server would give it a database.
 final class ClusterSessionTests: XCTestCase {
     static let redis = SuiteCluster()
     override class func tearDown() { redis.stop() }
 
-    enum Engine { case cache, cachedDB }
+    enum Engine { case cache, cachedDB, standalone }
 
-    /// A site with sessions in `engine` (cache prefix `sessions`) and cached pages (prefix
-    /// `pages`), both on one cluster client.
-    func withSite(_ engine: Engine, _ body: (LoopbackHTTPClient, RedisClusterClient) async throws -> Void) async throws {
+    /// A site with sessions in `engine` (cache prefix `sessions`, or key prefix `sessions:`
+    /// for the standalone store) and cached pages (prefix `pages`), both on one cluster client;
+    /// each session write waits for replicas as `replication` says.
+    func withSite(
+        _ engine: Engine, replication: SessionReplication? = nil, _ body: (LoopbackHTTPClient, RedisClusterClient) async throws -> Void
+    ) async throws {
         let cluster = try await Self.redis.cluster()
         try await RedisClusterClient.withClient(configuration: cluster.configuration()) { client in
             var sessionConfiguration = CacheConfiguration(keyPrefix: "sessions")
@@ -37,11 +40,19 @@ final class ClusterSessionTests: XCTestCase {
             let store: any SessionStore
             switch engine {
             case .cache:
-                store = try CacheSessionStore(cache: sessionCache)
+                store = try CacheSessionStore(cache: sessionCache, replication: replication, logger: SessionFixture.quiet)
             case .cachedDB:
                 let sql = try DatabaseSessionStore(
                     path: folder.appendingPathComponent("db.sqlite3").path, signer: try SessionSigner(secret: SessionFixture.secret))
-                store = CachedDatabaseSessionStore(database: sql, cache: sessionCache, logger: SessionFixture.quiet)
+                if let replication {
+                    store = try CachedDatabaseSessionStore(database: sql, cache: sessionCache, replication: replication, logger: SessionFixture.quiet)
+                } else {
+                    store = CachedDatabaseSessionStore(database: sql, cache: sessionCache, logger: SessionFixture.quiet)
+                }
+            case .standalone:
+                store = RedisSessionStore(
+                    client: client, configuration: try RedisSessionConfiguration(socketPath: "/unused", prefix: "sessions:"),
+                    signer: try SessionSigner(secret: SessionFixture.secret), replication: replication, logger: SessionFixture.quiet)
             }
             let pageCache = PageCache(cache: pages)
             let router = Router(context: BasicDjangoSessionRequestContext.self)
@@ -82,8 +93,8 @@ final class ClusterSessionTests: XCTestCase {
         try await client.get(path, headers: cookie.map { [("Cookie", "sessionid=\($0)")] } ?? [])
     }
 
-    func checkSessionsAndPages(_ engine: Engine) async throws {
-        try await withSite(engine) { http, cluster in
+    func checkSessionsAndPages(_ engine: Engine, replication: SessionReplication? = nil) async throws {
+        try await withSite(engine, replication: replication) { http, cluster in
             // Sessions: many visitors, so their keys land on every primary.
             var cookies: [String] = []
             for visitor in 0..<30 {
@@ -120,5 +131,18 @@ final class ClusterSessionTests: XCTestCase {
 
     func testTheCachedDatabaseEngineAndThePageCacheWorkOnACluster() async throws {
         try await checkSessionsAndPages(.cachedDB)
+    }
+
+    func testTheStandaloneEngineAndThePageCacheWorkOnACluster() async throws {
+        try await checkSessionsAndPages(.standalone)
+    }
+
+    /// Each session write acknowledged by its node's replica, or the request fails (`.fail`):
+    /// every login and count above must go through.
+    func testEveryEngineWaitingForReplicasWorksOnACluster() async throws {
+        let replication = SessionReplication(replicas: 1, timeout: .milliseconds(200), shortfall: .fail)
+        for engine in [Engine.cache, .cachedDB, .standalone] {
+            try await checkSessionsAndPages(engine, replication: replication)
+        }
     }
 }

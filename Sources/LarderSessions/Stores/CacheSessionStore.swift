@@ -1,5 +1,6 @@
 import LarderCache
 import LarderRedis
+import Logging
 /// Django's `cache` session engine (`SESSION_ENGINE = "django.contrib.sessions.backends.cache"`):
 /// sessions live only in the cache, as `:1:django.contrib.sessions.cache<key>` in the cache's
 /// database (DB 1), the session dictionary through the cache serializer (JSON), TTL = the
@@ -12,26 +13,45 @@ import LarderRedis
 /// let cache = RedisCache(configuration: try CacheConfiguration(location: "unix:///var/run/redis/redis.sock?db=1"))
 /// let store = try CacheSessionStore(cache: cache)
 /// ```
+///
+/// On a primary with replicas (a Sentinel or cluster client under the cache), `replication`
+/// has each save acknowledged by replicas (``SessionReplication``), through the cache's
+/// ``Cache/write(_:_:condition:timeout:version:acknowledgedBy:within:)``.
 public struct CacheSessionStore: SessionStore {
     /// Django's `KEY_PREFIX` of the cache engine; the cache adds its own `:1:` before it.
     public static let keyPrefix = "django.contrib.sessions.cache"
 
     /// The cache the sessions live in.
     public let cache: any Cache
+    /// Whether and how each save waits for replicas (`WAIT`); `nil` (the default) does not wait.
+    public let replication: SessionReplication?
+    private let logger: Logger
     public var name: String { "cache" }
 
-    /// Sessions in `cache`.
+    /// Sessions in `cache`, each save acknowledged by replicas when `replication` is given.
     ///
     /// - Throws: ``SessionError/invalidConfiguration(_:)`` when `cache` fails open
     ///   (``Cache/failsOpen``, any conforming type): a session store that reads "nothing
     ///   there" while Redis is down would hand every visitor a new, unsaveable session. The
-    ///   engine needs the default, fail-closed.
-    public init(cache: any Cache) throws(SessionError) {
+    ///   engine needs the default, fail-closed. The same when `replication` is given and
+    ///   `cache` cannot wait for replicas (``Cache/waitsForReplicas``: a ``MemoryCache``).
+    public init(cache: any Cache, replication: SessionReplication? = nil, logger: Logger = Logger(label: "sessions")) throws(SessionError) {
         if cache.failsOpen {
             throw .invalidConfiguration(
                 "the cache session engine needs a fail-closed cache (CacheConfiguration.failureMode = .failClosed, the default)")
         }
+        if replication != nil, !cache.waitsForReplicas {
+            throw .invalidConfiguration(Self.cannotWait(cache))
+        }
         self.cache = cache
+        self.replication = replication
+        self.logger = logger
+    }
+
+    /// Why `cache` cannot carry a store's ``SessionReplication``.
+    static func cannotWait(_ cache: any Cache) -> String {
+        "the session store's replication needs a cache that can wait for replicas (a RedisCache), not a \(type(of: cache)): "
+            + "give the store a RedisCache on the primary, or no replication"
     }
 
     /// The cache key of session `key`, before the cache's `:1:`.
@@ -47,6 +67,7 @@ public struct CacheSessionStore: SessionStore {
 
     public func create(key: String, data: DjangoSessionData, age: Int) async throws(SessionError) -> Bool {
         let timeout = CacheTimeout.seconds(data.expiryAge(cookieAge: age))
+        if let replication { return try await acknowledgedWrite(key, data, .ifAbsent, timeout: timeout, replication) }
         do {
             return try await cache.add(Self.cacheKey(key), data, timeout: timeout, version: nil)
         } catch {
@@ -58,11 +79,28 @@ public struct CacheSessionStore: SessionStore {
     /// ``RedisCache``; by default Django's way, `get` then `set`.
     public func update(key: String, data: DjangoSessionData, age: Int) async throws(SessionError) -> Bool {
         let timeout = CacheTimeout.seconds(data.expiryAge(cookieAge: age))
+        if let replication { return try await acknowledgedWrite(key, data, .ifPresent, timeout: timeout, replication) }
         do {
             return try await cache.update(Self.cacheKey(key), data, timeout: timeout, version: nil)
         } catch {
             throw Self.sessionError(error, store: name)
         }
+    }
+
+    /// A save with its `WAIT`, and `replication`'s shortfall applied when it stored.
+    private func acknowledgedWrite(
+        _ key: String, _ data: DjangoSessionData, _ condition: CacheWriteCondition, timeout: CacheTimeout, _ replication: SessionReplication
+    ) async throws(SessionError) -> Bool {
+        let write: CacheAcknowledgedWrite
+        do {
+            write = try await cache.write(
+                Self.cacheKey(key), data, condition: condition, timeout: timeout, version: nil,
+                acknowledgedBy: replication.replicas, within: replication.timeout)
+        } catch {
+            throw Self.sessionError(error, store: name)
+        }
+        if write.stored { try replication.check(acknowledged: write.acknowledged, store: name, logger: logger) }
+        return write.stored
     }
 
     public func delete(key: String) async throws(SessionError) {

@@ -30,6 +30,13 @@ import Synchronization
 /// leaves the entry to other processes; this one reads the key from the table from then on,
 /// where it is gone. The retry's load finds no session, so the retry deletes the entry through
 /// ``deleteUnconfirmed(key:)`` and answers 503 again while it cannot.
+///
+/// On a primary with replicas (a Sentinel or cluster client under the cache),
+/// ``init(database:cache:replication:logger:)`` has each save's cache write acknowledged by
+/// replicas (``SessionReplication``): a failover that lost an unacknowledged update would
+/// bring back the entry it replaced, which every process reads before the table. A shortfall
+/// is logged or fails the save (the row is written either way); a cache that cannot be
+/// reached is still only logged, as without replication.
 public final class CachedDatabaseSessionStore: SessionStore {
     /// Django's `KEY_PREFIX` of the cached-DB engine; the cache adds its `:1:`.
     public static let keyPrefix = "django.contrib.sessions.cached_db"
@@ -56,10 +63,32 @@ public final class CachedDatabaseSessionStore: SessionStore {
     }
     public var name: String { "cached_db" }
 
+    /// Whether and how each save's cache write waits for replicas (`WAIT`); `nil` (the default)
+    /// does not wait.
+    public let replication: SessionReplication?
+
     /// Sessions in `database`, read through `cache`.
-    public init(database: DatabaseSessionStore, cache: any Cache, logger: Logger = Logger(label: "sessions")) {
+    public convenience init(database: DatabaseSessionStore, cache: any Cache, logger: Logger = Logger(label: "sessions")) {
+        self.init(database: database, cache: cache, checkedReplication: nil, logger: logger)
+    }
+
+    /// Sessions in `database`, read through `cache`, each save's cache write acknowledged by
+    /// `replication.replicas` replicas (see ``SessionReplication``). A refill after a cache
+    /// miss does not wait: an entry lost with it is a miss again, read from the table.
+    ///
+    /// - Throws: ``SessionError/invalidConfiguration(_:)`` when `cache` cannot wait for
+    ///   replicas (``Cache/waitsForReplicas``: a ``MemoryCache``).
+    public convenience init(
+        database: DatabaseSessionStore, cache: any Cache, replication: SessionReplication, logger: Logger = Logger(label: "sessions")
+    ) throws(SessionError) {
+        guard cache.waitsForReplicas else { throw .invalidConfiguration(CacheSessionStore.cannotWait(cache)) }
+        self.init(database: database, cache: cache, checkedReplication: replication, logger: logger)
+    }
+
+    private init(database: DatabaseSessionStore, cache: any Cache, checkedReplication: SessionReplication?, logger: Logger) {
         self.database = database
         self.cache = cache
+        self.replication = checkedReplication
         self.logger = logger
     }
 
@@ -77,7 +106,7 @@ public final class CachedDatabaseSessionStore: SessionStore {
 
     public func create(key: String, data: DjangoSessionData, age: Int) async throws(SessionError) -> Bool {
         guard try await database.create(key: key, data: data, age: age) else { return false }
-        await cacheSet(key, data, age: data.expiryAge(cookieAge: age))
+        try await cacheSave(key, data, age: data.expiryAge(cookieAge: age))
         return true
     }
 
@@ -87,7 +116,7 @@ public final class CachedDatabaseSessionStore: SessionStore {
             await cacheDelete(key)
             return false
         }
-        await cacheSet(key, data, age: data.expiryAge(cookieAge: age))
+        try await cacheSave(key, data, age: data.expiryAge(cookieAge: age))
         return true
     }
 
@@ -168,6 +197,28 @@ public final class CachedDatabaseSessionStore: SessionStore {
             noteCacheDown(error)
             markStale(key)
         }
+    }
+
+    /// A save's cache write: ``cacheSet(_:_:age:)``, or with ``replication`` the write and its
+    /// `WAIT`, whose shortfall is applied (logged, or thrown as the store being unavailable).
+    /// A cache that cannot be reached is best effort either way.
+    private func cacheSave(_ key: String, _ data: DjangoSessionData, age: Int) async throws(SessionError) {
+        guard let replication else { return await cacheSet(key, data, age: age) }
+        let write: CacheAcknowledgedWrite
+        do {
+            write = try await cache.write(
+                Self.cacheKey(key), data, condition: .always, timeout: .seconds(age), version: nil,
+                acknowledgedBy: replication.replicas, within: replication.timeout)
+        } catch {
+            noteCacheDown(error)
+            markStale(key)
+            return
+        }
+        // Not stored: a fail-open cache whose Redis is down, which it reported itself.
+        guard write.stored else { return markStale(key) }
+        noteCacheUp()
+        markFresh(key)
+        try replication.check(acknowledged: write.acknowledged, store: name, logger: logger)
     }
 
     /// Deletes the entry, best effort: a failure is logged once per outage and returned.

@@ -43,7 +43,8 @@ public final class RedisSessionStore: SessionStore {
     }
 
     /// A store on `client`, any ``RedisClient``: a ``RedisSentinelClient`` that follows a
-    /// failover, say, with `replication` to have each write acknowledged by replicas.
+    /// failover, or a ``RedisClusterClient`` (each session key on the primary serving its
+    /// slot), with `replication` to have each write acknowledged by replicas.
     ///
     /// `configuration`'s prefix is used; its socket and database are `client`'s business. The
     /// client is not checked here (a Sentinel client finds its primary on first use) and not
@@ -119,26 +120,20 @@ public final class RedisSessionStore: SessionStore {
         return try await write(command)
     }
 
-    /// Sends a session write, followed in the same pipeline by `WAIT` when ``replication`` asks,
-    /// and applies its ``SessionReplication/Shortfall`` when too few replicas acknowledged.
+    /// Sends a session write, followed in the same pipeline by `WAIT` when ``replication`` asks
+    /// (on the write's connection, to the node that took it on a cluster), and applies its
+    /// ``SessionReplication/Shortfall`` when too few replicas acknowledged.
     private func write<Value>(_ command: SET<Value>) async throws(SessionError) -> Bool {
         guard let replication else {
             return try await run({ () throws(RedisError) in try await self.client.send(command) }).stored
         }
         let wait = WAIT(replicas: replication.replicas, timeout: replication.timeout)
         let acknowledged: (stored: Bool, replicas: Int) = try await run({ () throws(RedisError) in
-            let (set, waited) = await self.client.execute(command, wait)
+            let (set, waited) = await self.client.execute(command, followedBy: wait)
             return (try set.get().stored, try waited.get())
         })
-        if acknowledged.stored, acknowledged.replicas < replication.replicas {
-            let shortfall = RedisError.replicationNotAcknowledged(
-                wanted: replication.replicas, acknowledged: acknowledged.replicas, timeout: replication.timeout)
-            switch replication.shortfall {
-            case .log:
-                logger.warning("session write not acknowledged by enough replicas", metadata: ["error": "\(shortfall)"])
-            case .fail:
-                throw .storeUnavailable(store: name, reason: "\(shortfall)")
-            }
+        if acknowledged.stored {
+            try replication.check(acknowledged: acknowledged.replicas, store: name, logger: logger)
         }
         return acknowledged.stored
     }
