@@ -29,14 +29,19 @@ enum BeyondOneRedisSnippets {
         return app
     }
 
-    /// The standalone session store, each write acknowledged by a replica.
-    static func waitingStore(redis: RedisSentinelClient, sessionConfiguration: RedisSessionConfiguration, signer: SessionSigner) -> RedisSessionStore {
+    /// Every session engine, each write acknowledged by a replica.
+    static func waitingStores(
+        redis: RedisSentinelClient, sessionConfiguration: RedisSessionConfiguration, signer: SessionSigner, table: DatabaseSessionStore
+    ) throws -> [any SessionStore] {
         // snippet: session-wait
-        let store = RedisSessionStore(
-            client: redis, configuration: sessionConfiguration, signer: signer,
-            replication: SessionReplication(replicas: 1, timeout: .milliseconds(50), shortfall: .log))
+        let replication = SessionReplication(replicas: 1, timeout: .milliseconds(50), shortfall: .log)
+        let sessionCache = RedisCache(client: redis, configuration: CacheConfiguration(keyPrefix: "sessions"))
+        let standalone = RedisSessionStore(
+            client: redis, configuration: sessionConfiguration, signer: signer, replication: replication)
+        let cached = try CacheSessionStore(cache: sessionCache, replication: replication)
+        let cachedDB = try CachedDatabaseSessionStore(database: table, cache: sessionCache, replication: replication)
         // snippet: end
-        return store
+        return [standalone, cached, cachedDB]
     }
 
     /// The cache, sessions and the app on a cluster client.
