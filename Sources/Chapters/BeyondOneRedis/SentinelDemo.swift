@@ -41,6 +41,10 @@ public enum SentinelDemo {
         public var sessionsSavedBeforeKill = 0
         /// How many of those the store cannot load after the failover.
         public var sessionsLost = 0
+        /// Sessions the `cache` engine saved (each acknowledged by `WAIT 1`) before the kill.
+        public var cacheSessionsSavedBeforeKill = 0
+        /// How many of those it cannot load after the failover.
+        public var cacheSessionsLost = 0
         /// The client's events, with the time since the kill (negative before it).
         public var events: [(since: Duration, event: String)] = []
     }
@@ -76,6 +80,7 @@ public enum SentinelDemo {
             "writes acknowledged without WAIT before the kill: \(report.unwaitedAcknowledged), lost: \(report.unwaitedLost)",
             "writes acknowledged by WAIT 1 before the kill: \(report.waitedAcknowledged), lost: \(report.waitedLost)",
             "sessions saved (WAIT 1) before the kill: \(report.sessionsSavedBeforeKill), missing after the failover: \(report.sessionsLost)",
+            "cache-engine sessions saved (WAIT 1) before the kill: \(report.cacheSessionsSavedBeforeKill), missing after the failover: \(report.cacheSessionsLost)",
             "after the failover the new primary has no replica: WAIT 1 answers 0 until one is back (logged, not failed)",
         ]
         return lines
@@ -90,6 +95,7 @@ public enum SentinelDemo {
         let pages = Mutex<(window: (served: Int, failed: Int), all: Int)>(((0, 0), 0))
         let sessionFailures = Atomic<Int>(0)
         let sessionsBeforeKill = Mutex<[(key: String, number: Int)]>([])
+        let cacheSessionsBeforeKill = Mutex<[(key: String, number: Int)]>([])
         let unwaited = Mutex<[String]>([])
         let waited = Mutex<[String]>([])
     }
@@ -130,6 +136,17 @@ public enum SentinelDemo {
             }
             let acknowledgedStore = try store(.fail)
             let loggingStore = try store(.log)
+            // The same with the `cache` engine, on a fail-closed cache of its own (a session
+            // store must not read "nothing there" while Redis is away).
+            var sessionCacheConfiguration = CacheConfiguration(keyPrefix: "demo-sessions")
+            sessionCacheConfiguration.logger = logger
+            let sessionCache = RedisCache(client: redis, configuration: sessionCacheConfiguration)
+            func cacheStore(_ shortfall: SessionReplication.Shortfall) throws -> CacheSessionStore {
+                try CacheSessionStore(
+                    cache: sessionCache, replication: SessionReplication(replicas: 1, timeout: .milliseconds(50), shortfall: shortfall), logger: logger)
+            }
+            let acknowledgedCacheStore = try cacheStore(.fail)
+            let loggingCacheStore = try cacheStore(.log)
             let http = LoopbackHTTPClient(port: site.port)
             _ = await waitUntil(limit: .seconds(5)) {
                 shared.events.withLock { $0.contains { if case .subscribed = $0.event { true } else { false } } } ? true : nil
@@ -163,6 +180,21 @@ public enum SentinelDemo {
                             }
                         } catch {
                             if shared.killedAt.withLock({ $0 != nil }) { shared.sessionFailures.add(1, ordering: .relaxed) }
+                            try? await Task.sleep(for: .milliseconds(5))
+                        }
+                    }
+                }
+                // The cache engine's session writes, each acknowledged by the replica before the kill.
+                tasks.addTask {
+                    var number = 0
+                    while !shared.finished.load(ordering: .relaxed) {
+                        number += 1
+                        let before = shared.killedAt.withLock { $0 == nil }
+                        do {
+                            _ = try await (before ? acknowledgedCacheStore : loggingCacheStore).create(
+                                key: "c\(number)", data: DjangoSessionData(["n": .int(number)]), age: 600)
+                            if before, shared.killedAt.withLock({ $0 == nil }) { shared.cacheSessionsBeforeKill.withLock { $0.append(("c\(number)", number)) } }
+                        } catch {
                             try? await Task.sleep(for: .milliseconds(5))
                         }
                     }
@@ -226,6 +258,12 @@ public enum SentinelDemo {
             for (key, number) in sessions {
                 let loaded = try? await loggingStore.load(key: key)
                 if loaded != DjangoSessionData(["n": .int(number)]) { report.sessionsLost += 1 }
+            }
+            let cacheSessions = shared.cacheSessionsBeforeKill.withLock { $0 }
+            report.cacheSessionsSavedBeforeKill = cacheSessions.count
+            for (key, number) in cacheSessions {
+                let loaded = try? await loggingCacheStore.load(key: key)
+                if loaded != DjangoSessionData(["n": .int(number)]) { report.cacheSessionsLost += 1 }
             }
             return report
         }
