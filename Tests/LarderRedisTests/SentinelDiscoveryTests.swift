@@ -11,7 +11,7 @@ import XCTest
 /// is shared by the suite's tests that do not break it; failover tests are in
 /// ``SentinelFailoverTests``.
 final class SentinelDiscoveryTests: XCTestCase {
-    static let shared = SharedGroup()
+    static let shared = SuiteSentinelGroup()
     override class func tearDown() { shared.stop() }
 
     func configuration(_ group: PrivateSentinelGroup, readFrom: RedisReadFrom = .primary) -> RedisSentinelConfiguration {
@@ -180,31 +180,5 @@ final class SentinelDiscoveryTests: XCTestCase {
             return fields.split(separator: ",").first { $0.hasPrefix("calls=") }.flatMap { Int($0.dropFirst(6)) } ?? 0
         }
         return (try await calls(group.primary), try await calls(group.replica))
-    }
-}
-
-/// One group shared by a suite's tests, started by the first that asks.
-final class SharedGroup: @unchecked Sendable {
-    private let lock = NSLock()
-    private var started: PrivateSentinelGroup?
-
-    func group() async throws -> PrivateSentinelGroup {
-        if let group = lock.withLock({ started }) { return group }
-        let group = try await PrivateSentinelGroup.start()
-        return lock.withLock {
-            if let running = started {
-                group.stop()
-                return running
-            }
-            started = group
-            return group
-        }
-    }
-
-    func stop() {
-        lock.withLock {
-            defer { started = nil }
-            return started
-        }?.stop()
     }
 }

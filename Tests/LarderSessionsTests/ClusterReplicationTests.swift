@@ -14,28 +14,11 @@ final class ClusterReplicationTests: XCTestCase {
     static let redis = SuiteCluster()
     override class func tearDown() { redis.stop() }
 
-    enum Engine: String, CaseIterable {
-        case standalone, cache, cachedDB
-    }
+    typealias Engine = ReplicatedEngine
 
     /// A store of `engine` on `client`, each write waiting for one replica, failing without it.
     func makeStore(_ engine: Engine, on client: RedisClusterClient, folder: URL) throws -> any SessionStore {
-        let replication = SessionReplication(replicas: 1, timeout: .milliseconds(50), shortfall: .fail)
-        var cacheConfiguration = CacheConfiguration(keyPrefix: "waited-\(engine.rawValue)")
-        cacheConfiguration.logger = SessionFixture.quiet
-        let cache = RedisCache(client: client, configuration: cacheConfiguration)
-        switch engine {
-        case .standalone:
-            return RedisSessionStore(
-                client: client, configuration: try RedisSessionConfiguration(socketPath: "/unused", prefix: "waited-standalone:"),
-                signer: try SessionSigner(secret: SessionFixture.secret), replication: replication, logger: SessionFixture.quiet)
-        case .cache:
-            return try CacheSessionStore(cache: cache, replication: replication, logger: SessionFixture.quiet)
-        case .cachedDB:
-            let table = try DatabaseSessionStore(
-                path: folder.appendingPathComponent("db.sqlite3").path, signer: try SessionSigner(secret: SessionFixture.secret))
-            return try CachedDatabaseSessionStore(database: table, cache: cache, replication: replication, logger: SessionFixture.quiet)
-        }
+        try engine.store(on: client, SessionReplication(replicas: 1, timeout: .milliseconds(50), shortfall: .fail), prefix: "waited", folder: folder)
     }
 
     /// Two shards: the one serving slot 0 and another, each with its primary and replica.

@@ -14,29 +14,13 @@ final class EngineReplicationTests: XCTestCase {
     static let sentinel = SuiteSentinelGroup()
     override class func tearDown() { sentinel.stop() }
 
-    enum Engine: String, CaseIterable {
-        case standalone, cache, cachedDB
-    }
+    typealias Engine = ReplicatedEngine
 
-    /// A store of `engine` on `redis` (its own prefix per engine), its writes waiting as `replication` says.
+    /// A store of `engine` on `redis`, its writes waiting as `replication` says.
     func makeStore(
         _ engine: Engine, on redis: RedisSentinelClient, _ replication: SessionReplication, folder: URL, logger: Logger
     ) throws -> any SessionStore {
-        var cacheConfiguration = CacheConfiguration(keyPrefix: "replicated-\(engine.rawValue)")
-        cacheConfiguration.logger = SessionFixture.quiet
-        let cache = RedisCache(client: redis, configuration: cacheConfiguration)
-        switch engine {
-        case .standalone:
-            return RedisSessionStore(
-                client: redis, configuration: try RedisSessionConfiguration(socketPath: "/unused", prefix: "replicated-standalone:"),
-                signer: try SessionSigner(secret: SessionFixture.secret), replication: replication, logger: logger)
-        case .cache:
-            return try CacheSessionStore(cache: cache, replication: replication, logger: logger)
-        case .cachedDB:
-            let table = try DatabaseSessionStore(
-                path: folder.appendingPathComponent("db.sqlite3").path, signer: try SessionSigner(secret: SessionFixture.secret))
-            return try CachedDatabaseSessionStore(database: table, cache: cache, replication: replication, logger: logger)
-        }
+        try engine.store(on: redis, replication, prefix: "replicated", folder: folder, logger: logger)
     }
 
     /// `body` with the group's Sentinel client and a scratch folder, the replica in step first.
