@@ -4,7 +4,7 @@ import Foundation
 /// node ports, a machine's keys), tied to its steps by its structure. In the chapter's Markdown,
 ///
 /// ```
-/// <!-- measured: Sentinel: the primary killed under load; may repeat: discovery failed; may be absent: primary 127.0.0.1 -->
+/// <!-- measured: Sentinel: the primary killed under load; may repeat: discovery failed; may be absent: primary 127.0.0.1:PORT$ -->
 /// ```
 ///
 /// before a fenced block says the block is what those steps printed (named as in
@@ -13,10 +13,15 @@ import Foundation
 /// order, the same words, every number masked. The rule for lines that vary in number:
 ///
 /// - a block line is matched by exactly one printed line of the same shape;
-/// - a block line containing a phrase listed after `may repeat:` is matched by one or more
-///   consecutive printed lines of its shape (a timeline event that can happen more than once);
-/// - a block line containing a phrase listed after `may be absent:` is matched by zero or more
-///   (an event a run may not see at all).
+/// - a block line containing a phrase listed after `may repeat:` (and the lines of its shape
+///   right after it in the block) is matched by one or more consecutive printed lines of its
+///   shape: a timeline event that can happen more than once, a `SCAN` that takes more calls;
+/// - a line containing a phrase listed after `may be absent:` is left out on both sides: it may
+///   come any number of times, none included, anywhere (the client's rediscovery of a new
+///   primary, which races the `+switch-master` message).
+///
+/// A phrase is looked for in the line as ``ShownOutput/normalized(_:)`` makes it (a loopback
+/// address is `127.0.0.1:PORT`); a phrase ending in `$` names only lines that end with it.
 ///
 /// So a changed word, a missing line or an extra line fails, and a new figure does not.
 /// `swift run guide refresh-output` pastes a fresh run into these blocks too.
@@ -66,7 +71,7 @@ public enum MeasuredOutput {
 
     /// A line as it is compared: ``ShownOutput/normalized(_:)`` (times, keys, ports, socket
     /// paths), a repeated event's count (` (×21, until 2142 ms)`) dropped, every number masked
-    /// as `#`, and the spaces between words (columns padded to the widest figure) collapsed to
+    /// as `#` (and a plural right after it made singular: `1 call`, `2 calls`), and the spaces between words (columns padded to the widest figure) collapsed to
     /// one; the indentation is kept, since it says which line a line belongs to.
     public static func shape(of line: String) -> String {
         var text = ShownOutput.normalized(line)
@@ -83,55 +88,63 @@ public enum MeasuredOutput {
         (#"\d+(\.\d+)?"#, "#"),
         // A negative figure (a time before the kill) is a figure; a range's `-` is not a sign.
         (#"(^|\s)-#"#, "$1#"),
+        // `1 SCAN call`, `2 SCAN calls`: a plural in the next two words after a figure is its singular.
+        (#"(#\s+(?:\S+\s+)?\S+?)s\b"#, "$1"),
     ].map { (try! NSRegularExpression(pattern: $0.0), $0.1) }
 
-    /// How many printed lines one block line stands for.
-    enum Count: Equatable {
-        case one, oneOrMore, any
+    /// Whether a marker's `phrase` names `line`: the line, normalized (so `127.0.0.1:PORT`
+    /// names any loopback address), contains it; a phrase ending in `$` must end the line.
+    public static func names(_ phrase: String, _ line: String) -> Bool {
+        let text = ShownOutput.normalized(line)
+        return phrase.hasSuffix("$") ? text.hasSuffix(phrase.dropLast()) : text.contains(phrase)
     }
 
     /// Where `shown` (the block) and `printed` (a run) differ in structure, as a sentence naming
     /// the lines, or `nil` when the run matches the block under the rules above.
     public static func difference(shown: String, printed: String, block: Block) -> String? {
-        let pattern = shown.components(separatedBy: "\n").map { line -> (line: String, shape: String, count: Count) in
-            let count: Count = block.optional.contains { line.contains($0) } ? .any
-                : block.repeating.contains { line.contains($0) } ? .oneOrMore : .one
-            return (line, shape(of: line), count)
+        typealias Line = (number: Int, text: String, shape: String)
+        func compared(_ text: String) -> [Line] {
+            text.components(separatedBy: "\n").enumerated()
+                .filter { line in !block.optional.contains { names($0, line.element) } }
+                .map { ($0.offset + 1, $0.element, shape(of: $0.element)) }
         }
-        let run = printed.components(separatedBy: "\n")
-        let runShapes = run.map(shape(of:))
-        // Matching as a regular expression over lines is matched: depth-first over (block line,
-        // printed line), each state visited once. The furthest block line reached says where
-        // they part.
+        // Consecutive block lines of one shape that may repeat are one group: one or more lines.
+        var pattern: [(line: Line, repeats: Bool)] = []
+        for line in compared(shown) {
+            let repeats = block.repeating.contains { names($0, line.text) }
+            if repeats, let last = pattern.last, last.repeats, last.line.shape == line.shape { continue }
+            pattern.append((line, repeats))
+        }
+        let run = compared(printed)
+        // Matched as a regular expression over lines: depth-first over (block element, printed
+        // line), each state visited once. The furthest element reached says where they part.
         var seen = Set<[Int]>()
         var furthest = (block: 0, run: 0)
         func matches(_ i: Int, _ j: Int) -> Bool {
             guard seen.insert([i, j]).inserted else { return false }
             if i > furthest.block || (i == furthest.block && j > furthest.run) { furthest = (i, j) }
             if i == pattern.count { return j == run.count }
-            let element = pattern[i]
-            switch element.count {
-            case .one:
-                return j < run.count && runShapes[j] == element.shape && matches(i + 1, j + 1)
-            case .oneOrMore, .any:
-                if element.count == .any, matches(i + 1, j) { return true }
-                var k = j
-                while k < run.count, runShapes[k] == element.shape {
-                    k += 1
-                    if matches(i + 1, k) { return true }
-                }
-                return false
+            guard pattern[i].repeats else {
+                return j < run.count && run[j].shape == pattern[i].line.shape && matches(i + 1, j + 1)
             }
+            var k = j
+            while k < run.count, run[k].shape == pattern[i].line.shape {
+                k += 1
+                if matches(i + 1, k) { return true }
+            }
+            return false
         }
         if matches(0, 0) { return nil }
         let (i, j) = furthest
         if i == pattern.count {
-            return "the run printed more lines than the block shows, from line \(j + 1) of the run: `\(run[j])`"
+            return "the run printed more lines than the block shows, from line \(run[j].number) of the run: `\(run[j].text)`"
         }
+        let expected = pattern[i].line
         guard j < run.count else {
-            return "block line \(i + 1) `\(pattern[i].line)` has no counterpart: the run ended before it"
+            return "block line \(expected.number) `\(expected.text)` has no counterpart: the run ended before it"
         }
-        return "block line \(i + 1) `\(pattern[i].line)` does not match line \(j + 1) of the run `\(run[j])` (compared as `\(pattern[i].shape)` and `\(runShapes[j])`)"
+        return "block line \(expected.number) `\(expected.text)` does not match line \(run[j].number) of the run `\(run[j].text)` "
+            + "(compared as `\(expected.shape)` and `\(run[j].shape)`)"
     }
 
     /// `markdown` with every measured block's text replaced by what `report` printed.
