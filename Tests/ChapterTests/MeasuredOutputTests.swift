@@ -87,6 +87,14 @@ final class MeasuredOutputTests: XCTestCase {
         XCTAssertNotNil(MeasuredOutput.difference(shown: block.text, printed: "  7 keys in 1 SCAN call", block: block))
     }
 
+    func testALineWhoseWordsVaryAfterAPhraseIsComparedUpToIt() throws {
+        let markdown = "<!-- measured: Failover; words vary after: lost: -->\n```\n  2 ms  primary 127.0.0.1:4001 lost: the connection closed\n  done\n```\n"
+        let block = try XCTUnwrap(MeasuredOutput.blocks(in: markdown).first)
+        XCTAssertEqual(block.varyingAfter, ["lost:"])
+        XCTAssertNil(MeasuredOutput.difference(shown: block.text, printed: "  1 ms  primary 127.0.0.1:4002 lost: connection refused\n  done", block: block))
+        XCTAssertNotNil(MeasuredOutput.difference(shown: block.text, printed: "  1 ms  replica 127.0.0.1:4002 lost: connection refused\n  done", block: block))
+    }
+
     func testAPhraseEndingInADollarNamesOnlyLinesEndingWithIt() {
         XCTAssertTrue(MeasuredOutput.names("primary 127.0.0.1:PORT$", "        2246 ms   primary 127.0.0.1:35673"))
         XCTAssertFalse(MeasuredOutput.names("primary 127.0.0.1:PORT$", "        2 ms      primary 127.0.0.1:58785 lost: the connection closed"))

@@ -16,6 +16,8 @@ import Foundation
 /// - a block line containing a phrase listed after `may repeat:` (and the lines of its shape
 ///   right after it in the block) is matched by one or more consecutive printed lines of its
 ///   shape: a timeline event that can happen more than once, a `SCAN` that takes more calls;
+/// - a line containing a phrase listed after `words vary after:` is compared up to the phrase
+///   (`lost:`, then a reason that depends on whether a request was in flight at the kill);
 /// - a line containing a phrase listed after `may be absent:` is left out on both sides: it may
 ///   come any number of times, none included, anywhere (the client's rediscovery of a new
 ///   primary, which races the `+switch-master` message).
@@ -34,12 +36,24 @@ public enum MeasuredOutput {
         public let repeating: [String]
         /// Phrases of lines that may come any number of times, none included.
         public let optional: [String]
+        /// Phrases after which a line's words vary from run to run (a reason that depends on timing).
+        public let varyingAfter: [String]
         /// The block's text, as the chapter shows it.
         public let text: String
         /// The line of the block's opening fence (1-based), for messages.
         public let line: Int
         /// The range of the block's text in the file's lines (0-based, end exclusive).
         let textLines: Range<Int>
+
+        /// `line`, normalized, up to the end of the first `words vary after:` phrase it contains,
+        /// or all of it.
+        public func comparedPart(of line: String) -> String {
+            let text = ShownOutput.normalized(line)
+            for phrase in varyingAfter {
+                if let found = text.range(of: phrase) { return String(text[..<found.upperBound]) }
+            }
+            return text
+        }
 
         /// The block as an output block, to find what its steps printed.
         var asOutput: ShownOutput.Block {
@@ -58,7 +72,7 @@ public enum MeasuredOutput {
             }
             return Block(
                 steps: parts[0].components(separatedBy: " ... ").map { $0.trimmingCharacters(in: .whitespaces) },
-                repeating: phrases("may repeat:"), optional: phrases("may be absent:"),
+                repeating: phrases("may repeat:"), optional: phrases("may be absent:"), varyingAfter: phrases("words vary after:"),
                 text: block.text, line: block.line, textLines: block.textLines)
         }
     }
@@ -106,7 +120,7 @@ public enum MeasuredOutput {
         func compared(_ text: String) -> [Line] {
             text.components(separatedBy: "\n").enumerated()
                 .filter { line in !block.optional.contains { names($0, line.element) } }
-                .map { ($0.offset + 1, $0.element, shape(of: $0.element)) }
+                .map { ($0.offset + 1, $0.element, shape(of: block.comparedPart(of: $0.element))) }
         }
         // Consecutive block lines of one shape that may repeat are one group: one or more lines.
         var pattern: [(line: Line, repeats: Bool)] = []
