@@ -441,7 +441,7 @@ let package = Package(
         .testTarget(
             name: "ChapterTests",
             dependencies: [
-                "Chapters", "Guide", "LarderRedis", "LarderCache", "LarderWebCache", "RedisTestSupport", "WebTestSupport",
+                "Chapters", "Guide", "LarderRedis", "LarderCache", "LarderWebCache", "LarderSessions", "RedisTestSupport", "WebTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],

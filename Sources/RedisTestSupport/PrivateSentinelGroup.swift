@@ -60,16 +60,10 @@ public final class PrivateSentinelGroup: @unchecked Sendable {
         }
         var sentinels: [PrivateSentinel] = []
         do {
+            let directives = sentinelDirectives(
+                primaryName: primaryName, primaryPort: primary.tcpPort, downAfter: downAfter, failoverTimeout: failoverTimeout,
+                sentinelPassword: sentinelPassword)
             for _ in 0..<3 {
-                var directives = [
-                    "sentinel monitor \(primaryName) 127.0.0.1 \(primary.tcpPort) 2",
-                    "sentinel down-after-milliseconds \(primaryName) \(milliseconds(downAfter))",
-                    "sentinel failover-timeout \(primaryName) \(milliseconds(failoverTimeout))",
-                    "sentinel parallel-syncs \(primaryName) 1",
-                ]
-                if let sentinelPassword {
-                    directives += ["requirepass \(sentinelPassword)", "sentinel sentinel-pass \(sentinelPassword)"]
-                }
                 sentinels.append(try PrivateSentinel.start(directives: directives))
             }
         } catch {
@@ -88,6 +82,25 @@ public final class PrivateSentinelGroup: @unchecked Sendable {
             throw error
         }
         return group
+    }
+
+    /// The `sentinel.conf` lines each sentinel of a group gets after its port and folder lines:
+    /// the primary on 127.0.0.1 at `primaryPort` with a quorum of 2, and the timings (chapter 08
+    /// shows them, and a test checks the chapter against these).
+    public static func sentinelDirectives(
+        primaryName: String = "mymaster", primaryPort: Int, downAfter: Duration = .seconds(1), failoverTimeout: Duration = .seconds(2),
+        sentinelPassword: String? = nil
+    ) -> [String] {
+        var directives = [
+            "sentinel monitor \(primaryName) 127.0.0.1 \(primaryPort) 2",
+            "sentinel down-after-milliseconds \(primaryName) \(milliseconds(downAfter))",
+            "sentinel failover-timeout \(primaryName) \(milliseconds(failoverTimeout))",
+            "sentinel parallel-syncs \(primaryName) 1",
+        ]
+        if let sentinelPassword {
+            directives += ["requirepass \(sentinelPassword)", "sentinel sentinel-pass \(sentinelPassword)"]
+        }
+        return directives
     }
 
     private init(

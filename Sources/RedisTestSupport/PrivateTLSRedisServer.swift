@@ -33,14 +33,24 @@ public final class PrivateTLSRedisServer: Sendable {
         let tlsPort = try LoopbackPort.unused()
         let server = try await PrivateRedisServer.start(
             tcpPort: plainPort, password: password,
-            extraDirectives: [
-                "tls-port \(tlsPort)",
-                "tls-cert-file \(pair.certificate)",
-                "tls-key-file \(pair.key)",
-                "tls-ca-cert-file \(certificates.ca.certificate)",
-                "tls-auth-clients \(requireClientCertificates ? "yes" : "no")",
-            ] + extraDirectives)
+            extraDirectives: tlsDirectives(
+                tlsPort: tlsPort, certificate: pair.certificate, key: pair.key, caCertificate: certificates.ca.certificate,
+                requireClientCertificates: requireClientCertificates) + extraDirectives)
         return PrivateTLSRedisServer(server: server, tlsPort: tlsPort, certificates: certificates)
+    }
+
+    /// The redis.conf lines that make a server speak TLS on `tlsPort` (chapter 08 shows them, and
+    /// a test checks the chapter against these).
+    public static func tlsDirectives(
+        tlsPort: Int, certificate: String, key: String, caCertificate: String, requireClientCertificates: Bool = false
+    ) -> [String] {
+        [
+            "tls-port \(tlsPort)",
+            "tls-cert-file \(certificate)",
+            "tls-key-file \(key)",
+            "tls-ca-cert-file \(caCertificate)",
+            "tls-auth-clients \(requireClientCertificates ? "yes" : "no")",
+        ]
     }
 
     private init(server: PrivateRedisServer, tlsPort: Int, certificates: TestCertificates) {

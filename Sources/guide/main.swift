@@ -82,27 +82,36 @@ struct RefreshOutputCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "refresh-output",
         abstract: "Run the chapters and paste what their steps print into the chapters' marked output blocks.",
-        discussion: "A block marked `<!-- output: STEP TITLE -->` in chapters/NN-*.md is the output of that step (see ShownOutput). Run from the repository's folder; commit the changes it makes.")
+        discussion: """
+            A block marked `<!-- output: STEP TITLE -->` or `<!-- measured: STEP TITLE -->` in chapters/NN-*.md is the output \
+            of that step (see ShownOutput and MeasuredOutput). Chapters 01 and 02 run on your server; the others, in order, on \
+            a private redis-server that starts empty, as the tests run them. Run from the repository's folder; commit the \
+            changes it makes.
+            """)
 
     @Option(help: "The Redis Unix socket.") var socket = RedisConfiguration.defaultSocketPath
     @Argument(help: "Chapter numbers to refresh (default: every chapter with marked blocks).") var chapters: [Int] = []
 
     func run() async throws {
         let terminal = Terminal()
-        let settings = GuideSettings(socketPath: socket)
-        for chapter in AllChapters.chapters(settings) where chapters.isEmpty || chapters.contains(chapter.number) {
-            let file = URL(fileURLWithPath: chapter.file)
-            let markdown = try String(contentsOf: file, encoding: .utf8)
-            let blocks = ShownOutput.blocks(in: markdown)
-            guard !blocks.isEmpty else { continue }
-            let report = await chapter.run()
-            guard report.passed else {
-                terminal.print("\(terminal.fail) chapter \(chapter.paddedNumber) did not pass: nothing refreshed (`swift run \(chapter.name)` shows why)")
-                throw ExitCode.failure
+        // The chapters before the last one asked for run too, unwritten: chapter 06 shows what they leave.
+        let last = chapters.max() ?? Int.max
+        try await ShownOutputRun.withPrivateServer { written in
+            for chapter in ShownOutputRun.chapters(reader: GuideSettings(socketPath: socket), written: written) where chapter.number <= last {
+                let file = URL(fileURLWithPath: chapter.file)
+                let markdown = try String(contentsOf: file, encoding: .utf8)
+                let count = ShownOutput.blocks(in: markdown).count + MeasuredOutput.blocks(in: markdown).count
+                guard count > 0 else { continue }
+                let report = await chapter.run()
+                guard report.passed else {
+                    terminal.print("\(terminal.fail) chapter \(chapter.paddedNumber) did not pass: nothing refreshed (`swift run \(chapter.name)` shows why)")
+                    throw ExitCode.failure
+                }
+                guard chapters.isEmpty || chapters.contains(chapter.number) else { continue }
+                let fresh = try MeasuredOutput.refreshed(try ShownOutput.refreshed(markdown, with: report), with: report)
+                if fresh != markdown { try fresh.write(to: file, atomically: true, encoding: .utf8) }
+                terminal.print("\(terminal.pass) \(chapter.file): \(count) block\(count == 1 ? "" : "s")\(fresh == markdown ? ", unchanged" : " refreshed")")
             }
-            let fresh = try ShownOutput.refreshed(markdown, with: report)
-            if fresh != markdown { try fresh.write(to: file, atomically: true, encoding: .utf8) }
-            terminal.print("\(terminal.pass) \(chapter.file): \(blocks.count) block\(blocks.count == 1 ? "" : "s")\(fresh == markdown ? ", unchanged" : " refreshed")")
         }
     }
 }

@@ -45,12 +45,17 @@ final class PackageSplitTests: XCTestCase {
     }
 
     static func dumpManifest() throws -> Manifest {
+        try parse(try dumpPackage())
+    }
+
+    /// What `swift package dump-package` prints for the package at `root` (this one by default).
+    static func dumpPackage(at root: URL = Package.root) throws -> Data {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("dump-package-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         // A scratch path of its own: `swift test`, which runs this, holds the lock on .build.
-        process.arguments = ["swift", "package", "--package-path", Package.root.path, "--scratch-path", scratch.path, "dump-package"]
+        process.arguments = ["swift", "package", "--package-path", root.path, "--scratch-path", scratch.path, "dump-package"]
         let output = Pipe()
         let errors = Pipe()
         process.standardOutput = output
@@ -62,7 +67,7 @@ final class PackageSplitTests: XCTestCase {
         guard process.terminationStatus == 0 else {
             throw DumpFailed(status: process.terminationStatus, output: errorText)
         }
-        return try parse(data)
+        return data
     }
 
     static func parse(_ data: Data) throws -> Manifest {

@@ -18,7 +18,8 @@ final class ShownOutputTests: XCTestCase {
         for chapter in live + written {
             let markdown = try String(contentsOf: Package.root.appendingPathComponent(chapter.file), encoding: .utf8)
             let blocks = ShownOutput.blocks(in: markdown)
-            guard !blocks.isEmpty else { continue }
+            let measured = MeasuredOutput.blocks(in: markdown)
+            guard !blocks.isEmpty || !measured.isEmpty else { continue }
             let report = await chapter.run()
             XCTAssertTrue(report.passed, "chapter \(chapter.paddedNumber) failed on the test server: \(report.outcomes.compactMap(\.failure))")
             for block in blocks {
@@ -32,6 +33,7 @@ final class ShownOutputTests: XCTestCase {
                     XCTAssertEqual(shown, ran, "\(chapter.file):\(block.line) differs from what the steps print: run `swift run guide refresh-output \(chapter.number)`")
                 }
             }
+            checked += checkMeasuredBlocks(measured, of: chapter, in: report)
         }
         XCTAssertGreaterThan(checked, 0, "no marked output blocks found in chapters/")
     }

@@ -124,8 +124,13 @@ public enum ShownOutput {
 
     /// `markdown` with every marked block's text replaced by what `reports` printed.
     public static func refreshed(_ markdown: String, with report: ChapterReport) throws(ShownOutputError) -> String {
+        try replacing(blocks(in: markdown), in: markdown, with: report)
+    }
+
+    /// `markdown` with the text of each of `blocks` replaced by what its steps printed in `report`.
+    static func replacing(_ blocks: [Block], in markdown: String, with report: ChapterReport) throws(ShownOutputError) -> String {
         var lines = markdown.components(separatedBy: "\n")
-        for block in blocks(in: markdown).reversed() {
+        for block in blocks.reversed() {
             switch printed(for: block, in: report) {
             case .success(let text): lines.replaceSubrange(block.textLines, with: text.components(separatedBy: "\n"))
             case .failure(let error): throw error
