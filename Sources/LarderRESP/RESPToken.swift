@@ -63,6 +63,10 @@ public struct RESPToken: Hashable, Sendable {
 
     /// The frame's type, as its first byte says; for an attributed value, the value's type.
     public var type: RESPTypeIdentifier {
+        // Read in place when no attributes come first (nearly always): no copy of the bytes,
+        // which this is asked for once per reply.
+        let first = base.getInteger(at: base.readerIndex, as: UInt8.self)!
+        if first != RESPTypeIdentifier.attribute.rawValue { return RESPTypeIdentifier(rawValue: first)! }
         var body = valueBytes
         return RESPTypeIdentifier(rawValue: body.readInteger(as: UInt8.self)!)!
     }
@@ -70,12 +74,14 @@ public struct RESPToken: Hashable, Sendable {
     /// Whether the value is null (`_`, or RESP2's `$-1` / `*-1`), read from its first bytes
     /// without decoding it.
     public var isNull: Bool {
-        var bytes = valueBytes
-        guard let first = bytes.readInteger(as: UInt8.self) else { return false }
+        // In place when no attributes come first, as `type`.
+        let start = base.readerIndex
+        guard let first = base.getInteger(at: start, as: UInt8.self) else { return false }
+        guard first != RESPTypeIdentifier.attribute.rawValue else { return RESPToken(validated: valueBytes).isNull }
         switch first {
         case RESPTypeIdentifier.null.rawValue: return true
         case RESPTypeIdentifier.bulkString.rawValue, RESPTypeIdentifier.array.rawValue:
-            return bytes.readInteger(as: UInt8.self) == UInt8(ascii: "-")
+            return base.getInteger(at: start + 1, as: UInt8.self) == UInt8(ascii: "-")
         default: return false
         }
     }

@@ -16,6 +16,13 @@ import RedisTestSupport
 /// spreads each caller's keys over every slot, as an application's would be, so that each
 /// batch of 16 is split three ways; redis-benchmark has no such mode, so its ratio is against
 /// the same reference and says what the split costs.
+///
+/// Two things of redis-benchmark's cluster mode the figures depend on (Redis 7.0's
+/// `redis-benchmark.c`): it runs one thread per primary (3 here, where our callers share one
+/// event loop), and with threads it notices the end of its run only on its 250 ms progress
+/// timer, so its time is rounded up to a multiple of 250 ms. With 200,000 requests (a quarter
+/// to half a second) that rounding swung its figure by up to a factor of two from run to run
+/// (and the ratio with it); the default of 2,000,000 keeps the rounding under about a tenth.
 struct ClusterSuite {
     var requests: Int
     var connections: Int

@@ -179,7 +179,58 @@ final class RedisChannelHandlerTests: XCTestCase {
         XCTAssertTrue(redis.isOpen)
     }
 
+    func testWritesForTheNextTickLeaveTogetherInOneBufferAtTheFlush() async throws {
+        let (redis, channel) = try await connection()
+        let handler = redis.handler
+        try await channel.testingEventLoop.executeInContext {
+            handler.value.writeOnNextTick(call: 1, replies: [Self.unawaited(call: 1)]) { $0.encodeCommand("SET", "a", "1") }
+            handler.value.writeOnNextTick(call: 2, replies: [Self.unawaited(call: 2)]) { $0.encodeCommand("GET", "b") }
+        }
+        let early = try await channel.readOutbound(as: ByteBuffer.self)
+        XCTAssertNil(early, "written before the loop's next tick")
+        await channel.testingEventLoop.run()
+        let together = try await written(on: channel)
+        XCTAssertEqual(together, "*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n*2\r\n$3\r\nGET\r\n$1\r\nb\r\n")
+        let more = try await channel.readOutbound(as: ByteBuffer.self)
+        XCTAssertNil(more, "the two callers' commands left in more than one buffer")
+        let awaited = await redis.repliesAwaited()
+        XCTAssertEqual(awaited, 2)
+    }
+
+    func testBytesHandedOverFromOffTheLoopLeaveAfterTheCommandsEncodedBeforeThem() async throws {
+        let (redis, channel) = try await connection()
+        let handler = redis.handler
+        try await channel.testingEventLoop.executeInContext {
+            handler.value.writeOnNextTick(call: 1, replies: [Self.unawaited(call: 1)]) { $0.encodeCommand("GET", "first") }
+            handler.value.write(call: 2, bytes: ByteBuffer(string: "*2\r\n$3\r\nGET\r\n$6\r\nsecond\r\n"), replies: [Self.unawaited(call: 2)])
+            handler.value.writeOnNextTick(call: 3, replies: [Self.unawaited(call: 3)]) { $0.encodeCommand("GET", "third") }
+        }
+        await channel.testingEventLoop.run()
+        var sent = ""
+        while let bytes = try await channel.readOutbound(as: ByteBuffer.self) { sent += String(buffer: bytes) }
+        XCTAssertEqual(sent, "*2\r\n$3\r\nGET\r\n$5\r\nfirst\r\n*2\r\n$3\r\nGET\r\n$6\r\nsecond\r\n*2\r\n$3\r\nGET\r\n$5\r\nthird\r\n")
+    }
+
+    func testACommandSentAtOnceTakesTheCommandsWaitingForTheTickWithIt() async throws {
+        let (redis, channel) = try await connection()
+        let handler = redis.handler
+        try await channel.testingEventLoop.executeInContext {
+            handler.value.writeOnNextTick(call: 1, replies: [Self.unawaited(call: 1)]) { $0.encodeCommand("GET", "queued") }
+            handler.value.write(call: 2, replies: [Self.unawaited(call: 2)]) { $0.encodeCommand("GET", "now") }
+        }
+        let both = try await written(on: channel)
+        XCTAssertEqual(both, "*2\r\n$3\r\nGET\r\n$6\r\nqueued\r\n*2\r\n$3\r\nGET\r\n$3\r\nnow\r\n")
+        await channel.testingEventLoop.run()
+        let more = try await channel.readOutbound(as: ByteBuffer.self)
+        XCTAssertNil(more, "the tick's flush wrote the queued command again")
+    }
+
     // MARK: Helpers
+
+    /// A command's place in the queue whose reply nobody waits for (the tests read what is written).
+    private static func unawaited(call: UInt64) -> PendingReply {
+        PendingReply(sink: .discard, call: call, name: "GET", deadline: .now() + .seconds(60), timeout: .seconds(60))
+    }
 
     /// A ``RedisConnection`` whose channel is a `NIOAsyncTestingChannel` with the real handler.
     private func connection(timeout: Duration = .seconds(5)) async throws -> (RedisConnection, NIOAsyncTestingChannel) {

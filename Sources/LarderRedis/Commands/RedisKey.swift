@@ -50,8 +50,15 @@ public struct RedisKey: Hashable, Sendable, RESPRenderable, ExpressibleByStringL
     /// The key's bytes, wherever they are held, for the length of `body`.
     func withBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
         switch storage {
-        case .text(var text): try text.withUTF8 { try body(UnsafeRawBufferPointer($0)) }
-        case .bytes(let bytes): try bytes.withUnsafeReadableBytes(body)
+        case .text(let text):
+            // A native string's bytes in place, without the copy `withUTF8` needs a `var` for.
+            if let result = try text.utf8.withContiguousStorageIfAvailable({ try body(UnsafeRawBufferPointer($0)) }) {
+                return result
+            }
+            var copy = text
+            return try copy.withUTF8 { try body(UnsafeRawBufferPointer($0)) }
+        case .bytes(let bytes):
+            return try bytes.withUnsafeReadableBytes(body)
         }
     }
 

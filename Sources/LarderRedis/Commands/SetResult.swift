@@ -5,10 +5,13 @@ public struct SetResult: RESPTokenDecodable, Sendable, Hashable {
     public let stored: Bool
     /// Reads `OK` as stored and a null reply as not stored.
     public init(fromRESP token: RESPToken) throws(RESPConversionError) {
-        switch token.value {
-        case .null: stored = false
-        case .simpleString: stored = true
-        default: throw RESPConversionError(expected: "OK or null", token: token)
+        // By the type byte, without decoding the value: this runs for every SET's reply.
+        if token.type == .simpleString {
+            stored = true
+        } else if token.isNull {
+            stored = false
+        } else {
+            throw RESPConversionError(expected: "OK or null", token: token)
         }
     }
 }

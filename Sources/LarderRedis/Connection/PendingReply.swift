@@ -89,9 +89,18 @@ final class PipelineReplies: @unchecked Sendable {
         guard results[index] == nil else { return }
         results[index] = result
         // The last slot filled, on whichever loop, hands every result over: acquiring makes
-        // the other loops' writes to their slots visible here.
+        // the other loops' writes to their slots visible here. Moved, not copied: no retain
+        // and release of every reply's bytes.
         if remaining.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 {
-            continuation.resume(returning: results.map { $0! })
+            let handed = [Result<RESPToken, RedisError>](unsafeUninitializedCapacity: results.count) { buffer, initialized in
+                for slot in results.indices {
+                    // The slot is left `nil`: no fill comes after the last, and one would be dropped.
+                    (buffer.baseAddress! + slot).initialize(to: results.moveElement(from: slot)!)
+                    results.initializeElement(at: slot, to: nil)
+                }
+                initialized = results.count
+            }
+            continuation.resume(returning: handed)
         }
     }
 }

@@ -19,14 +19,18 @@ import LarderRESP
 /// What the connection's state is and how it changes is decided by ``StateMachine``; the
 /// handler performs the actions its transitions return (write, answer, arm the timer, close).
 ///
-/// Commands are encoded into one reusable buffer and written at once; one timer watches the
-/// oldest command's deadline, so a command costs no allocation of its own here.
+/// Commands are encoded into one reusable buffer; one timer watches the oldest command's
+/// deadline, so a command costs no allocation of its own here. Commands written on the loop for
+/// a flush on its next tick (a cluster client's node shares) are appended to that buffer and
+/// leave together at the flush: one buffer per connection per tick, not one per call.
 final class RedisChannelHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     private var stateMachine: StateMachine<ChannelHandlerContext>
     private var processor: NIOSingleStepByteToMessageProcessor<RESPFrameDecoder>
+    /// The reusable buffer: the bytes encoded on the loop and not yet handed to the channel
+    /// (empty but for the commands waiting for the next tick's flush).
     private var encoder: RESPCommandEncoder
     /// The timer of the deadline the state machine armed: set while one is armed. Only the
     /// handle lives here, to cancel it; when it fires is the machine's business.
@@ -70,9 +74,29 @@ final class RedisChannelHandler: ChannelInboundHandler {
         switch stateMachine.sendCommand(call: call, replies: replies, coalescingFlush: false) {
         case .write(let context, _, let deadline):
             if let deadline { armTimer(at: deadline, context: context) }
-            encoder.reset()
+            // After any bytes waiting for the next tick: they were queued first.
             encode(&encoder)
-            context.writeAndFlush(wrapOutboundOut(encoder.buffer), promise: nil)
+            handOverEncoded(context: context, flush: true)
+        case .fail(let error):
+            for reply in replies { reply.fail(error) }
+        }
+    }
+
+    /// Encodes commands with `encode` after those waiting in the reusable buffer and queues
+    /// `replies`; the bytes leave with the flush on the loop's next tick, together with what
+    /// other callers write on the loop meanwhile (one buffer, one write system call).
+    func writeOnNextTick(
+        call: UInt64, replies: some Sequence<PendingReply>, encode: (inout RESPCommandEncoder) -> Void
+    ) {
+        switch stateMachine.sendCommand(call: call, replies: replies, coalescingFlush: true) {
+        case .write(let context, let flush, let deadline):
+            if let deadline { armTimer(at: deadline, context: context) }
+            encode(&encoder)
+            switch flush {
+            case .now: handOverEncoded(context: context, flush: true)
+            case .onNextTick: flushOnNextTick(context: context)
+            case .alreadyQueued: break
+            }
         case .fail(let error):
             for reply in replies { reply.fail(error) }
         }
@@ -83,21 +107,45 @@ final class RedisChannelHandler: ChannelInboundHandler {
         switch stateMachine.sendCommand(call: call, replies: replies, coalescingFlush: true) {
         case .write(let context, let flush, let deadline):
             if let deadline { armTimer(at: deadline, context: context) }
+            // The bytes encoded on the loop before these go first.
+            handOverEncoded(context: context, flush: false)
             switch flush {
             case .now:
                 context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
             case .onNextTick:
                 context.write(wrapOutboundOut(bytes), promise: nil)
-                // Runs after the writes already queued by other callers: one flush for all of them.
-                context.eventLoop.assumeIsolated().execute {
-                    self.stateMachine.flushDue()?.flush()
-                }
+                flushOnNextTick(context: context)
             case .alreadyQueued:
                 context.write(wrapOutboundOut(bytes), promise: nil)
             }
         case .fail(let error):
             for reply in replies { reply.fail(error) }
         }
+    }
+
+    /// Queues the flush for the loop's next tick: it runs after the writes already queued by
+    /// other callers, one flush for all of them.
+    private func flushOnNextTick(context: ChannelHandlerContext) {
+        context.eventLoop.assumeIsolated().execute {
+            if let context = self.stateMachine.flushDue() {
+                self.handOverEncoded(context: context, flush: true)
+            } else {
+                self.encoder.reset()  // closed meanwhile: its commands were failed
+            }
+        }
+    }
+
+    /// Hands the bytes waiting in the reusable buffer to the channel, and flushes when `flush`
+    /// says so. The buffer is emptied after the flush: a socket has usually written it by
+    /// then and let go of it, so its storage is reused; otherwise a new one is made.
+    private func handOverEncoded(context: ChannelHandlerContext, flush: Bool) {
+        guard encoder.buffer.readableBytes > 0 else {
+            if flush { context.flush() }
+            return
+        }
+        context.write(wrapOutboundOut(encoder.buffer), promise: nil)
+        if flush { context.flush() }
+        encoder.reset()
     }
 
     // MARK: Cancelling

@@ -58,27 +58,31 @@ extension RedisConnection {
     /// Writes the commands at `indices` (encoded by `encode`) as `call`, their replies filling
     /// those slots of `replies`; does not wait. The flush waits for the event loop's next tick,
     /// on the loop as off it: the callers a loop resumes together (each batch's replies arrive
-    /// together) then leave in one write system call per connection instead of one each.
+    /// together) then leave in one write system call per connection instead of one each. On
+    /// the loop, the commands are encoded straight into the connection's reusable buffer, so
+    /// those callers' commands also leave in one buffer.
     private func write(
         _ indices: [Int], call: UInt64, name: String, into replies: PipelineReplies, encode: (inout RESPCommandEncoder, Int) -> Void
     ) {
         let eventLoop = channel.eventLoop
         let timeout = configuration.commandTimeout
         let deadline = eventLoop.now + TimeAmount(timeout)
-        var encoder = RESPCommandEncoder(buffer: channel.allocator.buffer(capacity: 64 * indices.count))
-        for index in indices { encode(&encoder, index) }
-        let bytes = encoder.buffer
-        let handler = self.handler
         @Sendable func pending() -> some Sequence<PendingReply> {
             indices.lazy.map {
                 PendingReply(sink: .batch(replies, index: $0), call: call, name: name, deadline: deadline, timeout: timeout)
             }
         }
         if eventLoop.inEventLoop {
-            handler.value.write(call: call, bytes: bytes, replies: pending())
-        } else {
-            eventLoop.execute { handler.value.write(call: call, bytes: bytes, replies: pending()) }
+            handler.value.writeOnNextTick(call: call, replies: pending()) { encoder in
+                for index in indices { encode(&encoder, index) }
+            }
+            return
         }
+        var encoder = RESPCommandEncoder(buffer: channel.allocator.buffer(capacity: 64 * indices.count))
+        for index in indices { encode(&encoder, index) }
+        let bytes = encoder.buffer
+        let handler = self.handler
+        eventLoop.execute { handler.value.write(call: call, bytes: bytes, replies: pending()) }
     }
 }
 

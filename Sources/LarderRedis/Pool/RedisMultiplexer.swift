@@ -260,6 +260,17 @@ public final class RedisMultiplexer: RedisClient, Sendable {
         return try await connection(in: slot)
     }
 
+    /// The next slot's connection when it is open (nearly always), without suspending; `nil`
+    /// when it has to be opened first, by ``connection()``. A hot path's way around an
+    /// asynchronous call (each costs a hop back to the task's executor).
+    func openConnection() -> RedisConnection? {
+        let slot = slots[Int(UInt(bitPattern: nextSlot.wrappingAdd(1, ordering: .relaxed).oldValue) % UInt(slots.count))]
+        return slot.state.withLock { state in
+            guard case .open(let connection) = state, connection.isOpen else { return nil }
+            return connection
+        }
+    }
+
     /// Opens every connection now (the ones not open yet), together, so that the first calls
     /// find them open. A failure is logged and left for the next call to meet.
     func openConnections() async {
