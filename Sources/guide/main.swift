@@ -1,7 +1,7 @@
 // `swift run guide`: the tour of every chapter, in order, with ✓/✗ per step.
 // `swift run guide doctor`: validate this machine's Redis setup and name the fix for each problem.
 // `swift run guide exercises [N]`: check your answers to the exercises in Sources/Exercises.
-// `swift run guide refresh-output`: paste a fresh run of each chapter into its marked output blocks.
+// `swift run guide refresh-output`: paste a fresh run of each chapter into its marked output blocks and shell transcripts.
 import ArgumentParser
 import Chapters
 import Foundation
@@ -82,15 +82,16 @@ struct RefreshOutputCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "refresh-output",
         abstract: "Run the chapters and paste what their steps print into the chapters' marked output blocks.",
-        discussion: "A block marked `<!-- output: STEP TITLE -->` in chapters/NN-*.md is the output of that step (see ShownOutput). Run from the repository's folder; commit the changes it makes.")
+        discussion: "A block marked `<!-- output: STEP TITLE -->` in chapters/NN-*.md is the output of that step (see ShownOutput); one marked `<!-- transcript: SCENARIO -->` is a shell transcript, its commands run on private servers (see ShownTranscript). Run from the repository's folder; commit the changes it makes.")
 
     @Option(help: "The Redis Unix socket.") var socket = RedisConfiguration.defaultSocketPath
     @Argument(help: "Chapter numbers to refresh (default: every chapter with marked blocks).") var chapters: [Int] = []
+    @Flag(help: "Refresh the shell transcripts only (on private servers), not the steps' output blocks.") var transcriptsOnly = false
 
     func run() async throws {
         let terminal = Terminal()
         let settings = GuideSettings(socketPath: socket)
-        for chapter in AllChapters.chapters(settings) where chapters.isEmpty || chapters.contains(chapter.number) {
+        for chapter in AllChapters.chapters(settings) where !transcriptsOnly && (chapters.isEmpty || chapters.contains(chapter.number)) {
             let file = URL(fileURLWithPath: chapter.file)
             let markdown = try String(contentsOf: file, encoding: .utf8)
             let blocks = ShownOutput.blocks(in: markdown)
@@ -103,6 +104,17 @@ struct RefreshOutputCommand: AsyncParsableCommand {
             let fresh = try ShownOutput.refreshed(markdown, with: report)
             if fresh != markdown { try fresh.write(to: file, atomically: true, encoding: .utf8) }
             terminal.print("\(terminal.pass) \(chapter.file): \(blocks.count) block\(blocks.count == 1 ? "" : "s")\(fresh == markdown ? ", unchanged" : " refreshed")")
+        }
+        // Shell transcripts run on private servers of their own, whatever --socket says.
+        let pages = AllChapters.chapters(settings).filter { chapters.isEmpty || chapters.contains($0.number) }.map(\.file)
+        for page in pages + (chapters.isEmpty ? TranscriptRunner.otherPages : []) {
+            do {
+                let (count, changed) = try await TranscriptRunner.refresh(page: page)
+                if count > 0 { terminal.print("\(terminal.pass) \(page): \(count) transcript\(count == 1 ? "" : "s")\(changed ? " refreshed" : ", unchanged")") }
+            } catch {
+                terminal.print("\(terminal.fail) \(error): nothing refreshed")
+                throw ExitCode.failure
+            }
         }
     }
 }
