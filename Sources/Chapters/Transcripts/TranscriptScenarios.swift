@@ -36,10 +36,10 @@ public enum TranscriptScenarios {
         do {
             try await stage.isolateNetwork(privateTmp: true)
             // The chapter's commands, as it shows them (chapters/02-configure-socket.md).
-            try stage.execute("mkdir -p /tmp/article-demo")
-            try stage.execute("redis-server --unixsocket /tmp/article-demo/redis.sock --unixsocketperm 700 --dir /tmp/article-demo --save \"\" --daemonize yes > /dev/null")  // the daemon would hold a pipe open
-            stage.onTeardown { _ = try? stage.execute("redis-cli -s /tmp/article-demo/redis.sock shutdown nosave") }
-            let up = await waitUntil(limit: .seconds(10)) { (try? stage.execute("redis-cli -s /tmp/article-demo/redis.sock ping")) == "PONG" ? true : nil }
+            try await stage.execute("mkdir -p /tmp/article-demo")
+            // In the foreground (`--daemonize no`), so that the stage owns it and stops it.
+            try stage.startInBackground("redis-server --unixsocket /tmp/article-demo/redis.sock --unixsocketperm 700 --dir /tmp/article-demo --save \"\" --daemonize no")
+            let up = await waitUntil(limit: .seconds(10)) { (try? await stage.execute("redis-cli -s /tmp/article-demo/redis.sock ping")) == "PONG" ? true : nil }
             guard up != nil else { throw TranscriptError(text: "the article-demo redis-server did not answer PING within 10 s") }
             return stage
         } catch {

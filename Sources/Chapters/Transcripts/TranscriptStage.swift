@@ -102,14 +102,50 @@ public final class TranscriptStage: @unchecked Sendable {
         return ("/usr/bin/nsenter", ["--preserve-credentials"] + namespaces + ["-t", "\(namespace.processIdentifier)", "/bin/bash", "-c", line])
     }
 
-    /// Runs `line` in the stage's shell (and network namespace) while the scenario prepares.
+    /// Runs `line` in the stage's shell (and network namespace) while the scenario prepares,
+    /// and returns what it printed. Output goes to a file, not a pipe: a daemon it starts
+    /// (`redis-server --daemonize yes`) would hold a pipe open, and a read to its end, forever.
     @discardableResult
-    func execute(_ line: String) throws -> String {
+    func execute(_ line: String) async throws -> String {
         let (program, arguments) = shell(line)
-        guard let result = ShellCommand.run(program, arguments), result.status == 0 else {
-            throw TranscriptError(text: "`\(line)` failed while preparing the scenario")
+        let outputFile = directory.appendingPathComponent("prepare-\(UUID().uuidString.prefix(8))")
+        _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: outputFile) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = arguments
+        process.standardInput = FileHandle.nullDevice
+        let handle = try FileHandle(forWritingTo: outputFile)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        try handle.close()
+        guard await waitUntil(limit: .seconds(30), { process.isRunning ? nil : true }) != nil else {
+            kill(process.processIdentifier, SIGKILL)
+            throw TranscriptError(text: "`\(line)` did not finish within 30 s while preparing the scenario")
         }
-        return result.output
+        let output = ((try? String(contentsOf: outputFile, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard process.terminationStatus == 0 else {
+            throw TranscriptError(text: "`\(line)` failed while preparing the scenario: \(output)")
+        }
+        return output
+    }
+
+    /// Starts `line`, a server that runs in the foreground, in the stage's shell (and network
+    /// namespace); it is killed when the stage comes down.
+    func startInBackground(_ line: String) throws {
+        let (program, arguments) = shell("exec \(line)")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = arguments
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        onTeardown {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
     }
 
     /// Adds work to do when the stage comes down (last added, first done).
