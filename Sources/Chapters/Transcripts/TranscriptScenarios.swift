@@ -32,8 +32,7 @@ public enum TranscriptScenarios {
         name: "article-demo",
         summary: "chapter 02's article-demo server, in network and /tmp namespaces of its own"
     ) {
-        let stage = try TranscriptStage()
-        do {
+        try await prepared { stage in
             try await stage.isolateNetwork(privateTmp: true)
             // The chapter's commands, as it shows them (chapters/02-configure-socket.md).
             try await stage.execute("mkdir -p /tmp/article-demo")
@@ -41,10 +40,6 @@ public enum TranscriptScenarios {
             try stage.startInBackground("redis-server --unixsocket /tmp/article-demo/redis.sock --unixsocketperm 700 --dir /tmp/article-demo --save \"\" --daemonize no")
             let up = await waitUntil(limit: .seconds(10)) { (try? await stage.execute("redis-cli -s /tmp/article-demo/redis.sock ping")) == "PONG" ? true : nil }
             guard up != nil else { throw TranscriptError(text: "the article-demo redis-server did not answer PING within 10 s") }
-            return stage
-        } catch {
-            await stage.tearDown()
-            throw error
         }
     }
 
@@ -63,15 +58,10 @@ public enum TranscriptScenarios {
         name: "cache-backend-site",
         summary: "chapter 03's site serving 127.0.0.1:8000 on an empty private Redis"
     ) {
-        let stage = try TranscriptStage()
-        do {
+        try await prepared { stage in
             let server = try await PrivateRedisServer.start()
             stage.use(server)
             try await serveCacheBackendSite(on: server, in: stage)
-            return stage
-        } catch {
-            await stage.tearDown()
-            throw error
         }
     }
 
@@ -80,15 +70,10 @@ public enum TranscriptScenarios {
         name: "cache-api-keys",
         summary: "chapter 04's steps run on a private Redis"
     ) {
-        let stage = try TranscriptStage()
-        do {
+        try await prepared { stage in
             let server = try await PrivateRedisServer.start()
             stage.use(server)
             try await runChapter(CacheAPI.chapter(GuideSettings(socketPath: server.socketPath)))
-            return stage
-        } catch {
-            await stage.tearDown()
-            throw error
         }
     }
 
@@ -98,8 +83,7 @@ public enum TranscriptScenarios {
         name: "keyspace-after-03-04",
         summary: "chapter 03's site asked for / and /plain, then chapter 04's steps, on a private Redis"
     ) {
-        let stage = try TranscriptStage()
-        do {
+        try await prepared { stage in
             let server = try await PrivateRedisServer.start()
             stage.use(server)
             let site = try await serveCacheBackendSite(on: server, in: stage)
@@ -115,10 +99,6 @@ public enum TranscriptScenarios {
             stage.commandRewrites.append(("keyspace --web", "keyspace --web --port \(port)"))
             stage.outputRewrites.append(("127.0.0.1:\(port)", "127.0.0.1:8086"))
             stage.servers.append((prefix: "swift run keyspace --web", readyWhen: "the token in it lets"))
-            return stage
-        } catch {
-            await stage.tearDown()
-            throw error
         }
     }
 
@@ -127,15 +107,10 @@ public enum TranscriptScenarios {
         name: "shared-with-django",
         summary: "chapter 07's steps (a real Django beside the Swift side) run on a private Redis"
     ) {
-        let stage = try TranscriptStage()
-        do {
+        try await prepared { stage in
             let server = try await PrivateRedisServer.start()
             stage.use(server)
             try await runChapter(SharingWithDjango.chapter(GuideSettings(socketPath: server.socketPath)))
-            return stage
-        } catch {
-            await stage.tearDown()
-            throw error
         }
     }
 
@@ -145,13 +120,20 @@ public enum TranscriptScenarios {
         name: "your-own-app",
         summary: "the your-app target on a private Redis, on 127.0.0.1:8080 of a network namespace of its own"
     ) {
-        let stage = try TranscriptStage()
-        do {
+        try await prepared { stage in
             let server = try await PrivateRedisServer.start()
             stage.use(server)
             try await stage.isolateNetwork()
             stage.executableAliases["my-app"] = "your-app"
             stage.servers.append((prefix: "swift run my-app", readyWhen: "Server started and listening"))
+        }
+    }
+
+    /// A new stage, set up by `setUp`; taken down again if `setUp` throws.
+    static func prepared(_ setUp: (TranscriptStage) async throws -> Void) async throws -> TranscriptStage {
+        let stage = try TranscriptStage()
+        do {
+            try await setUp(stage)
             return stage
         } catch {
             await stage.tearDown()
