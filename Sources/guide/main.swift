@@ -1,7 +1,7 @@
 // `swift run guide`: the tour of every chapter, in order, with ✓/✗ per step.
 // `swift run guide doctor`: validate this machine's Redis setup and name the fix for each problem.
 // `swift run guide exercises [N]`: check your answers to the exercises in Sources/Exercises.
-// `swift run guide refresh-output`: paste a fresh run of each chapter into its marked output blocks.
+// `swift run guide refresh-output`: paste a fresh run of each chapter into its marked output blocks and shell transcripts.
 import ArgumentParser
 import Chapters
 import Foundation
@@ -85,32 +85,48 @@ struct RefreshOutputCommand: AsyncParsableCommand {
         discussion: """
             A block marked `<!-- output: STEP TITLE -->` or `<!-- measured: STEP TITLE -->` in chapters/NN-*.md is the output \
             of that step (see ShownOutput and MeasuredOutput). Chapters 01 and 02 run on your server; the others, in order, on \
-            a private redis-server that starts empty, as the tests run them. Run from the repository's folder; commit the \
-            changes it makes.
+            a private redis-server that starts empty, as the tests run them. A block marked `<!-- transcript: SCENARIO -->` is a \
+            shell transcript, its commands run on private servers of their own (see ShownTranscript). Run from the \
+            repository's folder; commit the changes it makes.
             """)
 
     @Option(help: "The Redis Unix socket.") var socket = RedisConfiguration.defaultSocketPath
     @Argument(help: "Chapter numbers to refresh (default: every chapter with marked blocks).") var chapters: [Int] = []
+    @Flag(help: "Refresh the shell transcripts only (on private servers), not the steps' output blocks.") var transcriptsOnly = false
 
     func run() async throws {
         let terminal = Terminal()
-        // The chapters before the last one asked for run too, unwritten: chapter 06 shows what they leave.
-        let last = chapters.max() ?? Int.max
-        try await ShownOutputRun.withPrivateServer { written in
-            for chapter in ShownOutputRun.chapters(reader: GuideSettings(socketPath: socket), written: written) where chapter.number <= last {
-                let file = URL(fileURLWithPath: chapter.file)
-                let markdown = try String(contentsOf: file, encoding: .utf8)
-                let count = ShownOutput.blocks(in: markdown).count + MeasuredOutput.blocks(in: markdown).count
-                guard count > 0 else { continue }
-                let report = await chapter.run()
-                guard report.passed else {
-                    terminal.print("\(terminal.fail) chapter \(chapter.paddedNumber) did not pass: nothing refreshed (`swift run \(chapter.name)` shows why)")
-                    throw ExitCode.failure
+        let settings = GuideSettings(socketPath: socket)
+        if !transcriptsOnly {
+            // The chapters before the last one asked for run too, unwritten: chapter 06 shows what they leave.
+            let last = chapters.max() ?? Int.max
+            try await ShownOutputRun.withPrivateServer { written in
+                for chapter in ShownOutputRun.chapters(reader: settings, written: written) where chapter.number <= last {
+                    let file = URL(fileURLWithPath: chapter.file)
+                    let markdown = try String(contentsOf: file, encoding: .utf8)
+                    let count = ShownOutput.blocks(in: markdown).count + MeasuredOutput.blocks(in: markdown).count
+                    guard count > 0 else { continue }
+                    let report = await chapter.run()
+                    guard report.passed else {
+                        terminal.print("\(terminal.fail) chapter \(chapter.paddedNumber) did not pass: nothing refreshed (`swift run \(chapter.name)` shows why)")
+                        throw ExitCode.failure
+                    }
+                    guard chapters.isEmpty || chapters.contains(chapter.number) else { continue }
+                    let fresh = try MeasuredOutput.refreshed(try ShownOutput.refreshed(markdown, with: report), with: report)
+                    if fresh != markdown { try fresh.write(to: file, atomically: true, encoding: .utf8) }
+                    terminal.print("\(terminal.pass) \(chapter.file): \(count) block\(count == 1 ? "" : "s")\(fresh == markdown ? ", unchanged" : " refreshed")")
                 }
-                guard chapters.isEmpty || chapters.contains(chapter.number) else { continue }
-                let fresh = try MeasuredOutput.refreshed(try ShownOutput.refreshed(markdown, with: report), with: report)
-                if fresh != markdown { try fresh.write(to: file, atomically: true, encoding: .utf8) }
-                terminal.print("\(terminal.pass) \(chapter.file): \(count) block\(count == 1 ? "" : "s")\(fresh == markdown ? ", unchanged" : " refreshed")")
+            }
+        }
+        // Shell transcripts run on private servers of their own, whatever --socket says.
+        let pages = AllChapters.chapters(settings).filter { chapters.isEmpty || chapters.contains($0.number) }.map(\.file)
+        for page in pages + (chapters.isEmpty ? TranscriptRunner.otherPages : []) {
+            do {
+                let (count, changed) = try await TranscriptRunner.refresh(page: page)
+                if count > 0 { terminal.print("\(terminal.pass) \(page): \(count) transcript\(count == 1 ? "" : "s")\(changed ? " refreshed" : ", unchanged")") }
+            } catch {
+                terminal.print("\(terminal.fail) \(error): nothing refreshed")
+                throw ExitCode.failure
             }
         }
     }
