@@ -9,7 +9,7 @@ import XCTest
 /// what the program prints when made to meet that machine on a private copy.
 extension IllustrationChecks {
     static let chapter02: [String: @Sendable (String) async throws -> Void] = [
-        "setup.sh redis.conf edits": setupFirstRunEdits,
+        "setup.sh first run": setupFirstRun,
         "setup.sh second run": setupSecondRun,
         "doctor on a hardened server": doctorOnAHardenedServer,
     ]
@@ -17,8 +17,9 @@ extension IllustrationChecks {
     /// The redis.conf part of setup.sh's first run (the backup, the four items, the diff) is,
     /// line for line, what `setup.sh --config-only` prints on a copy of Debian's redis.conf
     /// whose backup exists (as on the machine the block was taken from). The lines around it
-    /// (packages, the group, the restart, Django) need a machine in its first state.
-    static func setupFirstRunEdits(_ text: String) async throws {
+    /// (packages, the group, the restart, Django) need a machine in its first state: each must
+    /// be one of setup.sh's messages (``SetupMessageTemplates``).
+    static func setupFirstRun(_ text: String) async throws {
         guard geteuid() == 0 else {
             throw XCTSkip("setup.sh runs as root (it re-runs itself with sudo): this check of chapter 02's setup.sh run needs root, as CI runs it")
         }
@@ -49,6 +50,14 @@ extension IllustrationChecks {
             let index = start + offset
             guard index < shown.count, shown[index] == line else {
                 throw Differs("line \(index + 1) of the block is `\(index < shown.count ? shown[index] : "(none)")`, and setup.sh prints `\(line)` there")
+            }
+        }
+        // The lines around it are checked against setup.sh's own messages: a reworded message
+        // fails here until the block is taken again.
+        let templates = try SetupMessageTemplates(script: String(contentsOf: Package.root.appendingPathComponent("setup.sh"), encoding: .utf8))
+        for (index, line) in shown.enumerated() where !(start..<(start + printed.count)).contains(index) && !line.isEmpty {
+            guard templates.matches(line) else {
+                throw Differs("line \(index + 1) of the block, `\(line)`, is no message setup.sh prints: take the run again")
             }
         }
     }
