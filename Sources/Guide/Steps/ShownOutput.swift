@@ -33,27 +33,12 @@ public enum ShownOutput {
 
     /// The marked blocks of a chapter's Markdown.
     public static func blocks(in markdown: String) -> [Block] {
-        let lines = markdown.components(separatedBy: "\n")
-        var blocks: [Block] = []
-        var index = 0
-        while index < lines.count {
-            let line = lines[index].trimmingCharacters(in: .whitespaces)
-            guard line.hasPrefix("<!-- output:"), line.hasSuffix("-->"),
-                  index + 1 < lines.count, lines[index + 1].hasPrefix("```")
-            else {
-                index += 1
-                continue
-            }
-            let marker = line.dropFirst("<!-- output:".count).dropLast("-->".count).components(separatedBy: "; details vary:")
+        FencedBlock.all(in: markdown).filter { $0.markerKind == "output" }.map { block in
+            let marker = block.markerArgument.components(separatedBy: "; details vary:")
             let names = marker[0].components(separatedBy: " ... ").map { $0.trimmingCharacters(in: .whitespaces) }
             let varying = marker.dropFirst().flatMap { $0.components(separatedBy: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
-            let start = index + 2
-            var end = start
-            while end < lines.count, !lines[end].hasPrefix("```") { end += 1 }
-            blocks.append(Block(steps: names, varyingSteps: varying, text: lines[start..<end].joined(separator: "\n"), line: index + 2, textLines: start..<end))
-            index = end + 1
+            return Block(steps: names, varyingSteps: varying, text: block.text, line: block.line, textLines: block.textLines)
         }
-        return blocks
     }
 
     /// What the chapter's run printed for `block`'s steps (no colours), or `nil` with the reason

@@ -50,25 +50,11 @@ public enum ShownTranscript {
 
     /// The marked blocks of a chapter's Markdown.
     public static func blocks(in markdown: String) -> [Block] {
-        let lines = markdown.components(separatedBy: "\n")
-        var blocks: [Block] = []
-        var index = 0
-        while index < lines.count {
-            let line = lines[index].trimmingCharacters(in: .whitespaces)
-            guard line.hasPrefix("<!-- transcript:"), line.hasSuffix("-->"),
-                  index + 1 < lines.count, lines[index + 1].hasPrefix("```")
-            else {
-                index += 1
-                continue
-            }
-            let scenario = line.dropFirst("<!-- transcript:".count).dropLast("-->".count).trimmingCharacters(in: .whitespaces)
-            let start = index + 2
-            var end = start
-            while end < lines.count, !lines[end].hasPrefix("```") { end += 1 }
-            blocks.append(Block(scenario: scenario, commands: commands(in: Array(lines[start..<end])), line: index + 2, textLines: start..<end))
-            index = end + 1
+        FencedBlock.all(in: markdown).filter { $0.markerKind == "transcript" }.map { block in
+            Block(
+                scenario: block.markerArgument, commands: commands(in: block.text.components(separatedBy: "\n")),
+                line: block.line, textLines: block.textLines)
         }
-        return blocks
     }
 
     /// The `$ ` commands of a block's lines, each with the lines after it.
