@@ -162,4 +162,18 @@ final class ShownTranscriptTests: XCTestCase {
             TranscriptNormalization.normalized(["✓ user root may connect  root bypasses file permissions"], for: doctor),
             TranscriptNormalization.normalized(["✗ user reader may connect  reader is not in group redis"], for: doctor))
     }
+
+    /// A reader whose login is older than their membership of the redis group (setup.sh just
+    /// added them) reads redis.conf through `sg redis`, and the doctor says so; the verdict is
+    /// the same, and a failed check still differs.
+    func testTheDoctorsSgNoteVariesButNotWhetherTheFileIsReadable() {
+        let doctor = "swift run guide doctor"
+        let shown = ["✓ config file is readable  /etc/redis/redis.conf"]
+        XCTAssertEqual(
+            TranscriptNormalization.normalized(shown, for: doctor),
+            TranscriptNormalization.normalized(["✓ config file is readable  /etc/redis/redis.conf, read through `sg redis`: this login session is older than your membership of redis"], for: doctor))
+        XCTAssertNotEqual(
+            TranscriptNormalization.normalized(shown, for: doctor),
+            TranscriptNormalization.normalized(["✗ config file is readable  /etc/redis/redis.conf"], for: doctor))
+    }
 }

@@ -46,6 +46,8 @@ public enum TranscriptNormalization {
         replacing("process id", #"\bpid \d+"#, with: "pid N"),
         // Who may connect, and how many keys the reader's server holds, are the reader's.
         replacing("doctor's user", #"^✓ user \S+ may connect .*$"#, with: "✓ user USER may connect", when: { $0.hasSuffix("guide doctor") }),
+        // A reader whose login predates their redis-group membership reads the file through `sg`.
+        replacing("doctor's sg note", #"^(✓ config file is readable  \S+), read through `sg [^`]+`: .*$"#, with: "$1", when: { $0.hasSuffix("guide doctor") }),
         replacing("doctor's key counts", #"^(✓ keyspace \([^)]*\)) .*$"#, with: "$1 COUNTS", when: { $0.hasSuffix("guide doctor") }),
         Rule(name: "SCAN order", appliesTo: { $0.contains("--scan") || $0.contains(" scan ") }, rewrite: scanOrder),
     ]
