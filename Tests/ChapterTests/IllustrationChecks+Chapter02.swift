@@ -23,7 +23,8 @@ extension IllustrationChecks {
         guard geteuid() == 0 else {
             throw XCTSkip("setup.sh runs as root (it re-runs itself with sudo): this check of chapter 02's setup.sh run needs root, as CI runs it")
         }
-        guard let debians = ["/etc/redis/redis.conf.orig"].first(where: { FileManager.default.fileExists(atPath: $0) }) else {
+        let debians = "/etc/redis/redis.conf.orig"
+        guard FileManager.default.fileExists(atPath: debians) else {
             throw Differs("no /etc/redis/redis.conf.orig (Debian's redis.conf, kept by ./setup.sh): run ./setup.sh first")
         }
         // A folder only root writes, as setup.sh demands of the file's folders.
@@ -38,9 +39,11 @@ extension IllustrationChecks {
         try original.write(to: folder.appendingPathComponent("redis.conf.orig"))
 
         let setup = Package.root.appendingPathComponent("setup.sh").path
-        let (status, output) = try run("/bin/bash", [setup, "--config-only"], environment: ["SETUP_CONF": conf.path, "NO_COLOR": "1"])
-        guard status == 0 else { throw Differs("setup.sh --config-only on a copy of Debian's redis.conf exited \(status):\n\(output)") }
-        let printed = output.replacingOccurrences(of: conf.path, with: "/etc/redis/redis.conf")
+        let run = ShellCommand.run("/usr/bin/env", ["SETUP_CONF=\(conf.path)", "NO_COLOR=1", "/bin/bash", setup, "--config-only"])
+        guard let result = run, result.status == 0 else {
+            throw Differs("setup.sh --config-only on a copy of Debian's redis.conf failed: \(run.map { "exit \($0.status)\n\($0.output)" } ?? "it did not start")")
+        }
+        let printed = result.output.replacingOccurrences(of: conf.path, with: "/etc/redis/redis.conf")
             .components(separatedBy: "\n").filter { !$0.isEmpty }
         let shown = text.components(separatedBy: "\n")
         guard let first = printed.first, let start = shown.firstIndex(of: first) else {
@@ -71,7 +74,7 @@ extension IllustrationChecks {
         else {
             throw Differs("setup.sh no longer prints `Nothing to change: Redis VERSION answers PONG on SOCKET` on a run that changes nothing: update chapter 02's block")
         }
-        let (_, version) = try run("/usr/bin/redis-server", ["--version"], environment: [:])
+        let version = ShellCommand.run("redis-server", "--version")?.output ?? ""
         guard let number = version.split(separator: " ").first(where: { $0.hasPrefix("v=") })?.dropFirst(2) else {
             throw Differs("`redis-server --version` printed no v=: \(version)")
         }
@@ -91,19 +94,5 @@ extension IllustrationChecks {
         guard text == printed else {
             throw Differs("the block differs from the doctor's `?` lines on a server with CONFIG renamed:\n\(printed)")
         }
-    }
-
-    private static func run(_ executable: String, _ arguments: [String], environment extra: [String: String]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
     }
 }
