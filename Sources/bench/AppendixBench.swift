@@ -10,7 +10,7 @@ struct AppendixBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "appendix",
         abstract: "Runs every suite and writes the appendix chapter with the figures and the machine they were measured on.",
-        discussion: "Takes about five minutes. Run it on a quiet machine, from the repository's root. Needs wrk for the page and sessions suites (./setup.sh --with-bench-tools); a suite that cannot run is written as not measured, with the reason, and the command then exits with a failure.")
+        discussion: "Takes about six minutes. Run it on a quiet machine, from the repository's root. Needs wrk for the page and sessions suites (./setup.sh --with-bench-tools); a suite that cannot run is written as not measured, with the reason, and the command then exits with a failure.")
 
     @Option(help: "The chapter to write.") var output = "chapters/appendix-benchmarks.md"
     @Option(help: "Suites to run (comma-separated), in the appendix's order.") var suites = AppendixSection.all.map(\.name).joined(separator: ",")
@@ -186,7 +186,7 @@ struct AppendixSection: Sendable {
             machine, so the **ratio** is the figure to compare: machines of this kind differ by 40 % from
             one to the next, and a figure taken while something else runs is lower. Every suite starts its
             own `redis-server` on a temporary socket and never touches yours. To measure your machine,
-            from the repository's root (about five minutes; the page and sessions suites need `wrk`,
+            from the repository's root (about six minutes; the page and sessions suites need `wrk`,
             which `./setup.sh --with-bench-tools` installs):
 
             ```shell
