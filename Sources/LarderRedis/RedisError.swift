@@ -150,7 +150,10 @@ public struct RedisError: Error, Sendable {
     }
 
     /// What the error carries, kept typed; the public accessors read it.
-    private enum Payload: Sendable {
+    /// Indirect: a `RedisError` is one reference, so the `Result`s of every reply (nearly
+    /// always successes) stay small and cheap to move, where the largest case made each
+    /// one nearly a hundred bytes copied through a multi-payload enum's outlined witnesses.
+    private indirect enum Payload: Sendable {
         case invalidConfiguration(String)
         case socketNotFound(path: String)
         case permissionDenied(path: String, status: UnixSocketStatus?, user: UnixUser)
