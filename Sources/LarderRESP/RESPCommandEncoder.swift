@@ -36,6 +36,39 @@ public struct RESPCommandEncoder: Sendable {
         for argument in repeat each arguments { argument.encode(into: &self) }
     }
 
+    /// Writes a command's array header and its name, `*<count>\r\n$<length>\r\n<name>\r\n`, in
+    /// one write; `count` counts the name, and the caller then encodes the `count - 1`
+    /// arguments. The hot commands (`GET`, `SET`, ...) start so: the name's bytes are the
+    /// literal's own and the header is stored in place, where ``encodeCommand(_:)`` goes through
+    /// each argument's conformance in turn.
+    @inlinable
+    public mutating func encodeCommandHead(_ name: StaticString, count: Int) {
+        let length = name.utf8CodeUnitCount
+        let countDigits = Self.decimalLength(of: count)
+        let lengthDigits = Self.decimalLength(of: length)
+        let total = 1 + countDigits + 2 + 1 + lengthDigits + 2 + length + 2
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: total) { free in
+            var at = 0
+            free[at] = UInt8(ascii: "*")
+            Self.storeDecimal(count, digits: countDigits, into: UnsafeMutableRawBufferPointer(rebasing: free[(at + 1)...]))
+            at += 1 + countDigits
+            free[at] = 0x0D
+            free[at + 1] = 0x0A
+            free[at + 2] = UInt8(ascii: "$")
+            at += 3
+            Self.storeDecimal(length, digits: lengthDigits, into: UnsafeMutableRawBufferPointer(rebasing: free[at...]))
+            at += lengthDigits
+            free[at] = 0x0D
+            free[at + 1] = 0x0A
+            at += 2
+            free.baseAddress!.advanced(by: at).copyMemory(from: name.utf8Start, byteCount: length)
+            at += length
+            free[at] = 0x0D
+            free[at + 1] = 0x0A
+            return total
+        }
+    }
+
     /// Writes `*<count>\r\n`. The caller then encodes exactly `count` elements.
     @inlinable
     public mutating func encodeArrayHeader(count: Int) {
@@ -45,14 +78,14 @@ public struct RESPCommandEncoder: Sendable {
     /// Writes one bulk string holding `bytes`.
     @inlinable
     public mutating func encodeBulkString(_ bytes: ByteBuffer) {
-        writeBulkHeader(length: bytes.readableBytes)
-        buffer.writeImmutableBuffer(bytes)
-        writeCRLF()
+        bytes.withUnsafeReadableBytes { source in writeBulk(copying: source) }
     }
 
     /// Writes one bulk string holding `bytes`.
     @inlinable
     public mutating func encodeBulkString(_ bytes: some Collection<UInt8>) {
+        let written: Void? = bytes.withContiguousStorageIfAvailable { source in writeBulk(copying: UnsafeRawBufferPointer(source)) }
+        guard written == nil else { return }
         writeBulkHeader(length: bytes.count)
         buffer.writeBytes(bytes)
         writeCRLF()
@@ -61,6 +94,8 @@ public struct RESPCommandEncoder: Sendable {
     /// Writes one bulk string holding the UTF-8 of `string`.
     @inlinable
     public mutating func encodeBulkString(_ string: String) {
+        let written: Void? = string.utf8.withContiguousStorageIfAvailable { source in writeBulk(copying: UnsafeRawBufferPointer(source)) }
+        guard written == nil else { return }
         writeBulkHeader(length: string.utf8.count)
         buffer.writeString(string)
         writeCRLF()
@@ -69,6 +104,8 @@ public struct RESPCommandEncoder: Sendable {
     /// Writes one bulk string holding the UTF-8 of `string`.
     @inlinable
     public mutating func encodeBulkString(_ string: Substring) {
+        let written: Void? = string.utf8.withContiguousStorageIfAvailable { source in writeBulk(copying: UnsafeRawBufferPointer(source)) }
+        guard written == nil else { return }
         writeBulkHeader(length: string.utf8.count)
         buffer.writeBytes(string.utf8)
         writeCRLF()
@@ -77,9 +114,49 @@ public struct RESPCommandEncoder: Sendable {
     /// Writes one bulk string holding the decimal digits of `number`, without a `String`.
     @inlinable
     public mutating func encodeBulkString(_ number: Int) {
-        writeBulkHeader(length: Self.decimalLength(of: number))
-        writeDecimal(number)
-        writeCRLF()
+        let digits = Self.decimalLength(of: number)
+        writeBulk(count: digits) { free in Self.storeDecimal(number, digits: digits, into: free) }
+    }
+
+    /// Writes a bulk string of `source`'s bytes.
+    @inlinable
+    mutating func writeBulk(copying source: UnsafeRawBufferPointer) {
+        writeBulk(count: source.count) { free in
+            if let base = source.baseAddress { free.baseAddress!.copyMemory(from: base, byteCount: source.count) }
+        }
+    }
+
+    /// Writes `$<count>\r\n`, the `count` bytes `body` stores in the space it is given, and
+    /// `\r\n`, with one reservation and one move of the writer index: each separate write
+    /// checks the buffer's uniqueness, capacity and exclusive access again, and those checks
+    /// were most of the cost of encoding a short command.
+    @inlinable
+    mutating func writeBulk(count: Int, _ body: (UnsafeMutableRawBufferPointer) -> Void) {
+        let digits = Self.decimalLength(of: count)
+        let total = 1 + digits + 2 + count + 2
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: total) { free in
+            free[0] = UInt8(ascii: "$")
+            Self.storeDecimal(count, digits: digits, into: UnsafeMutableRawBufferPointer(rebasing: free[1..<(1 + digits)]))
+            free[1 + digits] = 0x0D
+            free[2 + digits] = 0x0A
+            body(UnsafeMutableRawBufferPointer(rebasing: free[(3 + digits)..<(3 + digits + count)]))
+            free[3 + digits + count] = 0x0D
+            free[4 + digits + count] = 0x0A
+            return total
+        }
+    }
+
+    /// Stores the `digits` decimal digits of `number` (sign included) at the start of `free`.
+    @inlinable
+    static func storeDecimal(_ number: Int, digits: Int, into free: UnsafeMutableRawBufferPointer) {
+        var magnitude = number.magnitude
+        var index = digits
+        repeat {
+            index -= 1
+            free[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10)
+            magnitude /= 10
+        } while magnitude > 0
+        if number < 0 { free[0] = UInt8(ascii: "-") }
     }
 
     @inlinable
@@ -90,24 +167,6 @@ public struct RESPCommandEncoder: Sendable {
     @inlinable
     mutating func writeCRLF() {
         buffer.writeInteger(UInt16(0x0D0A))  // "\r\n", big-endian
-    }
-
-    /// Writes `number` in decimal straight into the buffer's free space: no temporary storage.
-    @inlinable
-    mutating func writeDecimal(_ number: Int) {
-        let count = Self.decimalLength(of: number)
-        buffer.reserveCapacity(minimumWritableBytes: count)
-        buffer.withUnsafeMutableWritableBytes { free in
-            var magnitude = number.magnitude
-            var index = count
-            repeat {
-                index -= 1
-                free[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
-            if number < 0 { free[0] = UInt8(ascii: "-") }
-        }
-        buffer.moveWriterIndex(forwardBy: count)
     }
 
     /// How many bytes `number` takes in decimal, sign included.
@@ -132,9 +191,14 @@ public struct RESPCommandEncoder: Sendable {
             buffer.writeInteger(value)
             return
         }
-        buffer.writeInteger(marker)
-        writeDecimal(number)
-        writeCRLF()
+        let digits = Self.decimalLength(of: number)
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: digits + 3) { free in
+            free[0] = marker
+            Self.storeDecimal(number, digits: digits, into: UnsafeMutableRawBufferPointer(rebasing: free[1..<(1 + digits)]))
+            free[1 + digits] = 0x0D
+            free[2 + digits] = 0x0A
+            return digits + 3
+        }
     }
 
 }

@@ -182,6 +182,42 @@ final class RESPCommandEncoderTests: XCTestCase {
         assertBytes(encoder.buffer, "*3\r\n$3\r\nGET\r\n$1\r\nk\r\n$2\r\n-1\r\n")
     }
 
+    func testCommandHeadWritesTheSameBytesAsTheGenericEncoding() {
+        func assertSame(_ name: StaticString, _ arguments: [String], line: UInt = #line) {
+            var byHand = RESPCommandEncoder()
+            byHand.encodeCommandHead(name, count: 1 + arguments.count)
+            for argument in arguments { byHand.encodeBulkString(argument) }
+            var generic = RESPCommandEncoder()
+            generic.encodeCommand(name.description, arguments)
+            assertBytes(byHand.buffer, Array(generic.buffer.readableBytesView), line: line)
+        }
+        assertSame("GET", ["k"])
+        assertSame("SET", ["key", "", "EX", "30"])
+        assertSame("PING", [])
+        assertSame("GETEX", Array(repeating: "x", count: 10))  // a two-digit count
+    }
+
+    func testBulkStringsOfEveryKindOfStorageWriteTheSameBytes() {
+        let text = "caf\u{E9} \r\n 12"
+        let expected = "$\(text.utf8.count)\r\n\(text)\r\n"
+        var native = RESPCommandEncoder()
+        native.encodeBulkString(text)
+        assertBytes(native.buffer, expected)
+        var substring = RESPCommandEncoder()
+        substring.encodeBulkString(("<" + text + ">").dropFirst().dropLast())
+        assertBytes(substring.buffer, expected)
+        var bytes = RESPCommandEncoder()
+        bytes.encodeBulkString(Array(text.utf8))
+        assertBytes(bytes.buffer, expected)
+        // A collection without contiguous storage: the encoder's fallback, byte by byte.
+        var nonContiguous = RESPCommandEncoder()
+        nonContiguous.encodeBulkString(text.utf8.lazy.map { $0 })
+        assertBytes(nonContiguous.buffer, expected)
+        var buffer = RESPCommandEncoder()
+        buffer.encodeBulkString(ByteBuffer(string: text))
+        assertBytes(buffer.buffer, expected)
+    }
+
     // MARK: Several commands and reuse
 
     func testSeveralCommandsAreWrittenBackToBackInOneBuffer() {
