@@ -13,7 +13,10 @@ public struct GET: ReadOnlyCommand {
     public init(_ key: RedisKey) { self.key = key }
     public static var name: RedisCommandName { "GET" }
     public var keysAffected: CollectionOfOne<RedisKey> { CollectionOfOne(key) }
-    public func encode(into encoder: inout RESPCommandEncoder) { encoder.encodeCommand(Self.name, key) }
+    public func encode(into encoder: inout RESPCommandEncoder) {
+        encoder.encodeCommandHead("GET", count: 2)
+        key.encode(into: &encoder)
+    }
 }
 
 /// `SET key value [NX|XX] [EX s|PX ms|KEEPTTL]`: `true` when written, `false` when a
@@ -56,11 +59,29 @@ public struct SET<Value: RESPRenderable>: RedisCommand {
     public static var name: RedisCommandName { "SET" }
     public var keysAffected: CollectionOfOne<RedisKey> { CollectionOfOne(key) }
     public func encode(into encoder: inout RESPCommandEncoder) {
+        // Written out rather than through `encodeCommand`: the cache's and the sessions' most
+        // frequent command (see `RESPCommandEncoder.encodeCommandHead`).
+        let expirationEntries: Int
         switch expiration {
-        case .seconds(let seconds): encoder.encodeCommand(Self.name, key, value, condition?.rawValue, "EX", seconds)
-        case .milliseconds(let milliseconds): encoder.encodeCommand(Self.name, key, value, condition?.rawValue, "PX", milliseconds)
-        case .keepTTL: encoder.encodeCommand(Self.name, key, value, condition?.rawValue, "KEEPTTL")
-        case nil: encoder.encodeCommand(Self.name, key, value, condition?.rawValue)
+        case .seconds, .milliseconds: expirationEntries = 2
+        case .keepTTL: expirationEntries = 1
+        case nil: expirationEntries = 0
+        }
+        encoder.encodeCommandHead("SET", count: 3 + (condition == nil ? 0 : 1) + expirationEntries)
+        key.encode(into: &encoder)
+        value.encode(into: &encoder)
+        if let condition { encoder.encodeBulkString(condition.rawValue) }
+        switch expiration {
+        case .seconds(let seconds):
+            encoder.encodeBulkString("EX")
+            encoder.encodeBulkString(seconds)
+        case .milliseconds(let milliseconds):
+            encoder.encodeBulkString("PX")
+            encoder.encodeBulkString(milliseconds)
+        case .keepTTL:
+            encoder.encodeBulkString("KEEPTTL")
+        case nil:
+            break
         }
     }
 }
