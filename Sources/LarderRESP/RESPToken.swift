@@ -71,6 +71,25 @@ public struct RESPToken: Hashable, Sendable {
         return RESPTypeIdentifier(rawValue: body.readInteger(as: UInt8.self)!)!
     }
 
+    /// The bytes of a bulk string reply (`$3\r\nxxx\r\n`), read in place without building
+    /// its ``value``: a cache's commonest reply (`GET`) costs one slice. `nil` for any other
+    /// reply, a null bulk string, or one behind attributes (``value`` reads those).
+    public var bulkStringBytes: ByteBuffer? {
+        let located: (offset: Int, length: Int)? = base.withUnsafeReadableBytes { bytes in
+            // Validated bytes: a `$`, decimal digits (or `-1`), CR LF, the payload, CR LF.
+            guard bytes.count > 3, bytes[0] == RESPTypeIdentifier.bulkString.rawValue, bytes[1] != UInt8(ascii: "-") else { return nil }
+            var end = 1
+            var length = 0
+            while bytes[end] != RESPScanner.cr {
+                length = length &* 10 &+ Int(bytes[end] &- UInt8(ascii: "0"))
+                end += 1
+            }
+            return (end + 2, length)
+        }
+        guard let located else { return nil }
+        return base.getSlice(at: base.readerIndex + located.offset, length: located.length)
+    }
+
     /// Whether the value is null (`_`, or RESP2's `$-1` / `*-1`), read from its first bytes
     /// without decoding it.
     public var isNull: Bool {

@@ -32,6 +32,10 @@ extension RESPToken: RESPTokenDecodable {
 
 extension ByteBuffer: RESPTokenDecodable {
     public init(fromRESP token: RESPToken) throws(RESPConversionError) {
+        if let bytes = token.bulkStringBytes {
+            self = bytes
+            return
+        }
         switch token.value {
         case .simpleString(let buffer), .bulkString(let buffer), .bigNumber(let buffer): self = buffer
         case .verbatimString(_, let content): self = content

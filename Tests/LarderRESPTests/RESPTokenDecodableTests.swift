@@ -238,6 +238,19 @@ final class RESPTokenDecodableTests: XCTestCase {
         XCTAssertEqual(try convert("*2\r\n|1\r\n+a\r\n+b\r\n+x\r\n+y\r\n", to: [String].self), ["x", "y"])
     }
 
+    func testBulkStringBytesReadsABulkStringInPlaceAndNothingElse() throws {
+        XCTAssertEqual(try decodeFrame("$3\r\nabc\r\n").bulkStringBytes, ByteBuffer(string: "abc"))
+        XCTAssertEqual(try decodeFrame("$0\r\n\r\n").bulkStringBytes, ByteBuffer())
+        let long = String(repeating: "\r\n", count: 600)
+        XCTAssertEqual(try decodeFrame("$1200\r\n\(long)\r\n").bulkStringBytes, ByteBuffer(string: long))
+        for other in ["$-1\r\n", "_\r\n", "+abc\r\n", ":3\r\n", "=7\r\ntxt:abc\r\n", "*1\r\n$1\r\na\r\n", "|1\r\n+a\r\n+b\r\n$1\r\nx\r\n"] {
+            XCTAssertNil(try decodeFrame(other).bulkStringBytes, other.debugDescription)
+        }
+        // What it returns is what the full conversion returns, attributes or not.
+        XCTAssertEqual(try convert("|1\r\n+a\r\n+b\r\n$1\r\nx\r\n", to: ByteBuffer.self), ByteBuffer(string: "x"))
+        XCTAssertEqual(try convert("$5\r\nhello\r\n", to: ByteBuffer.self), ByteBuffer(string: "hello"))
+    }
+
     func testConversionErrorDescriptionSaysWhatWasExpectedAndWhatArrived() {
         let description = assertConversionFails("$3\r\nabc\r\n", to: Int.self, expected: "an integer", received: "\"abc\"")
         XCTAssertEqual(description, "expected an integer in the reply, received \"abc\"")
