@@ -21,7 +21,7 @@ final class StructuredLifetimeTests: XCTestCase {
     static let allowed: [Allowed] = [
         Allowed(
             file: "Sources/LarderRedis/Pool/RedisMultiplexer.swift",
-            line: "let task = Task { [configuration, eventLoopGroup, logger] () async throws -> RedisConnection in",
+            line: "let task = Task { [configuration, eventLoop = slot.eventLoop, logger] () async throws -> RedisConnection in",
             reason: "the connect is stored in the slot and awaited by every caller waiting for it; none owns it alone"),
         Allowed(
             file: "Sources/WebTestSupport/RunningSite.swift", line: "let task = Task {",

@@ -42,9 +42,10 @@ import Synchronization
 public final class RedisMultiplexer: RedisClient, Sendable {
     /// How every connection is opened.
     public let configuration: RedisConfiguration
-    private let eventLoopGroup: any EventLoopGroup
     private let logger: Logger
     private let slots: [Slot]
+    /// The identity of each slot's event loop, by slot.
+    private let slotLoops: [ObjectIdentifier]
     private let nextSlot = Atomic<Int>(0)
     /// Whether a backoff is on: read by every call, so an atomic beside the state it summarises.
     @usableFromInline let backingOff = Atomic<Bool>(false)
@@ -52,7 +53,8 @@ public final class RedisMultiplexer: RedisClient, Sendable {
     /// Set by ``close()``, and read only during a backoff (see ``admitDuringBackoff()``).
     private let isClosed = Atomic<Bool>(false)
 
-    /// One connection, opened on demand; concurrent callers share one connect attempt.
+    /// One connection, opened on demand on its own event loop; concurrent callers share one
+    /// connect attempt.
     private final class Slot: Sendable {
         enum State {
             case empty
@@ -61,6 +63,10 @@ public final class RedisMultiplexer: RedisClient, Sendable {
             case closed
         }
         let state = Mutex<State>(.empty)
+        /// The loop the connection is opened on: slot `i` on the group's loop `i` (round robin).
+        let eventLoop: any EventLoop
+
+        init(eventLoop: any EventLoop) { self.eventLoop = eventLoop }
     }
 
     /// Redis did not answer in time: calls fail at once with `error` until `retryAt`; then one
@@ -78,7 +84,10 @@ public final class RedisMultiplexer: RedisClient, Sendable {
     static let maximumBackoff: Duration = .seconds(4)
 
     /// A multiplexer over `connections` connections (default: one per event loop of
-    /// `eventLoopGroup`), each opened with `configuration` on first use.
+    /// `eventLoopGroup`), each opened with `configuration` on first use, on the group's loops in
+    /// turn. A caller running on one of those loops (a task whose executor is the loop, or a
+    /// NIO handler) uses a connection of its own loop: its commands and replies never cross
+    /// threads.
     public init(
         configuration: RedisConfiguration,
         connections: Int? = nil,
@@ -86,10 +95,11 @@ public final class RedisMultiplexer: RedisClient, Sendable {
         logger: Logger = RedisConnection.silentLogger
     ) {
         self.configuration = configuration
-        self.eventLoopGroup = eventLoopGroup
         self.logger = logger
-        let count = max(1, connections ?? eventLoopGroup.makeIterator().reduce(0) { count, _ in count + 1 })
-        self.slots = (0..<count).map { _ in Slot() }
+        let loops = Array(eventLoopGroup.makeIterator())
+        let count = max(1, connections ?? loops.count)
+        self.slots = (0..<count).map { index in Slot(eventLoop: loops.isEmpty ? eventLoopGroup.next() : loops[index % loops.count]) }
+        self.slotLoops = slots.map { ObjectIdentifier($0.eventLoop) }
     }
 
     deinit {
@@ -256,16 +266,29 @@ public final class RedisMultiplexer: RedisClient, Sendable {
     /// The next slot's open connection, opening one if it has none (or its last one closed).
     @usableFromInline
     func connection() async throws(RedisError) -> RedisConnection {
-        let slot = slots[Int(UInt(bitPattern: nextSlot.wrappingAdd(1, ordering: .relaxed).oldValue) % UInt(slots.count))]
-        return try await connection(in: slot)
+        try await connection(in: nextSlotForCaller())
+    }
+
+    /// The slot for the next call: the one on the caller's event loop when the caller runs on
+    /// one of them (the first such), so that the command is written and its reply read without
+    /// a hop to another thread; otherwise the next in turn. The caller's own slot is found
+    /// without the shared turn counter: callers on different loops then share no memory they
+    /// write to.
+    private func nextSlotForCaller() -> Slot {
+        if slots.count > 1, let current = MultiThreadedEventLoopGroup.currentEventLoop {
+            // By identity: asking each slot's loop `inEventLoop` would touch (retain) the
+            // slots of the other loops' callers, memory their threads write to.
+            let identifier = ObjectIdentifier(current)
+            if let index = slotLoops.firstIndex(of: identifier) { return slots[index] }
+        }
+        return slots[Int(UInt(bitPattern: nextSlot.wrappingAdd(1, ordering: .relaxed).oldValue) % UInt(slots.count))]
     }
 
     /// The next slot's connection when it is open (nearly always), without suspending; `nil`
     /// when it has to be opened first, by ``connection()``. A hot path's way around an
     /// asynchronous call (each costs a hop back to the task's executor).
     func openConnection() -> RedisConnection? {
-        let slot = slots[Int(UInt(bitPattern: nextSlot.wrappingAdd(1, ordering: .relaxed).oldValue) % UInt(slots.count))]
-        return slot.state.withLock { state in
+        nextSlotForCaller().state.withLock { state in
             guard case .open(let connection) = state, connection.isOpen else { return nil }
             return connection
         }
@@ -305,8 +328,8 @@ public final class RedisMultiplexer: RedisClient, Sendable {
             case .open, .empty:
                 break
             }
-            let task = Task { [configuration, eventLoopGroup, logger] () async throws -> RedisConnection in
-                let connection = try await RedisConnection.connect(configuration: configuration, eventLoopGroup: eventLoopGroup, logger: logger)
+            let task = Task { [configuration, eventLoop = slot.eventLoop, logger] () async throws -> RedisConnection in
+                let connection = try await RedisConnection.connect(configuration: configuration, eventLoopGroup: eventLoop, logger: logger)
                 connection.markShared()
                 return connection
             }
