@@ -143,7 +143,12 @@ struct AppendixSection: Sendable {
                 with the same `-c`, `-P`, `-r` and `-n` on the same cluster in the same run. \
                 redis-benchmark gives each client one primary (a hash tag of its slots in every key), so \
                 the compared rows do the same; the rows with keys of every slot spread each pipeline over \
-                the three primaries, as an application's keys do, against the same reference.
+                the three primaries, as an application's keys do, against the same reference. \
+                redis-benchmark's rate is read off the primaries' own command counts (`INFO stats`, \
+                sampled every 50 ms between a tenth and nine tenths of its run), not off the figure it \
+                prints, which its 250 ms end-of-run timer rounds down; our callers run on one event loop \
+                per core, as NIO's shared group has (redis-benchmark runs a thread per primary). Five \
+                rounds per command, the reference and ours alternating; each row gives the medians.
                 """,
             reference: "redis-benchmark --cluster", unit: "ops/s",
             run: { progress in try await ClusterBench.parse([]).suite(progress: progress).run() }),

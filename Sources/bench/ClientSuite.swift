@@ -83,6 +83,8 @@ struct ClientSuite {
     struct Measurement {
         var opsPerSecond: Double
         var p50Microseconds: Double
+        /// The processor time the whole process spent per command, where a suite measures it.
+        var cpuMicrosecondsPerCommand: Double? = nil
     }
 
     // MARK: redis-benchmark

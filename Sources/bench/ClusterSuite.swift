@@ -18,33 +18,29 @@ import RedisTestSupport
 /// the same reference and says what the split costs.
 ///
 /// Two things of redis-benchmark's cluster mode the figures depend on (Redis 7.0's
-/// `redis-benchmark.c`): it runs one thread per primary (3 here, where our callers share one
-/// event loop), and with threads it notices the end of its run only on its 250 ms progress
-/// timer, so its time is rounded up to a multiple of 250 ms. With 200,000 requests (a quarter
-/// to half a second) that rounding swung its figure by up to a factor of two from run to run
-/// (and the ratio with it); the default of 2,000,000 keeps the rounding under about a tenth.
+/// `redis-benchmark.c`): it runs one thread per primary (3 here; our callers run on the event
+/// loops of `--event-loops`, one per core by default, as NIO's shared group has), and with
+/// threads it notices the end of its run only on its 250 ms progress timer, so the figure it
+/// prints is rounded down. Its rate is therefore read off the primaries' own command counts
+/// (see ``ClusterReferenceRun``), and each workload runs `rounds` times, the reference and
+/// ours alternating, so that a slower spell of the machine weighs on both; rows report medians.
 struct ClusterSuite {
     var requests: Int
+    /// Rounds of each workload, the reference's and ours alternating; rows report medians.
+    var rounds: Int
     var connections: Int
     var pipeline: Int
     var keyspace: Int
     var eventLoopGroup: any EventLoopGroup
     var progress: (String) -> Void
-    /// The keys redis-benchmark's `-r` makes (`key:000000012345`), made once: formatting them
-    /// per call would be measured as the client's time.
-    let keys: [RedisKey]
-
-    init(requests: Int, connections: Int, pipeline: Int, keyspace: Int, eventLoopGroup: any EventLoopGroup, progress: @escaping (String) -> Void) {
+    init(requests: Int, rounds: Int, connections: Int, pipeline: Int, keyspace: Int, eventLoopGroup: any EventLoopGroup, progress: @escaping (String) -> Void) {
         self.requests = requests
+        self.rounds = max(1, rounds)
         self.connections = connections
         self.pipeline = pipeline
         self.keyspace = keyspace
         self.eventLoopGroup = eventLoopGroup
         self.progress = progress
-        self.keys = (0..<max(1, keyspace)).map { number in
-            let digits = String(number)
-            return RedisKey("key:" + String(repeating: "0", count: max(0, 12 - digits.count)) + digits)
-        }
     }
 
     func run() async throws -> BenchReport {
@@ -62,65 +58,102 @@ struct ClusterSuite {
         }
     }
 
-    /// How callers pick their keys.
+    /// How callers pick their keys: redis-benchmark's with `-r`, `key:` and twelve random
+    /// digits below the keyspace.
     enum KeyShape {
         /// As redis-benchmark's clients: caller `i` on primary `i % primaries`, its keys tagged
-        /// with a hash tag of that primary (`keysByNode[node]`).
-        case onePrimaryPerCaller(keysByNode: [[RedisKey]])
-        /// Any key of ``keys``: every batch spread over the primaries.
+        /// with a hash tag of that primary, `key:{tag}:000000012345` (the prefix of each node).
+        case onePrimaryPerCaller(prefixesByNode: [String])
+        /// `key:000000012345`: every batch spread over the primaries.
         case spread
+
+        func prefix(of caller: Int) -> String {
+            switch self {
+            case .onePrimaryPerCaller(let prefixes): prefixes[caller % prefixes.count]
+            case .spread: "key:"
+            }
+        }
     }
 
-    /// redis-benchmark's keys for each primary: `key:{tag}:000000012345`, `tag` the first
-    /// number whose slot the primary serves.
-    func keysByPrimary(_ client: RedisClusterClient) async throws -> [[RedisKey]] {
+    /// redis-benchmark's key prefix for each primary: `key:{tag}:`, `tag` the first number
+    /// whose slot the primary serves.
+    func prefixesByPrimary(_ client: RedisClusterClient) async throws -> [String] {
         try await client.primaries().map { node in
             guard let tag = (0...).lazy.map(String.init).first(where: { tag in
                 let slot = RedisClusterSlot(key: tag).value
                 return node.slots.contains { $0.contains(slot) }
             }) else { throw BenchError("no hash tag for \(node.endpoint)") }
-            return (0..<max(1, keyspace)).map { number in
-                let digits = String(number)
-                return RedisKey("key:{\(tag)}:" + String(repeating: "0", count: max(0, 12 - digits.count)) + digits)
-            }
+            return "key:{\(tag)}:"
         }
     }
 
     func measure(_ client: RedisClusterClient, cluster: PrivateRedisCluster, referenceTool: String) async throws -> BenchReport {
         var rows: [BenchRow] = []
-        let perNode = KeyShape.onePrimaryPerCaller(keysByNode: try await keysByPrimary(client))
-        for operation in [ClientSuite.Operation.set, .get] {
-            let reference = try runReference(referenceTool, operation: operation, port: cluster.ports[0])
-            for (shape, label) in [(perNode, ""), (KeyShape.spread, ", keys of every slot")] {
-                let name = "\(operation.rawValue) c=\(connections) P=\(pipeline) cluster\(label)"
-                let ours = try await runOurs(client, operation: operation, keys: shape)
-                let row = BenchRow(
-                    name: name, ours: ours.opsPerSecond, reference: reference.opsPerSecond, ratio: ours.opsPerSecond / reference.opsPerSecond,
-                    oursP50Microseconds: ours.p50Microseconds, referenceP50Microseconds: reference.p50Microseconds)
-                progress("\(name): ours \(Int(ours.opsPerSecond)) ops/s, redis-benchmark --cluster \(Int(reference.opsPerSecond)) ops/s, ratio \(String(format: "%.2f", row.ratio))")
-                rows.append(row)
-            }
+        let perNode = KeyShape.onePrimaryPerCaller(prefixesByNode: try await prefixesByPrimary(client))
+        // Connections of their own to the primaries, to read their command counts during the
+        // reference runs (see ClusterReferenceRun).
+        var counters: [RedisConnection] = []
+        for node in try await client.primaries() {
+            var configuration = client.configuration.base
+            configuration.endpoint = node.endpoint
+            counters.append(try await RedisConnection.connect(configuration: configuration))
         }
+        do {
+            try await measure(client, perNode: perNode, cluster: cluster, referenceTool: referenceTool, counters: counters, into: &rows)
+        } catch {
+            for counter in counters { await counter.close() }
+            throw error
+        }
+        for counter in counters { await counter.close() }
         let statistics = client.statistics
         progress("redirects met: \(statistics.moved) MOVED, \(statistics.ask) ASK; slot table asked \(statistics.refreshes) times")
         return BenchReport(suite: "cluster", rows: rows)
     }
 
-    func runReference(_ tool: String, operation: ClientSuite.Operation, port: Int) throws -> ClientSuite.Measurement {
+    /// The rows of each operation: `rounds` rounds of the reference, then ours with each key
+    /// shape, alternating so that a slower spell of the machine weighs on both; each row
+    /// reports the medians.
+    private func measure(
+        _ client: RedisClusterClient, perNode: KeyShape, cluster: PrivateRedisCluster, referenceTool: String, counters: [RedisConnection],
+        into rows: inout [BenchRow]
+    ) async throws {
+        let shapes = [(perNode, ""), (KeyShape.spread, ", keys of every slot")]
+        for operation in [ClientSuite.Operation.set, .get] {
+            var references: [ClusterReferenceRun] = []
+            var ours = [[ClientSuite.Measurement]](repeating: [], count: shapes.count)
+            for round in 1...rounds {
+                let reference = try await runReference(referenceTool, operation: operation, port: cluster.ports[0], counters: counters)
+                references.append(reference)
+                var line = "\(operation.rawValue) round \(round) of \(rounds): redis-benchmark --cluster \(Int(reference.opsPerSecond)) ops/s "
+                    + "by the primaries' counts (it printed \(Int(reference.reportedOpsPerSecond)))"
+                for (index, shape) in shapes.enumerated() {
+                    let measurement = try await runOurs(client, operation: operation, keys: shape.0)
+                    ours[index].append(measurement)
+                    line += ", ours\(shape.1) \(Int(measurement.opsPerSecond)) (\(String(format: "%.2f", measurement.opsPerSecond / reference.opsPerSecond)); "
+                        + "\(String(format: "%.2f", measurement.cpuMicrosecondsPerCommand ?? 0)) µs of processor per command)"
+                }
+                progress(line)
+            }
+            let reference = references.sorted { $0.opsPerSecond < $1.opsPerSecond }[rounds / 2]
+            let referenceP50 = references.map(\.p50Milliseconds).sorted()[rounds / 2] * 1000
+            for (index, shape) in shapes.enumerated() {
+                let name = "\(operation.rawValue) c=\(connections) P=\(pipeline) cluster\(shape.1)"
+                let rate = ours[index].map(\.opsPerSecond).sorted()[rounds / 2]
+                let p50 = ours[index].map(\.p50Microseconds).sorted()[rounds / 2]
+                let row = BenchRow(
+                    name: name, ours: rate, reference: reference.opsPerSecond, ratio: rate / reference.opsPerSecond,
+                    oursP50Microseconds: p50, referenceP50Microseconds: referenceP50)
+                progress("\(name): ours \(Int(rate)) ops/s, redis-benchmark --cluster \(Int(reference.opsPerSecond)) ops/s, ratio \(String(format: "%.2f", row.ratio)) (medians of \(rounds))")
+                rows.append(row)
+            }
+        }
+    }
+
+    func runReference(_ tool: String, operation: ClientSuite.Operation, port: Int, counters: [RedisConnection]) async throws -> ClusterReferenceRun {
         let arguments = ["--cluster", "-h", "127.0.0.1", "-p", "\(port)", "-t", operation.rawValue.lowercased(), "-n", "\(requests)",
                          "-d", "3", "-r", "\(keyspace)", "-c", "\(connections)", "-P", "\(pipeline)", "--csv"]
-        guard let result = ShellCommand.run(tool, arguments) else { throw BenchError("cannot start \(tool)") }
-        guard result.status == 0 else {
-            throw BenchError("\(tool) \(arguments.joined(separator: " ")) failed with status \(result.status):\n\(result.output)")
-        }
-        guard let line = result.output.split(separator: "\n").first(where: { $0.hasPrefix("\"\(operation.rawValue)\"") }) else {
-            throw BenchError("unexpected redis-benchmark output:\n\(result.output)")
-        }
-        let fields = line.split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
-        guard fields.count >= 5, let rps = Double(fields[1]), let p50 = Double(fields[4]) else {
-            throw BenchError("cannot read redis-benchmark's CSV line: \(line)")
-        }
-        return ClientSuite.Measurement(opsPerSecond: rps, p50Microseconds: p50 * 1000)
+        return try await ClusterReferenceRun.measure(
+            tool: tool, arguments: arguments, requests: requests, operation: operation.rawValue, primaries: counters)
     }
 
     /// `connections` concurrent callers, each sending `pipeline` commands at a time with
@@ -130,35 +163,38 @@ struct ClusterSuite {
         let batches = max(1, requests / connections / pipeline)
         try await drive(client, operation: operation, keys: keys, batches: max(1, batches / 20))  // warm-up: connections, buffers
         let started = ContinuousClock.now
+        let cpuBefore = ProcessCPUTime.now()
         let latencies = try await drive(client, operation: operation, keys: keys, batches: batches)
         let elapsed = ContinuousClock.now - started
+        let cpu = ProcessCPUTime.now() - cpuBefore
         let sorted = latencies.sorted()
+        let commands = batches * connections * pipeline
         return ClientSuite.Measurement(
-            opsPerSecond: Double(batches * connections * pipeline) / elapsed.seconds, p50Microseconds: Double(sorted[sorted.count / 2]) / 1000)
+            opsPerSecond: Double(commands) / elapsed.seconds, p50Microseconds: Double(sorted[sorted.count / 2]) / 1000,
+            cpuMicrosecondsPerCommand: cpu.seconds * 1_000_000 / Double(commands))
     }
 
     /// Runs the callers on the event loops of our connections, as `bench client` does (and as
-    /// a request handler on a server's event loop would): round robin, so with the default one
-    /// loop every caller, connection and reply shares one thread, as redis-benchmark's do.
+    /// a request handler on a server's event loop would): round robin, each caller's commands
+    /// on its own loop's connections (see `RedisMultiplexer`), as each of redis-benchmark's
+    /// clients lives on one of its threads.
     @discardableResult
     func drive(_ client: RedisClusterClient, operation: ClientSuite.Operation, keys shape: KeyShape, batches: Int) async throws -> [Int64] {
         let value = ByteBuffer(string: "xxx")
         let pipeline = pipeline
+        let keyspace = keyspace
         let executors = eventLoopGroup.makeIterator().map { EventLoopTaskExecutor($0) }
         return try await withThrowingTaskGroup(of: [Int64].self) { group in
             for caller in 0..<connections {
-                let keys: [RedisKey]
-                switch shape {
-                case .onePrimaryPerCaller(let keysByNode): keys = keysByNode[caller % keysByNode.count]
-                case .spread: keys = self.keys
-                }
+                let prefix = shape.prefix(of: caller)
                 group.addTask(executorPreference: executors[caller % executors.count]) {
+                    let keys = BatchKeys(prefix: prefix, count: pipeline, keyspace: keyspace)
                     var generator = SplitMix64(seed: UInt64(caller))
                     var latencies: [Int64] = []
                     latencies.reserveCapacity(batches)
                     let clock = ContinuousClock()
                     for _ in 0..<batches {
-                        let batch = (0..<pipeline).map { _ in keys[Int(generator.next() % UInt64(keys.count))] }
+                        let batch = keys.next(using: &generator)
                         let start = clock.now
                         switch operation {
                         case .get: for result in await client.execute(batch.map { GET($0) }) { _ = try result.get() }
