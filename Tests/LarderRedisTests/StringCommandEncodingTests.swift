@@ -24,6 +24,14 @@ final class StringCommandEncodingTests: XCTestCase {
         XCTAssertEqual(bytes(GET(RedisKey(ByteBuffer(bytes: [0, 13, 10, 255])))), generic("GET", ByteBuffer(bytes: [0, 13, 10, 255])))
     }
 
+    func testSetCountsWhatAGenericValueWrites() {
+        // A nil optional writes no entry, an array one per element: the header must agree, or
+        // Redis reads the next command's bytes as this one's missing arguments.
+        XCTAssertEqual(bytes(SET(RedisKey("k"), String?.none, expiration: .seconds(5))), generic("SET", "k", String?.none, "EX", 5))
+        XCTAssertEqual(bytes(SET(RedisKey("k"), ["a", "b"], condition: .ifExists)), generic("SET", "k", ["a", "b"], "XX"))
+        XCTAssertEqual(bytes(SET(RedisKey("k"), 42)), generic("SET", "k", 42))
+    }
+
     func testSetIsTheGenericEncodingForEveryConditionAndExpiry() {
         let conditions: [SET<String>.Condition?] = [nil, .ifNotExists, .ifExists]
         let expirations: [SET<String>.Expiration?] = [nil, .seconds(900), .milliseconds(1), .seconds(-5), .keepTTL]

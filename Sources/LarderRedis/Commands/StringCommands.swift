@@ -67,7 +67,9 @@ public struct SET<Value: RESPRenderable>: RedisCommand {
         case .keepTTL: expirationEntries = 1
         case nil: expirationEntries = 0
         }
-        encoder.encodeCommandHead("SET", count: 3 + (condition == nil ? 0 : 1) + expirationEntries)
+        // `value` counts its own entries: a generic `RESPRenderable` may write none (a nil
+        // optional) or several (an array), and the header must say what follows.
+        encoder.encodeCommandHead("SET", count: 2 + value.respEntries + (condition == nil ? 0 : 1) + expirationEntries)
         key.encode(into: &encoder)
         value.encode(into: &encoder)
         if let condition { encoder.encodeBulkString(condition.rawValue) }
