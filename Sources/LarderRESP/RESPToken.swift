@@ -81,7 +81,9 @@ public struct RESPToken: Hashable, Sendable {
             var end = 1
             var length = 0
             while bytes[end] != RESPScanner.cr {
-                length = length &* 10 &+ Int(bytes[end] &- UInt8(ascii: "0"))
+                let digit = bytes[end] &- UInt8(ascii: "0")
+                guard digit < 10 else { return nil }  // `$+3`: the decoder allows a sign; ``value`` reads it
+                length = length &* 10 &+ Int(digit)
                 end += 1
             }
             return (end + 2, length)

@@ -246,6 +246,10 @@ final class RESPTokenDecodableTests: XCTestCase {
         for other in ["$-1\r\n", "_\r\n", "+abc\r\n", ":3\r\n", "=7\r\ntxt:abc\r\n", "*1\r\n$1\r\na\r\n", "|1\r\n+a\r\n+b\r\n$1\r\nx\r\n"] {
             XCTAssertNil(try decodeFrame(other).bulkStringBytes, other.debugDescription)
         }
+        // A signed length (the decoder accepts `$+3`) is left to the full conversion.
+        let signed = try decodeFrame("$+3\r\nabc\r\n")
+        XCTAssertNil(signed.bulkStringBytes)
+        XCTAssertEqual(try ByteBuffer(fromRESP: signed), ByteBuffer(string: "abc"))
         // What it returns is what the full conversion returns, attributes or not.
         XCTAssertEqual(try convert("|1\r\n+a\r\n+b\r\n$1\r\nx\r\n", to: ByteBuffer.self), ByteBuffer(string: "x"))
         XCTAssertEqual(try convert("$5\r\nhello\r\n", to: ByteBuffer.self), ByteBuffer(string: "hello"))
