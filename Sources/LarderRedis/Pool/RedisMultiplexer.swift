@@ -46,6 +46,8 @@ public final class RedisMultiplexer: RedisClient, Sendable {
     private let slots: [Slot]
     /// The identity of each slot's event loop, by slot.
     private let slotLoops: [ObjectIdentifier]
+    /// Whether every loop has at most one slot (the default: one connection per loop).
+    private let oneSlotPerLoop: Bool
     private let nextSlot = Atomic<Int>(0)
     /// Whether a backoff is on: read by every call, so an atomic beside the state it summarises.
     @usableFromInline let backingOff = Atomic<Bool>(false)
@@ -67,6 +69,14 @@ public final class RedisMultiplexer: RedisClient, Sendable {
         let eventLoop: any EventLoop
 
         init(eventLoop: any EventLoop) { self.eventLoop = eventLoop }
+
+        /// The connection, when it is open.
+        func openConnection() -> RedisConnection? {
+            state.withLock { state in
+                guard case .open(let connection) = state, connection.isOpen else { return nil }
+                return connection
+            }
+        }
     }
 
     /// Redis did not answer in time: calls fail at once with `error` until `retryAt`; then one
@@ -85,9 +95,10 @@ public final class RedisMultiplexer: RedisClient, Sendable {
 
     /// A multiplexer over `connections` connections (default: one per event loop of
     /// `eventLoopGroup`), each opened with `configuration` on first use, on the group's loops in
-    /// turn. A caller running on one of those loops (a task whose executor is the loop, or a
-    /// NIO handler) uses a connection of its own loop: its commands and replies never cross
-    /// threads.
+    /// turn. A caller running on one of those loops (a task whose executor preference is the
+    /// loop's ``EventLoopTaskExecutor``, or code on the loop itself) uses an open connection of
+    /// its own loop, so that its commands and replies never cross threads; other callers, and
+    /// a caller whose loop has no open connection yet, take the connections in turn.
     public init(
         configuration: RedisConfiguration,
         connections: Int? = nil,
@@ -100,6 +111,7 @@ public final class RedisMultiplexer: RedisClient, Sendable {
         let count = max(1, connections ?? loops.count)
         self.slots = (0..<count).map { index in Slot(eventLoop: loops.isEmpty ? eventLoopGroup.next() : loops[index % loops.count]) }
         self.slotLoops = slots.map { ObjectIdentifier($0.eventLoop) }
+        self.oneSlotPerLoop = Set(slotLoops).count == slotLoops.count
     }
 
     deinit {
@@ -263,35 +275,55 @@ public final class RedisMultiplexer: RedisClient, Sendable {
 
     // MARK: Connections
 
-    /// The next slot's open connection, opening one if it has none (or its last one closed).
+    /// An open connection for the next call, opening one if need be: the caller's own loop's
+    /// when it has one open (see ``connectionOnCallersLoop()``), otherwise the next slot's in
+    /// turn, opened if it has none (or its last one closed).
     @usableFromInline
     func connection() async throws(RedisError) -> RedisConnection {
-        try await connection(in: nextSlotForCaller())
+        if let own = connectionOnCallersLoop() { return own }
+        return try await connection(in: nextSlotInTurn())
     }
 
-    /// The slot for the next call: the one on the caller's event loop when the caller runs on
-    /// one of them (the first such), so that the command is written and its reply read without
-    /// a hop to another thread; otherwise the next in turn. The caller's own slot is found
-    /// without the shared turn counter: callers on different loops then share no memory they
-    /// write to.
-    private func nextSlotForCaller() -> Slot {
-        if slots.count > 1, let current = MultiThreadedEventLoopGroup.currentEventLoop {
-            // By identity: asking each slot's loop `inEventLoop` would touch (retain) the
-            // slots of the other loops' callers, memory their threads write to.
-            let identifier = ObjectIdentifier(current)
-            if let index = slotLoops.firstIndex(of: identifier) { return slots[index] }
-        }
-        return slots[Int(UInt(bitPattern: nextSlot.wrappingAdd(1, ordering: .relaxed).oldValue) % UInt(slots.count))]
-    }
-
-    /// The next slot's connection when it is open (nearly always), without suspending; `nil`
-    /// when it has to be opened first, by ``connection()``. A hot path's way around an
+    /// An open connection for the next call without suspending (nearly always there); `nil`
+    /// when one has to be opened first, by ``connection()``. A hot path's way around an
     /// asynchronous call (each costs a hop back to the task's executor).
     func openConnection() -> RedisConnection? {
-        nextSlotForCaller().state.withLock { state in
-            guard case .open(let connection) = state, connection.isOpen else { return nil }
-            return connection
+        connectionOnCallersLoop() ?? nextSlotInTurn().openConnection()
+    }
+
+    /// An open connection on the caller's event loop, when the caller runs on one of the
+    /// slots' loops and one of that loop's slots is open: the command is then written and its
+    /// reply read without a hop to another thread. With one slot per loop (the default) it is
+    /// found without the shared turn counter, so callers on different loops share no memory
+    /// they write to. `nil` otherwise: the caller takes the slots in turn, as it would off the
+    /// loops, so that a loop whose connection cannot open (or is opening) holds none of its
+    /// callers back while another connection works.
+    private func connectionOnCallersLoop() -> RedisConnection? {
+        guard slots.count > 1, let current = MultiThreadedEventLoopGroup.currentEventLoop else { return nil }
+        // By identity, in an array of plain values: asking each slot's loop `inEventLoop`
+        // would touch (retain) the slots of the other loops' callers, memory their threads
+        // write to.
+        let loop = ObjectIdentifier(current)
+        if oneSlotPerLoop {
+            guard let index = slotLoops.firstIndex(of: loop) else { return nil }
+            return slots[index].openConnection()
         }
+        let count = slotLoops.lazy.filter { $0 == loop }.count
+        guard count > 0 else { return nil }
+        var skip = turn(of: count)
+        for (index, slotLoop) in slotLoops.enumerated() where slotLoop == loop {
+            if skip == 0 { return slots[index].openConnection() }
+            skip -= 1
+        }
+        return nil
+    }
+
+    /// The next slot in turn.
+    private func nextSlotInTurn() -> Slot { slots[turn(of: slots.count)] }
+
+    /// The next of `count` in turn, `0 ..< count`, for taking slots in turn.
+    private func turn(of count: Int) -> Int {
+        Int(UInt(bitPattern: nextSlot.wrappingAdd(1, ordering: .relaxed).oldValue) % UInt(count))
     }
 
     /// Opens every connection now (the ones not open yet), together, so that the first calls
