@@ -148,7 +148,8 @@ struct AppendixSection: Sendable {
                 sampled every 50 ms between a tenth and nine tenths of its run), not off the figure it \
                 prints, which its 250 ms end-of-run timer rounds down; our callers run on one event loop \
                 per core, as NIO's shared group has (redis-benchmark runs a thread per primary). Five \
-                rounds per command, the reference and ours alternating; each row gives the medians.
+                rounds per command, the reference and ours alternating; each row gives the medians. \
+                Ours is timed over its whole run, start and tail included.
                 """,
             reference: "redis-benchmark --cluster", unit: "ops/s",
             run: { progress in try await ClusterBench.parse([]).suite(progress: progress).run() }),

@@ -10,7 +10,8 @@ import LarderRedis
 /// processed (`INFO stats`, `total_commands_processed`) has no such step: it is sampled every
 /// 50 ms while the tool runs, and the rate is taken between the samples where a tenth and
 /// nine tenths of the run's requests are done, the steady part of the run, away from its
-/// connects and its last stragglers.
+/// connects and its last stragglers. Ours is timed over its whole run, start and tail
+/// included: if anything, a bias against ours.
 struct ClusterReferenceRun {
     /// The run's rate from the primaries' counts, requests per second.
     var opsPerSecond: Double
@@ -33,21 +34,33 @@ struct ClusterReferenceRun {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: tool)
         process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
+        // The output goes to a file, read at the end: the tool never blocks on a full pipe, and
+        // no thread waits on one meanwhile.
+        let outputURL = FileManager.default.temporaryDirectory.appendingPathComponent("redis-benchmark-\(UUID().uuidString).txt")
+        guard FileManager.default.createFile(atPath: outputURL.path, contents: nil) else {
+            throw BenchError("cannot create \(outputURL.path) for redis-benchmark's output")
+        }
+        defer { try? FileManager.default.removeItem(at: outputURL) }
+        let output = try FileHandle(forWritingTo: outputURL)
+        defer { try? output.close() }
+        process.standardOutput = output
+        process.standardError = output
         process.standardInput = FileHandle.nullDevice
         let before = try await commandsProcessed(primaries)
         try process.run()
-        // The output is read on a thread of its own, so that the tool never blocks on a full pipe.
-        let output = Task.detached { String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
         var samples: [Sample] = []
-        while process.isRunning {
-            samples.append(Sample(at: .now, commands: try await commandsProcessed(primaries) - before))
-            try await Task.sleep(for: .milliseconds(50))
+        do {
+            while process.isRunning {
+                samples.append(Sample(at: .now, commands: try await commandsProcessed(primaries) - before))
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        } catch {
+            process.terminate()  // not left running when the sampling fails
+            process.waitUntilExit()
+            throw error
         }
         process.waitUntilExit()
-        let text = await output.value
+        let text = String(decoding: try Data(contentsOf: outputURL), as: UTF8.self)
         guard process.terminationStatus == 0 else {
             throw BenchError("\(tool) \(arguments.joined(separator: " ")) failed with status \(process.terminationStatus):\n\(text)")
         }

@@ -5,7 +5,11 @@ import Foundation
 enum ProcessCPUTime {
     static func now() -> Duration {
         var usage = rusage()
+        #if canImport(Darwin)
+        getrusage(RUSAGE_SELF, &usage)
+        #else
         getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        #endif
         func duration(_ time: timeval) -> Duration { .seconds(time.tv_sec) + .microseconds(time.tv_usec) }
         return duration(usage.ru_utime) + duration(usage.ru_stime)
     }
